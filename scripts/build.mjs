@@ -1,0 +1,36 @@
+// Bundles the three entry points with esbuild: the VS Code client, the language server and the CLI.
+// Chevrotain ships as ES modules only; esbuild turns everything into the CommonJS that Node and the
+// VS Code extension host load. `--production` minifies and drops source maps (for the .vsix).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
+  { in: 'server/src/server.ts', out: 'server', external: [] },
+  { in: 'server/src/cli/main.ts', out: 'cli', external: [] },
+];
+
+for (const e of entries) {
+  const entry = join(root, e.in);
+  if (!existsSync(entry)) {
+    console.error(`build: ${e.in} does not exist yet, skipped`);
+    continue;
+  }
+  await build({
+    entryPoints: [entry],
+    outfile: join(root, 'dist', `${e.out}.js`),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: [...e.external, 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  });
+}

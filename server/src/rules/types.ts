@@ -1,0 +1,72 @@
+// What a check is and what it reports. Pure data: the CLI prints findings, the language server turns
+// them into LSP diagnostics and code actions (server/src/server.ts is the only file that knows LSP).
+
+import type { ParseResult, Range } from '../parser/ast';
+import type { FirewallModel, KnockSequence } from '../model/types';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+/** A text replacement in the original file: [start, end) offsets, 0-based UTF-16. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Safe to apply without review (quick fix, `source.fixAll`); false for suggestions that change behaviour. */
+  safe: boolean;
+  /** Non-overlapping edits against the text the finding was computed on. */
+  edits: TextEdit[];
+}
+
+export interface Related {
+  message: string;
+  range: Range;
+}
+
+export interface Finding {
+  rule: string;
+  message: string;
+  range: Range;
+  /** Set by the lint pipeline from the check's default and the user's settings. */
+  severity: Severity;
+  related?: Related[];
+  fixes?: Fix[];
+}
+
+/** User-tunable numbers; defaults in server/src/lint.ts. */
+export interface Thresholds {
+  /** Stage timeouts below this many seconds are reported by knock-timeout-short (default 5). */
+  stageTimeoutMin: number;
+  /** Intermediate stage timeouts above this are reported by knock-timeout-long (default 60). */
+  stageTimeoutMax: number;
+  /** Final list timeouts above this are reported by knock-timeout-long (default 86400). */
+  finalTimeoutMax: number;
+}
+
+export interface CheckContext {
+  /** The file text the findings' ranges and edits refer to. */
+  text: string;
+  parse: ParseResult;
+  model: FirewallModel;
+  knocks: KnockSequence[];
+  thresholds: Thresholds;
+}
+
+export interface CheckMeta {
+  /** Rule id, part of the public interface (CLI output, settings, suppression comments). */
+  id: string;
+  defaultSeverity: Severity;
+  /** One sentence: what it finds. */
+  description: string;
+  /** Runnable examples (ShellCheck style): `bad` must trigger the check, `good` must not. */
+  examples: { bad: string; good: string };
+}
+
+export interface Check extends CheckMeta {
+  /** Findings with `severity` set to the default; the pipeline adjusts it. Never throws on odd input. */
+  run(ctx: CheckContext): Array<Omit<Finding, 'severity'> & { severity?: Severity }>;
+}
