@@ -1,6 +1,8 @@
 // Bundles the three entry points with esbuild: the VS Code client, the language server and the CLI.
 // Chevrotain ships as ES modules only; esbuild turns everything into the CommonJS that Node and the
 // VS Code extension host load. `--production` minifies and drops source maps (for the .vsix).
+// `--e2e` also bundles the real-editor mocha suite (test/e2e/suite -> dist/e2e/suite/index.js; mocha and
+// vscode stay external: the extension host provides vscode, mocha resolves from node_modules).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
+const e2e = process.argv.includes('--e2e');
 
 const entries = [
   { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'server', external: [] },
   { in: 'server/src/cli/main.ts', out: 'cli', external: [] },
 ];
+if (e2e) entries.push({ in: 'test/e2e/suite/index.ts', out: 'e2e/suite/index', external: ['vscode', 'mocha'] });
 
 for (const e of entries) {
   const entry = join(root, e.in);

@@ -1,0 +1,30 @@
+// Starts the bundled language server (dist/server.js) over Node IPC and connects it to VS Code.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+export const LANGUAGE_ID = 'routeros';
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE_ID },
+      { scheme: 'untitled', language: LANGUAGE_ID },
+      { scheme: 'vscode-remote', language: LANGUAGE_ID },
+    ],
+    // The server pulls `routeros.*` with workspace/configuration; this also pushes changes to it.
+    synchronize: { configurationSection: LANGUAGE_ID },
+    outputChannel: output,
+  };
+  // The id 'routeros' makes the client honour the `routeros.trace.server` setting.
+  return new LanguageClient(LANGUAGE_ID, 'RouterOS Language Server', serverOptions, clientOptions);
+}
