@@ -1,5 +1,7 @@
 // Runs every test/**/*.test.ts file with Node's built-in test runner (TypeScript through tsx).
 // Usage: node scripts/test.mjs [filter]   (filter: substring of the test file path)
+// --conditions=import: chevrotain 13 is ESM-only and tsx's CommonJS resolver otherwise fails on its
+// nested @chevrotain/* imports (ERR_PACKAGE_PATH_NOT_EXPORTED).
 // Editor end-to-end suites live under test/e2e and run from `npm run test:e2e` instead.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -25,7 +27,7 @@ if (files.length === 0) {
   console.error(`test: no test files${filter ? ` match "${filter}"` : ''}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const r = spawnSync(process.execPath, ['--conditions=import', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
 });
