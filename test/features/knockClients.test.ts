@@ -9,14 +9,32 @@ import {
   layer7Literal,
 } from '../../server/src/features/knockClients';
 
-function seq(stages: Array<Omit<KnockStage, 'rule' | 'index'>>, finalList = 'secured'): KnockSequence {
+type StageSpec = Omit<KnockStage, 'rule' | 'index' | 'link' | 'trigger' | 'attached'>;
+
+function seq(specs: StageSpec[], finalList = 'secured'): KnockSequence {
+  const stages: KnockStage[] = specs.map((s, index) => ({
+    ...s,
+    index,
+    rule: {} as Rule,
+    link: index === 0 ? 'first' : 'ok',
+    trigger: s.ports ? 'port' : 'size',
+    attached: false,
+  }));
   return {
     family: 'ip',
     table: 'filter',
     chain: 'input',
-    stages: stages.map((s, index) => ({ ...s, index, rule: {} as Rule })),
+    stages,
     finalList,
     accepts: [],
+    chains: ['input'],
+    disabledAccepts: [],
+    otherGrants: [],
+    finalUsedOutsideFirewall: false,
+    refreshers: [],
+    brokenLinks: [],
+    orphanStages: [],
+    complete: true,
   };
 }
 
