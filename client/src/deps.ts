@@ -5,8 +5,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 export interface ExtensionDeps {
   context: vscode.ExtensionContext;
   /** The "RouterOS" output channel (the language server logs here too). Never write secrets to it. */
-  output: vscode.OutputChannel;
-  /** Appends a timestamped line to the output channel. */
+  output: vscode.LogOutputChannel;
+  /** Logs an info line (timestamped) to the output channel. */
   log(message: string): void;
   /** The language client once started (undefined while starting or after a failed start). */
   client(): LanguageClient | undefined;

@@ -9,9 +9,11 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ExtensionDeps, RegisterFeature } from './deps';
 import { createLanguageClient } from './lsp';
 import { registerDocs } from './docs';
+import { registerKnockSetup } from './knockSetup';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
+  ['knock setup', registerKnockSetup],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */
@@ -27,9 +29,9 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): RouterOsExtensionApi {
   const t0 = Date.now();
-  const output = vscode.window.createOutputChannel('RouterOS');
+  const output = vscode.window.createOutputChannel('RouterOS', { log: true });
   context.subscriptions.push(output);
-  const log = (message: string) => output.appendLine(`[${new Date().toISOString()}] ${message}`);
+  const log = (message: string) => output.info(message);
 
   const api: RouterOsExtensionApi = { ready: Promise.resolve(), activationMs: undefined, client: () => client };
   const c = createLanguageClient(context, output);

@@ -14,14 +14,21 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  ErrorCodes,
+  ResponseError,
   type InitializeParams,
   type InitializeResult,
   type Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, type LintResult } from './lint';
+import { lint, type LintOptions, type LintResult } from './lint';
 import type { SeveritySetting, Thresholds } from './rules/types';
+import { loadSchema } from './schema';
 import { toDiagnostics } from './features/diagnostics';
+import { codeActions, FIX_ALL_KIND, QUICKFIX_KIND } from './features/codeActions';
+import { REORDER_KIND } from './features/reorder';
+import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
+import { generateKnockSetup, type KnockSetupOptions } from './features/knockSetup';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -78,6 +85,22 @@ function docHref(rule: string): string | undefined {
 /** Debounce between the last edit and relinting (ms). */
 export const LINT_DELAY_MS = 150;
 
+/** Custom request of the VS Code client's "Insert port-knocking setup..." command. */
+export const KNOCK_SETUP_REQUEST = 'routeros/knockSetup';
+export interface KnockSetupParams {
+  uri: string;
+  /** Everything but the randomness (the server uses Math.random). */
+  options: Omit<KnockSetupOptions, 'random'>;
+}
+export interface KnockSetupResponse {
+  /** The document version the edits apply to. */
+  version: number;
+  edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>;
+  ports: number[];
+  lists: string[];
+  clientCommand: string;
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let hasConfigurationCapability = false;
@@ -121,12 +144,21 @@ export function startServer(connection: Connection): void {
     return p;
   }
 
+  function lintOptionsOf(s: ServerSettings): LintOptions {
+    return { severities: s.rules, thresholds: s.thresholds };
+  }
+
+  /** The settings the document's cached lint used (or the pushed ones): features answer synchronously. */
+  function currentSettings(uri: string): ServerSettings {
+    return lintCache.get(uri)?.settings ?? pushedSettings;
+  }
+
   /** The lint of the document's current version (cached; computed on demand with the last known settings). */
   function lintOf(doc: TextDocument, settings?: ServerSettings): LintResult {
     const cached = lintCache.get(doc.uri);
     if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached.result;
     const s = settings ?? cached?.settings ?? pushedSettings;
-    const result = lint(doc.getText(), { severities: s.rules, thresholds: s.thresholds });
+    const result = lint(doc.getText(), lintOptionsOf(s));
     lintCache.set(doc.uri, { version: doc.version, settings: s, result });
     return result;
   }
@@ -171,6 +203,14 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: {
+          codeActionKinds: [QUICKFIX_KIND, REORDER_KIND, FIX_ALL_KIND],
+          resolveProvider: false,
+        },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'routeros-language-server', version: '0.1.0' },
     };
@@ -193,6 +233,106 @@ export function startServer(connection: Connection): void {
     lintCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Features: each one a pure function over the cached lint of the current document version.
+
+  connection.onCodeAction((params) =>
+    guard('codeAction', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const settings = currentSettings(doc.uri);
+      return codeActions({
+        uri: doc.uri,
+        text: doc.getText(),
+        lint: lintOf(doc),
+        range: params.range,
+        only: params.context.only,
+        lintOptions: lintOptionsOf(settings),
+        version: doc.version,
+        docHref,
+      });
+    }),
+  );
+
+  const schemaOf = (uri: string) => loadSchema(currentSettings(uri).schemaVersion);
+
+  connection.onDefinition((params) =>
+    guard('definition', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return definition(doc.getText(), lintOf(doc).parse, params.position, schemaOf(doc.uri)).map((range) => ({
+        uri: doc.uri,
+        range,
+      }));
+    }),
+  );
+
+  connection.onReferences((params) =>
+    guard('references', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return references(
+        doc.getText(),
+        lintOf(doc).parse,
+        params.position,
+        schemaOf(doc.uri),
+        params.context.includeDeclaration,
+      ).map((range) => ({ uri: doc.uri, range }));
+    }),
+  );
+
+  connection.onDocumentHighlight((params) =>
+    guard('documentHighlight', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return documentHighlights(doc.getText(), lintOf(doc).parse, params.position, schemaOf(doc.uri));
+    }),
+  );
+
+  connection.onPrepareRename((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const r = guard('prepareRename', undefined, () =>
+      prepareRename(doc.getText(), lintOf(doc).parse, params.position, schemaOf(doc.uri)),
+    );
+    if (!r) return null;
+    if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return r;
+  });
+
+  connection.onRenameRequest((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const r = guard('rename', undefined, () =>
+      rename(doc.getText(), lintOf(doc).parse, params.position, params.newName, schemaOf(doc.uri)),
+    );
+    if (!r) return null;
+    if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return { changes: { [doc.uri]: r.edits } };
+  });
+
+  connection.onRequest(KNOCK_SETUP_REQUEST, (params: KnockSetupParams): KnockSetupResponse => {
+    const doc = documents.get(params?.uri);
+    if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, 'The document is not open in the language server.');
+    let setup;
+    try {
+      setup = generateKnockSetup({ ...params.options, random: Math.random }, doc.getText());
+    } catch (e) {
+      // Invalid options (stages out of range, bad time): the generator's message is for the user.
+      throw new ResponseError(ErrorCodes.InvalidParams, e instanceof Error ? e.message : String(e));
+    }
+    return {
+      version: doc.version,
+      edits: setup.edits.map((e) => ({
+        range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
+        newText: e.newText,
+      })),
+      ports: setup.ports,
+      lists: setup.lists,
+      clientCommand: setup.clientCommand,
+    };
   });
 
   documents.listen(connection);

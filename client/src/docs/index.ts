@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 
 export const SHOW_RULE_DOC_COMMAND = 'routeros.showRuleDocumentation';
+/** The id the server's "Show documentation for <id>" code action runs (server/src/features/codeActions.ts). */
+export const SHOW_RULE_DOC_ACTION_COMMAND = 'routeros.showRuleDoc';
 
 async function ruleIds(context: vscode.ExtensionContext): Promise<string[]> {
   const dir = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules');
@@ -72,5 +74,6 @@ export async function showRuleDocumentation(context: vscode.ExtensionContext, id
 export function registerDocs(context: vscode.ExtensionContext, _deps: ExtensionDeps): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(SHOW_RULE_DOC_COMMAND, (id?: unknown) => showRuleDocumentation(context, id)),
+    vscode.commands.registerCommand(SHOW_RULE_DOC_ACTION_COMMAND, (id?: unknown) => showRuleDocumentation(context, id)),
   );
 }

@@ -1,0 +1,154 @@
+// Tokenizes RouterOS samples with the TextMate grammar (syntaxes/routeros.tmLanguage.json) using the very
+// engine VS Code runs (vscode-textmate + vscode-oniguruma, taken from the code-server install that
+// scripts/e2e-setup.sh makes), and checks the scopes a person would see coloured.
+//
+//   node scripts/e2e-grammar.mjs
+//
+// Prints `N passed, N failed` last; exit code 0 when all passed.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vscodeModules = join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
+const require = createRequire(join(vscodeModules, 'x.js'));
+let vsctm;
+let oniguruma;
+try {
+  vsctm = require('vscode-textmate');
+  oniguruma = require('vscode-oniguruma');
+} catch {
+  console.error(`e2e grammar: vscode-textmate/vscode-oniguruma not found under ${vscodeModules}: run scripts/e2e-setup.sh`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const wasm = readFileSync(join(dirname(require.resolve('vscode-oniguruma')), 'onig.wasm'));
+await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+const registry = new vsctm.Registry({
+  onigLib: Promise.resolve({
+    createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
+    createOnigString: (s) => new oniguruma.OnigString(s),
+  }),
+  loadGrammar: async (scopeName) => {
+    if (scopeName !== 'source.routeros') return null;
+    const path = join(root, 'syntaxes', 'routeros.tmLanguage.json');
+    return vsctm.parseRawGrammar(readFileSync(path, 'utf8'), path);
+  },
+});
+const grammar = await registry.loadGrammar('source.routeros');
+
+/** Tokens of a multi-line text: [{ line, text, scopes }]. */
+function tokenize(text) {
+  const out = [];
+  let state = vsctm.INITIAL;
+  text.split('\n').forEach((line, i) => {
+    const r = grammar.tokenizeLine(line, state);
+    for (const t of r.tokens) out.push({ line: i, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes });
+    state = r.ruleStack;
+  });
+  return out;
+}
+
+let passed = 0;
+let failed = 0;
+/** Expects the token(s) covering `text` (on `line`, nth occurrence) to include a scope starting with `scope`. */
+function expectScope(sample, name, checks) {
+  const tokens = tokenize(sample);
+  const problems = [];
+  for (const [text, scope, line] of checks) {
+    const covering = tokens.filter((t) => (line === undefined || t.line === line) && t.text.length > 0 && text.includes(t.text.trim()) && t.text.trim().length > 0);
+    const hit = tokens.find((t) => (line === undefined || t.line === line) && t.text === text);
+    const candidates = hit ? [hit] : covering;
+    const ok = candidates.length > 0 && candidates.every((t) => t.scopes.some((s) => s.startsWith(scope)));
+    if (!ok) {
+      problems.push(
+        `"${text}" should be ${scope}; tokens: ${JSON.stringify(candidates.map((t) => [t.text, t.scopes.slice(1)]))}`,
+      );
+    }
+  }
+  if (problems.length === 0) passed++;
+  else failed++;
+  console.log(`${problems.length === 0 ? '  ok  ' : '  FAIL'} grammar: ${name}`);
+  for (const p of problems) console.log(`        ${p}`);
+}
+
+expectScope(
+  '# jan/03/2026 12:00:00 by RouterOS 7.22\n/ip firewall filter\nadd action=drop chain=input comment="drop all" dst-port=22,8291 protocol=tcp',
+  'export header comment, menu path, verb, properties, action, string, port list',
+  [
+    ['# jan/03/2026 12:00:00 by RouterOS 7.22', 'comment.line.number-sign', 0],
+    ['/ip firewall filter', 'entity.name.section.menu-path', 1],
+    ['add', 'keyword.other.command', 2],
+    ['action', 'variable.parameter.property', 2],
+    ['drop', 'support.constant.action', 2],
+    ['input', 'support.constant.chain', 2],
+    ['drop all', 'string.quoted.double', 2],
+    ['22,8291', 'constant.numeric', 2],
+  ],
+);
+expectScope(
+  '/ip/firewall/address-list/add address=192.168.88.0/24 list=lan timeout=1d2h3m\n/interface list member add interface=ether1 list=WAN',
+  'slash path style, IPv4 prefix, duration, spaced path with hyphen',
+  [
+    ['/ip/firewall/address-list', 'entity.name.section.menu-path', 0],
+    ['add', 'keyword.other.command', 0],
+    ['192.168.88.0/24', 'constant.numeric.ip-address', 0],
+    ['1d2h3m', 'constant.numeric.time', 0],
+    ['/interface list member', 'entity.name.section.menu-path', 1],
+  ],
+);
+expectScope(
+  ':local count 5\n:if ($count > 3) do={ :put "many $count" } else={ :log info "few" }\n:foreach i in=[/ip address find] do={}',
+  'global commands, variables, interpolation, control arguments, substitution',
+  [
+    [':local', 'storage.type.variable', 0],
+    ['count', 'variable.other.definition', 0],
+    [':if', 'keyword.control', 1],
+    ['$count', 'variable.other', 1],
+    ['do', 'keyword.control.argument', 1],
+    [':put', 'support.function.builtin', 1],
+    ['else', 'keyword.control.argument', 1],
+    [':foreach', 'keyword.control', 2],
+    ['find', 'keyword.other.command', 2],
+  ],
+);
+expectScope(
+  '/system scheduler add name=clean interval=1m on-event="/ip firewall address-list remove [find list=\\"knock-1\\"]; :log info \\"cleaned $n\\""',
+  'code inside on-event= strings: path, verb, escaped inner strings, variable',
+  [
+    ['on-event', 'variable.parameter.property', 0],
+    ['/ip firewall address-list', 'meta.embedded.block.routeros', 0],
+    ['/ip firewall address-list', 'entity.name.section.menu-path', 0],
+    ['remove', 'keyword.other.command', 0],
+    [':log', 'support.function.builtin', 0],
+    ['knock-1', 'string.quoted.double.embedded', 0],
+    ['$n', 'variable.other', 0],
+  ],
+);
+expectScope(
+  '/system script add name=grant source="# grant access\\n:log info \\"ok\\""\n:put "done" ; # trailing comment',
+  'comment inside a source= string, trailing comment after code',
+  [
+    ['# grant access', 'comment.line.number-sign', 0],
+    ['# trailing comment', 'comment.line.number-sign', 1],
+    [':put', 'support.function.builtin', 1],
+  ],
+);
+expectScope(
+  '/ip firewall filter add chain=input \\\n    action=accept src-address-list=!blocked',
+  'line continuation, negated value',
+  [
+    ['\\', 'punctuation.separator.continuation', 0],
+    ['action', 'variable.parameter.property', 1],
+    ['src-address-list', 'variable.parameter.property', 1],
+  ],
+);
+expectScope('/ipv6 address add address=2001:db8::1/64 interface=ether1\n/interface ethernet set [find default-name=ether1] mac-address=AA:BB:CC:DD:EE:0F', 'IPv6 and MAC addresses', [
+  ['2001:db8::1/64', 'constant.numeric.ip-address.v6', 0],
+  ['AA:BB:CC:DD:EE:0F', 'constant.numeric.mac-address', 1],
+]);
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,51 @@
+// Entry point of the real-editor suite: the extension host (code-server's or @vscode/test-electron's)
+// loads dist/e2e/suite/index.js and calls run(). Results go to the runner three ways: the promise
+// (codeAutomationExit / test-electron's exit code), the console, and $ROUTEROS_E2E_ARTIFACTS/e2e-results.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+import { metrics } from './support';
+
+interface TestRecord {
+  title: string;
+  state: 'passed' | 'failed';
+  ms: number;
+  error?: string;
+}
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // The test files are bundled into this file: hand mocha's globals (describe/it/...) over before loading them.
+  mocha.suite.emit('pre-require', globalThis, 'e2e-bundle', mocha);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./extension.test');
+
+  const records: TestRecord[] = [];
+  const artifacts = process.env.ROUTEROS_E2E_ARTIFACTS;
+  const write = (done: boolean) => {
+    if (!artifacts) return;
+    mkdirSync(artifacts, { recursive: true });
+    const passed = records.filter((r) => r.state === 'passed').length;
+    writeFileSync(
+      join(artifacts, 'e2e-results.json'),
+      JSON.stringify({ done, passed, failed: records.length - passed, metrics, tests: records }, null, 2),
+    );
+  };
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run((failures) => {
+        write(true);
+        if (failures > 0) reject(new Error(`${failures} test(s) failed`));
+        else resolve();
+      });
+      runner.on('pass', (t) => records.push({ title: t.fullTitle(), state: 'passed', ms: t.duration ?? 0 }));
+      runner.on('fail', (t, err: Error) =>
+        records.push({ title: t.fullTitle(), state: 'failed', ms: t.duration ?? 0, error: String(err?.stack ?? err) }),
+      );
+      runner.on('test end', () => write(false));
+    } catch (e) {
+      write(true);
+      reject(e);
+    }
+  });
+}
