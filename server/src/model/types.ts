@@ -101,6 +101,11 @@ export interface Rule {
    * script did not create): consumers should not report order problems that depend on it.
    */
   positionKnown: boolean;
+  /**
+   * (model addition) Names of properties whose value is computed at run time (`dst-port=$port`); their
+   * structured fields hold `Unknown`. Absent or empty when every value is literal.
+   */
+  dynamicProps?: string[];
 }
 
 export interface Table {
@@ -136,6 +141,8 @@ export interface InterfaceList {
   /** Lists included through `include=`/`exclude=` when given. */
   include: string[];
   exclude: string[];
+  /** (model addition) True when some member is computed at run time (`interface=$wan`). */
+  unknownMembers?: boolean;
   /** The command that defined it, when the file defines it; builtin `all`, `none`, `dynamic`, `static` have none. */
   definedBy?: Command;
 }
@@ -150,6 +157,14 @@ export interface Layer7Protocol {
 export interface Unresolved {
   message: string;
   range: Range;
+  /**
+   * (model addition) What could not be resolved: a selector of set/remove/enable/... (`selector`), the
+   * target of `place-before=` or `move ... destination=` (`position`: the rule's position is unknown),
+   * a value computed at run time (`dynamic`).
+   */
+  kind?: 'selector' | 'position' | 'dynamic';
+  /** (model addition) The command it belongs to. */
+  command?: Command;
 }
 
 export interface FirewallModel {
@@ -178,6 +193,33 @@ export interface KnockStage {
   /** The list this stage requires (`src-address-list=`), if any. */
   requires?: string;
   layer7?: string;
+  /**
+   * (model addition) How this stage is chained to the previous one:
+   *  - `first`: index 0 and requires nothing (a correct first stage);
+   *  - `ok`: requires exactly the previous stage's list;
+   *  - `missing`: requires no list at all (`knock-missing-chain`), although a previous stage exists;
+   *  - `unfilled`: requires a list that no rule fills and no static entry provides (`knock-broken-chain`);
+   *  - `mismatch`: requires a list some other rule fills, but not the previous stage's list.
+   */
+  link: 'first' | 'ok' | 'missing' | 'unfilled' | 'mismatch';
+  /** (model addition) What the knock packet must hit: a port, a packet size, an ICMP type, or nothing. */
+  trigger: 'port' | 'size' | 'icmp' | 'none';
+  /**
+   * (model addition) True when the stage was attached by heuristics (list naming, adjacency) rather
+   * than by `src-address-list=` chaining: see knock.ts.
+   */
+  attached: boolean;
+}
+
+/** (model addition) A defect in the chaining of a knock sequence, for the checks. */
+export interface BrokenLink {
+  /** Index of the stage whose `src-address-list=` is wrong or absent. */
+  stage: number;
+  kind: 'missing' | 'unfilled' | 'mismatch';
+  /** The list it should require (the previous stage's list); undefined for an unfilled first stage. */
+  expected?: string;
+  /** The list it requires, if any. */
+  actual?: string;
 }
 
 export interface KnockSequence {
@@ -190,4 +232,42 @@ export interface KnockSequence {
   finalList: string;
   /** Accept rules that admit `src-address-list=<finalList>`, in order. */
   accepts: Rule[];
+  // ----- model additions -----
+  /** Every chain a stage lives in (usually one; stages in different chains are possible). */
+  chains: string[];
+  /** Enabled accept rules are in `accepts`; disabled ones that would admit the final list are here. */
+  disabledAccepts: Rule[];
+  /**
+   * Other rules that grant the final list something: `drop ... src-address-list=!final` (only the final
+   * list passes), `jump ... src-address-list=final`, nat `dst-nat ... src-address-list=final`.
+   */
+  otherGrants: Rule[];
+  /**
+   * True when the final list's name appears in the file outside firewall rules that use it (a script or
+   * scheduler reads it): then "grants nothing" may be wrong, the script may grant access.
+   */
+  finalUsedOutsideFirewall: boolean;
+  /** Rules that re-add the final or a stage list while requiring that same list (timeout refresh). */
+  refreshers: Rule[];
+  /** Chaining defects, one per affected stage, in stage order. Empty for a well-chained sequence. */
+  brokenLinks: BrokenLink[];
+  /** The stages (also in `stages`) attached by heuristics because their chaining is missing. */
+  orphanStages: KnockStage[];
+  /** True when every stage is chained and some enabled accept (or other grant) uses the final list. */
+  complete: boolean;
+}
+
+/** (model addition) A list that a drop/reject/tarpit rule uses: a blacklist, and the rules filling it. */
+export interface Blacklist {
+  family: Family;
+  list: string;
+  /** Rules (any table) with action drop/reject/tarpit and `src-address-list=<list>` (not negated). */
+  drops: Rule[];
+  /** Rules with action add-src-to-address-list `address-list=<list>`. */
+  fillers: Rule[];
+  /**
+   * Detector stages feeding the fillers (`ssh_stage1 -> ssh_stage2 -> blacklist`): rules filling the lists
+   * the fillers require, transitively. Not knocks.
+   */
+  feeders: Rule[];
 }

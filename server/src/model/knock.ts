@@ -1,0 +1,450 @@
+// Recognizes port-knock sequences and blacklists in a firewall model.
+//
+// A knock sequence is a chain of filter rules with action=add-src-to-address-list, each stage after
+// the first requiring `src-address-list=<previous stage's list>`, ending in a list some rule grants
+// access to (an accept with `src-address-list=<final>`, a drop with `src-address-list=!<final>`, a jump or
+// a dst-nat on `<final>`). A list used by a drop/reject/tarpit is a blacklist, never a knock stage.
+//
+// Recognition (all IPv4 and IPv6, any filter chain but output, TCP or UDP, any number of stages):
+// 1. From each list that grants access, walk back through the rules filling it and the lists they
+//    require. Rules re-adding a list they require (`src-address-list=x address-list=x`, timeout refresh)
+//    are refreshers, not stages. Lists feeding a blacklist are detector stages, not knock stages.
+// 2. Sequences whose final list nothing uses are kept when the naming says knock (see KNOCKISH) and the
+//    final list is not named like a blacklist: they report "grants nothing".
+// 3. Broken chaining: a stage without `src-address-list=` ends the backward walk, so earlier stages are
+//    left as "orphans" (fill rules, with a port/size/ICMP trigger, whose list nothing uses). An orphan
+//    chain is attached before the head of a sequence in the same family and chain when its list name
+//    has the same stem as a stage list (`knock1` ~ `knock2`: the name without its trailing number) or
+//    when it sits right next to a stage in the chain's rule order and is named like a knock. Attached
+//    stages are ordered by their list's trailing number when they have one, else by rule order.
+// 4. A single stage is a knock only when something names it one (KNOCKISH in a list name or comment)
+//    or orphans attach to it: a lone "add-src-to-address-list on port X" + accept is too common otherwise.
+// 5. A sequence whose rules are all part of a longer sequence is dropped.
+
+import type { BrokenLink, Blacklist, Family, FirewallModel, KnockSequence, KnockStage, Rule } from './types';
+import { sourceOf } from './build';
+
+const KNOCKISH = /knock|knk|klop|toc[-_ ]?toc|port[-_ ]?k|(^|[-_])pk[-_]|psk|stage|phase|fase|etapa|step/i;
+/** Strong knock words (without the "stage" family that brute-force detectors use too). */
+const KNOCK_WORD = /knock|knk|klop|toc[-_ ]?toc|port[-_ ]?k|(^|[-_])pk[-_]|psk/i;
+const BLACKLISTISH = /black|(^|[-_])bl[-_]|ban|block|attack|brute|scan|spam|deny|bad|abuse|intru|detect|flood|drop/i;
+
+const TERMINAL_DROP = new Set(['drop', 'reject', 'tarpit']);
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function requiredList(r: Rule): string | undefined {
+  const n = r.match.srcAddressList;
+  return n && !n.negated ? str(n.value) : undefined;
+}
+
+function trigger(r: Rule): KnockStage['trigger'] {
+  const m = r.match;
+  if (m.dstPort || m.anyPort) return 'port';
+  if (m.packetSize) return 'size';
+  const p = m.protocol && !m.protocol.negated ? str(m.protocol.value) : undefined;
+  if (p === 'icmp' || p === 'icmpv6' || m.icmpOptions) return 'icmp';
+  return 'none';
+}
+
+function stemOf(name: string): string | undefined {
+  const m = /^(.*?)[-_ .]*(\d+)$/.exec(name);
+  if (!m || m[1] === '') return undefined;
+  return m[1].toLowerCase();
+}
+
+function numberOf(name: string): number | undefined {
+  const m = /(\d+)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+interface Usage {
+  accepts: Rule[];
+  disabledAccepts: Rule[];
+  grants: Rule[];
+  drops: Rule[];
+  /** Fill rules requiring this list (refreshers excluded). */
+  requiredBy: Rule[];
+  fillers: Rule[];
+  refreshers: Rule[];
+  staticEntries: number;
+}
+
+class Analysis {
+  readonly usage = new Map<string, Usage>();
+  readonly order = new Map<Rule, number>();
+  readonly chainOrder = new Map<Rule, { chain: Rule[]; index: number }>();
+  readonly blacklistFeeders = new Set<Rule>();
+
+  constructor(
+    readonly model: FirewallModel,
+    readonly family: Family,
+  ) {
+    const key = (l: string) => l;
+    const use = (l: string): Usage => {
+      let u = this.usage.get(key(l));
+      if (!u) {
+        u = { accepts: [], disabledAccepts: [], grants: [], drops: [], requiredBy: [], fillers: [], refreshers: [], staticEntries: 0 };
+        this.usage.set(key(l), u);
+      }
+      return u;
+    };
+    for (const l of model.addressLists.values()) {
+      if (l.family === family) use(l.name).staticEntries += l.entries.length;
+    }
+    for (const t of model.tables.values()) {
+      if (t.family !== family) continue;
+      const chains = new Map<string, Rule[]>();
+      t.rules.forEach((r, i) => {
+        this.order.set(r, i);
+        let c = chains.get(r.chain);
+        if (!c) chains.set(r.chain, (c = []));
+        this.chainOrder.set(r, { chain: c, index: c.length });
+        c.push(r);
+      });
+      for (const r of t.rules) {
+        const src = r.match.srcAddressList;
+        const listName = src ? str(src.value) : undefined;
+        if (listName && src) {
+          const u = use(listName);
+          if (!src.negated) {
+            if (TERMINAL_DROP.has(r.action)) {
+              if (!r.disabled || t.name === 'filter' || t.name === 'raw') u.drops.push(r);
+            } else if (t.name === 'filter' && r.action === 'accept') (r.disabled ? u.disabledAccepts : u.accepts).push(r);
+            else if (t.name === 'filter' && r.action === 'jump') u.grants.push(r);
+            else if (t.name === 'nat' && ['dst-nat', 'netmap', 'redirect', 'accept'].includes(r.action)) u.grants.push(r);
+          } else if (t.name === 'filter' && TERMINAL_DROP.has(r.action)) {
+            u.grants.push(r);
+          }
+        }
+        if (r.action === 'add-src-to-address-list' && r.addressList) {
+          const req = requiredList(r);
+          if (req === r.addressList) use(r.addressList).refreshers.push(r);
+          else {
+            use(r.addressList).fillers.push(r);
+            if (req) use(req).requiredBy.push(r);
+          }
+        }
+      }
+    }
+    // detector stages: rules filling lists that (transitively) feed a dropped list
+    const stack: string[] = [];
+    for (const [name, u] of this.usage) if (u.drops.length > 0) stack.push(name);
+    const seen = new Set(stack);
+    while (stack.length) {
+      const l = stack.pop()!;
+      for (const f of this.usage.get(l)?.fillers ?? []) {
+        this.blacklistFeeders.add(f);
+        const req = requiredList(f);
+        if (req && !seen.has(req)) {
+          seen.add(req);
+          stack.push(req);
+        }
+      }
+    }
+  }
+
+  u(list: string): Usage | undefined {
+    return this.usage.get(list);
+  }
+
+  isStageRule(r: Rule): boolean {
+    return (
+      r.family === this.family &&
+      r.table === 'filter' &&
+      r.chain !== 'output' &&
+      r.action === 'add-src-to-address-list' &&
+      !!r.addressList &&
+      !(r.dynamicProps ?? []).includes('address-list')
+    );
+  }
+
+  /** The rule filling `list` that a stage before `next` most likely is (same chain, earliest). */
+  pickFiller(list: string, next: Rule, exclude: Set<Rule>): Rule | undefined {
+    const cands = (this.u(list)?.fillers ?? []).filter((r) => this.isStageRule(r) && !exclude.has(r));
+    if (cands.length === 0) return undefined;
+    const score = (r: Rule) => (r.chain === next.chain ? 0 : 2) + (trigger(r) === 'none' ? 1 : 0);
+    return [...cands].sort((a, b) => score(a) - score(b) || (this.order.get(a)! - this.order.get(b)!))[0];
+  }
+
+  /** Walks back from a final filler through required lists. Returns rules, first stage first. */
+  walkBack(final: Rule): Rule[] {
+    const rules = [final];
+    const inSeq = new Set(rules);
+    let cur = final;
+    for (;;) {
+      const req = requiredList(cur);
+      if (!req || req === cur.addressList) break;
+      const prev = this.pickFiller(req, cur, inSeq);
+      if (!prev) break;
+      rules.unshift(prev);
+      inSeq.add(prev);
+      cur = prev;
+    }
+    return rules;
+  }
+
+  /** A list nothing uses (no accept, grant, drop, requiring stage). */
+  unused(list: string): boolean {
+    const u = this.u(list);
+    if (!u) return true;
+    return u.accepts.length + u.disabledAccepts.length + u.grants.length + u.drops.length + u.requiredBy.length === 0;
+  }
+
+  adjacent(a: Rule, b: Rule): boolean {
+    const x = this.chainOrder.get(a);
+    const y = this.chainOrder.get(b);
+    return !!x && !!y && x.chain === y.chain && Math.abs(x.index - y.index) === 1;
+  }
+}
+
+function namesOf(rules: Rule[]): string[] {
+  const out: string[] = [];
+  for (const r of rules) {
+    if (r.addressList) out.push(r.addressList);
+    const req = requiredList(r);
+    if (req) out.push(req);
+    if (r.comment) out.push(r.comment);
+    if (r.logPrefix) out.push(r.logPrefix);
+  }
+  return out;
+}
+
+function finalUsedOutside(model: FirewallModel, list: string, rules: Rule[]): boolean {
+  const src = sourceOf(model);
+  if (!src) return false;
+  const excluded: Array<[number, number]> = [];
+  for (const r of rules) excluded.push([r.source.range.start.offset, r.source.range.end.offset]);
+  for (const l of model.addressLists.values()) {
+    if (l.name !== list) continue;
+    for (const r of [...l.filledBy, ...l.usedBy]) excluded.push([r.source.range.start.offset, r.source.range.end.offset]);
+    for (const e of l.entries) excluded.push([e.command.range.start.offset, e.command.range.end.offset]);
+  }
+  for (const c of src.comments) excluded.push([c.start.offset, c.end.offset]);
+  const esc = list.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(^|[^\\w-])${esc}(?![\\w-])`, 'g');
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(src.text)) !== null) {
+    const at = m.index + m[1].length;
+    if (!excluded.some(([s, e]) => at >= s && at < e)) return true;
+  }
+  return false;
+}
+
+function makeStage(r: Rule, index: number, attached: boolean): KnockStage {
+  const m = r.match;
+  const proto = m.protocol && !m.protocol.negated ? str(m.protocol.value) : undefined;
+  const portNeg = m.dstPort ?? m.anyPort;
+  const ports = portNeg && !portNeg.negated && Array.isArray(portNeg.value) ? portNeg.value : undefined;
+  const size = m.packetSize && !m.packetSize.negated && Array.isArray(m.packetSize.value) ? m.packetSize.value : undefined;
+  const l7 = m.layer7Protocol && !m.layer7Protocol.negated ? str(m.layer7Protocol.value) : undefined;
+  return {
+    rule: r,
+    index,
+    protocol: proto,
+    ports,
+    packetSize: size,
+    list: r.addressList ?? '',
+    timeout: r.addressListTimeout,
+    requires: requiredList(r),
+    layer7: l7,
+    link: 'first',
+    trigger: trigger(r),
+    attached,
+  };
+}
+
+function finish(a: Analysis, rules: Rule[], attachedSet: Set<Rule>): KnockSequence {
+  const stages = rules.map((r, i) => makeStage(r, i, attachedSet.has(r)));
+  const brokenLinks: BrokenLink[] = [];
+  for (const s of stages) {
+    const prev = s.index > 0 ? stages[s.index - 1] : undefined;
+    const u = s.requires ? a.u(s.requires) : undefined;
+    const filled = !!u && (u.fillers.length > 0 || u.staticEntries > 0 || u.refreshers.some((r) => r !== s.rule));
+    if (!prev) {
+      s.link = s.requires && !filled ? 'unfilled' : 'first';
+    } else if (!s.requires) s.link = 'missing';
+    else if (s.requires === prev.list) s.link = 'ok';
+    else if (!filled) s.link = 'unfilled';
+    else s.link = 'mismatch';
+    if (s.link === 'missing' || s.link === 'unfilled' || s.link === 'mismatch') {
+      brokenLinks.push({ stage: s.index, kind: s.link, expected: prev?.list, actual: s.requires });
+    }
+  }
+  const last = stages[stages.length - 1];
+  const finalList = last.list;
+  const u = a.u(finalList);
+  const accepts = u?.accepts ?? [];
+  const otherGrants = u?.grants ?? [];
+  const refreshers = new Set<Rule>();
+  for (const s of stages) for (const r of a.u(s.list)?.refreshers ?? []) refreshers.add(r);
+  const chains: string[] = [];
+  for (const s of stages) if (!chains.includes(s.rule.chain)) chains.push(s.rule.chain);
+  const seq: KnockSequence = {
+    family: a.family,
+    table: 'filter',
+    chain: stages[0].rule.chain,
+    stages,
+    finalList,
+    accepts,
+    chains,
+    disabledAccepts: u?.disabledAccepts ?? [],
+    otherGrants,
+    finalUsedOutsideFirewall: false,
+    refreshers: [...refreshers],
+    brokenLinks,
+    orphanStages: stages.filter((s) => s.attached),
+    complete: brokenLinks.length === 0 && (accepts.length > 0 || otherGrants.some((g) => !g.disabled)),
+  };
+  if (accepts.length === 0 && otherGrants.length === 0) {
+    seq.finalUsedOutsideFirewall = finalUsedOutside(a.model, finalList, [...stages.map((s) => s.rule), ...refreshers]);
+  }
+  return seq;
+}
+
+function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
+  const a = new Analysis(model, family);
+  const candidates: Array<{ rules: Rule[]; dangling: boolean }> = [];
+
+  for (const [list, u] of a.usage) {
+    const granted = u.accepts.length + u.disabledAccepts.length + u.grants.length > 0;
+    if (u.drops.length > 0) continue; // a blacklist
+    const dangling = !granted && a.unused(list);
+    if (!granted && !dangling) continue;
+    for (const f of u.fillers) {
+      if (!a.isStageRule(f)) continue;
+      // a dangling chain of brute-force detector stages feeding a blacklist is not a knock
+      if (dangling && a.blacklistFeeders.has(f)) continue;
+      candidates.push({ rules: a.walkBack(f), dangling });
+    }
+  }
+
+  // orphan chains: stage rules whose list nothing uses, with a trigger, not part of a candidate
+  const inCandidate = new Set<Rule>();
+  for (const c of candidates) for (const r of c.rules) inCandidate.add(r);
+  const orphanChains: Rule[][] = [];
+  for (const [list, u] of a.usage) {
+    if (!a.unused(list)) continue;
+    for (const f of u.fillers) {
+      if (!a.isStageRule(f) || inCandidate.has(f) || a.blacklistFeeders.has(f) || trigger(f) === 'none') continue;
+      const chain = a.walkBack(f).filter((r) => !inCandidate.has(r));
+      if (chain.length > 0) orphanChains.push(chain);
+    }
+  }
+
+  const out: KnockSequence[] = [];
+  for (const c of candidates) {
+    let rules = c.rules;
+    const attached = new Set<Rule>();
+    const head = rules[0];
+    const headReq = requiredList(head);
+    const headOpen = !headReq || !(a.u(headReq)?.fillers.length || a.u(headReq)?.staticEntries);
+    if (headOpen) {
+      // attach orphan chains (repeat: an orphan next to an attached orphan attaches too)
+      let changed = true;
+      const used = new Set<Rule[]>();
+      while (changed) {
+        changed = false;
+        for (const oc of orphanChains) {
+          if (used.has(oc)) continue;
+          const last = oc[oc.length - 1];
+          if (last.chain !== rules[0].chain && !rules.some((r) => r.chain === last.chain)) continue;
+          const stems = new Set(rules.map((r) => (r.addressList ? stemOf(r.addressList) : undefined)).filter(Boolean));
+          const ocStem = last.addressList ? stemOf(last.addressList) : undefined;
+          const stemMatch = !!ocStem && stems.has(ocStem);
+          const adjacent = oc.some((o) => rules.some((r) => a.adjacent(o, r)));
+          const named = namesOf(oc).some((n) => KNOCKISH.test(n)) && !BLACKLISTISH.test(last.addressList ?? '');
+          if (stemMatch || (adjacent && named)) {
+            used.add(oc);
+            for (const r of oc) attached.add(r);
+            changed = true;
+          }
+        }
+        if (changed) {
+          const att = [...attached];
+          const key = (r: Rule) => {
+            const n = r.addressList ? numberOf(r.addressList) : undefined;
+            return n ?? Number.MAX_SAFE_INTEGER;
+          };
+          // keep each orphan chain's own order; order chains by their last list's number, then rule order
+          const chainsOf = orphanChains.filter((oc) => used.has(oc));
+          chainsOf.sort((x, y) => {
+            const kx = key(x[x.length - 1]);
+            const ky = key(y[y.length - 1]);
+            return kx - ky || a.order.get(x[0])! - a.order.get(y[0])!;
+          });
+          rules = [...chainsOf.flat(), ...c.rules];
+          void att;
+        }
+      }
+    }
+    const names = namesOf(rules);
+    const knockNamed = names.some((n) => KNOCKISH.test(n));
+    const strongNamed = names.some((n) => KNOCK_WORD.test(n));
+    const hasTrigger = rules.some((r) => trigger(r) !== 'none');
+    if (!hasTrigger) continue;
+    const finalName = rules[rules.length - 1].addressList ?? '';
+    if (c.dangling) {
+      if (rules.length < 2 || !knockNamed || BLACKLISTISH.test(finalName)) continue;
+      if (!strongNamed && !/stage|phase|fase|etapa|step/i.test(finalName) && !names.some((n) => KNOCK_WORD.test(n))) {
+        // "stage" names alone also describe brute-force detectors; a dangling one needs a knock word
+        continue;
+      }
+    } else if (rules.length < 2 && attached.size === 0 && !knockNamed) continue;
+    out.push(finish(a, rules, attached));
+  }
+
+  // drop sequences contained in longer ones; sort by first stage position
+  const kept = out.filter((s) => {
+    const mine = new Set(s.stages.map((x) => x.rule));
+    return !out.some(
+      (o) => o !== s && o.stages.length > s.stages.length && [...mine].every((r) => o.stages.some((x) => x.rule === r)),
+    );
+  });
+  const seen = new Set<string>();
+  const unique = kept.filter((s) => {
+    const k = s.stages.map((x) => x.rule.uid).join(',');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  unique.sort((x, y) => a.order.get(x.stages[0].rule)! - a.order.get(y.stages[0].rule)!);
+  return unique;
+}
+
+/** Every knock sequence the script sets up (IPv4 first, then IPv6), in rule order. */
+export function findKnockSequences(model: FirewallModel): KnockSequence[] {
+  return [...analyseFamily(model, 'ip'), ...analyseFamily(model, 'ipv6')];
+}
+
+/** Lists used by drop/reject/tarpit rules (any table), with the rules filling and feeding them. */
+export function findBlacklists(model: FirewallModel): Blacklist[] {
+  const out: Blacklist[] = [];
+  const knockRules = new Set<Rule>();
+  for (const k of findKnockSequences(model)) for (const s of k.stages) knockRules.add(s.rule);
+  for (const family of ['ip', 'ipv6'] as const) {
+    const a = new Analysis(model, family);
+    for (const [list, u] of a.usage) {
+      if (u.drops.length === 0) continue;
+      const fillers = [...u.fillers, ...u.refreshers];
+      const feeders: Rule[] = [];
+      const seen = new Set<string>([list]);
+      const stack = fillers.map(requiredList).filter((x): x is string => !!x);
+      while (stack.length) {
+        const l = stack.pop()!;
+        if (seen.has(l)) continue;
+        seen.add(l);
+        for (const f of a.u(l)?.fillers ?? []) {
+          if (knockRules.has(f)) continue; // a knock stage the blacklist filler requires
+          feeders.push(f);
+          const req = requiredList(f);
+          if (req) stack.push(req);
+        }
+      }
+      out.push({ family, list, drops: u.drops, fillers, feeders });
+    }
+  }
+  return out;
+}
