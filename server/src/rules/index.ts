@@ -2,5 +2,38 @@
 // To add a check: write server/src/rules/<id>.ts exporting a `Check`, add it here, add
 // docs/rules/<id>.md and test/rules/<id>.test.ts (see ARCHITECTURE.md).
 import type { Check } from './types';
+import { invalidValue } from './invalid-value';
+import { knockBlacklistCatchesKnock } from './knock-blacklist-catches-knock';
+import { knockBlacklistOrder } from './knock-blacklist-order';
+import { knockBlacklistUntested } from './knock-blacklist-untested';
+import { knockBrokenChain } from './knock-broken-chain';
+import { knockExposedService } from './knock-exposed-service';
+import { knockLayer7Tcp } from './knock-layer7-tcp';
+import { knockMissingChain } from './knock-missing-chain';
+import { knockNoAccess } from './knock-no-access';
+import { knockNoInterface } from './knock-no-interface';
+import { knockSequentialPorts } from './knock-sequential-ports';
+import { knockShadowed } from './knock-shadowed';
+import { knockTimeoutLong } from './knock-timeout-long';
+import { knockTimeoutMissing } from './knock-timeout-missing';
+import { knockTimeoutShort } from './knock-timeout-short';
+import { knockWeakPort } from './knock-weak-port';
 
-export const allChecks: Check[] = [];
+export const allChecks: Check[] = [
+  knockShadowed,
+  knockMissingChain,
+  knockBrokenChain,
+  knockNoAccess,
+  knockExposedService,
+  knockTimeoutMissing,
+  knockTimeoutShort,
+  knockTimeoutLong,
+  knockBlacklistUntested,
+  knockBlacklistCatchesKnock,
+  knockBlacklistOrder,
+  knockLayer7Tcp,
+  knockSequentialPorts,
+  knockWeakPort,
+  knockNoInterface,
+  invalidValue,
+];

@@ -1,0 +1,154 @@
+// knock-exposed-service: an accept rule that a new connection from the WAN meets before the final WAN
+// drop admits a management service (21, 22, 23, 80, 443, 8291, 8728, 8729, or every port) without
+// requiring the knock's final list: the knock protects nothing. Reported on the accept rule.
+// Suggestion: require the knock's final list on that accept.
+
+import type { FirewallModel, KnockSequence, Match, Rule } from '../model/types';
+import { covers, mayOverlap, rulesBefore } from '../model/reason';
+import type { Check } from './types';
+import { setPropertyEdit } from './util/edit';
+import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
+import { DROP_ACTIONS, isUnknown, known, portIn, stageRules } from './util/rules';
+import { GOOD_KNOCK } from './util/examples';
+
+export const MANAGEMENT_PORTS: Readonly<Record<number, string>> = {
+  21: 'ftp', 22: 'ssh', 23: 'telnet', 80: 'www', 443: 'www-ssl', 8291: 'winbox', 8728: 'api', 8729: 'api-ssl',
+};
+
+const BUILTIN = new Set(['input', 'forward', 'output', 'prerouting', 'postrouting']);
+
+export const knockExposedService: Check = {
+  id: 'knock-exposed-service',
+  defaultSeverity: 'warning',
+  description:
+    "An accept rule above the final WAN drop admits new connections to a management service without requiring the knock's final list.",
+  examples: {
+    bad: GOOD_KNOCK.replace(
+      'add chain=input action=accept in-interface-list=WAN src-address-list=secured comment="knocked"\n',
+      'add chain=input action=accept in-interface-list=WAN src-address-list=secured comment="knocked"\n' +
+        'add chain=input action=accept dst-port=22,8291 in-interface-list=WAN protocol=tcp comment="ssh and winbox"\n',
+    ),
+    good: GOOD_KNOCK.replace(
+      'add chain=input action=accept in-interface-list=WAN src-address-list=secured comment="knocked"\n',
+      'add chain=input action=accept in-interface-list=WAN src-address-list=secured comment="knocked"\n' +
+        'add chain=input action=accept dst-port=51820 in-interface-list=WAN protocol=udp comment="wireguard"\n',
+    ),
+  },
+  run(ctx) {
+    const out: RawFinding[] = [];
+    const seen = new Set<Rule>();
+    const stages = stageRules(ctx.knocks);
+    for (const seq of ctx.knocks) {
+      const last = seq.stages[seq.stages.length - 1];
+      if (!last || last.rule.disabled) continue;
+      const found = wanDrop(ctx.model, seq, last.rule);
+      if (!found) continue;
+      const { drop, wan } = found;
+      for (const a of rulesBefore(drop, ctx.model)) {
+        if (a.action !== 'accept' || a.disabled || !a.positionKnown || stages.has(a) || seen.has(a)) continue;
+        const ports = exposedPorts(a, wan, ctx.model);
+        if (!ports) continue;
+        seen.add(a);
+        const edit = setPropertyEdit(a, 'src-address-list', seq.finalList, ctx.model);
+        out.push(
+          ruleFinding(
+            this.id,
+            a,
+            `this accept admits new connections from the WAN to ${ports} without requiring the knock's final list ` +
+              `"${seq.finalList}": the knock protects nothing`,
+            {
+              related: [relatedRule(drop, 'the WAN drop this accept bypasses')],
+              ...fixes(fixOf(`Require src-address-list=${seq.finalList}`, false, edit ? [edit] : undefined)),
+            },
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+function interfaceMatch(m: Match): Match {
+  const out: Match = { other: {} };
+  if (m.inInterface) out.inInterface = m.inInterface;
+  if (m.inInterfaceList) out.inInterfaceList = m.inInterfaceList;
+  return out;
+}
+
+function hasInterface(m: Match): boolean {
+  return m.inInterface !== undefined || m.inInterfaceList !== undefined;
+}
+
+/** The builtin chain packets come from into `chain` (following jumps backwards), or undefined. */
+function baseChain(model: FirewallModel, seq: KnockSequence, chain: string, seen = new Set<string>()): string | undefined {
+  if (BUILTIN.has(chain)) return chain;
+  if (seen.has(chain)) return undefined;
+  seen.add(chain);
+  const table = model.tables.get(`${seq.family} ${seq.table}`);
+  const jump = table?.rules.find((r) => r.action === 'jump' && r.jumpTarget === chain && !r.disabled);
+  return jump ? baseChain(model, seq, jump.chain, seen) : undefined;
+}
+
+/**
+ * The final WAN drop: the first enabled drop/reject/tarpit in the base chain that matches every new
+ * packet arriving the way the knock does (its interface), and the "new packet from the WAN" it covers.
+ */
+function wanDrop(model: FirewallModel, seq: KnockSequence, stage: Rule): { drop: Rule; wan: Rule } | undefined {
+  const chain = baseChain(model, seq, stage.chain);
+  const table = model.tables.get(`${seq.family} ${seq.table}`);
+  if (!chain || !table) return undefined;
+  const packet = (m: Match, ch: string): Rule => ({
+    ...stage,
+    chain: ch,
+    action: 'accept',
+    disabled: false,
+    match: { ...m, connectionState: { negated: false, value: ['new'] } },
+  });
+  const probe = packet(interfaceMatch(stage.match), chain);
+  for (const r of table.rules) {
+    if (r.chain !== chain || r.disabled || !r.positionKnown || !DROP_ACTIONS.has(r.action)) continue;
+    if (!covers(r, probe, model)) continue;
+    const wan = hasInterface(stage.match) ? probe : packet(interfaceMatch(r.match), chain);
+    return { drop: r, wan };
+  }
+  return undefined;
+}
+
+/** The management services the accept admits from the WAN, as text, or undefined. */
+function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): string | undefined {
+  const m = a.match;
+  if (isUnknown(m.srcAddressList?.value) || isUnknown(m.srcAddress?.value)) return undefined;
+  const sl = known(m.srcAddressList);
+  if (sl && !sl.negated) return undefined;
+  const sa = known(m.srcAddress);
+  if (sa && !sa.negated) return undefined;
+  const cs = known(m.connectionState);
+  if (m.connectionState && !cs) return undefined;
+  if (cs && (cs.negated ? cs.value.includes('new') : !cs.value.includes('new'))) return undefined;
+  const proto = known(m.protocol);
+  if (m.protocol && !proto) return undefined;
+  if (proto && (proto.negated ? proto.value === 'tcp' || proto.value === '6' : proto.value !== 'tcp' && proto.value !== '6')) {
+    return undefined;
+  }
+  if (!hasInterface(wan.match) && hasInterface(m) && !known(m.inInterface)?.negated && !known(m.inInterfaceList)?.negated) {
+    return undefined;
+  }
+  const ports = m.dstPort ?? m.anyPort;
+  let exposed: number[];
+  if (!ports) {
+    if (m.srcPort) return undefined;
+    exposed = Object.keys(MANAGEMENT_PORTS).map(Number);
+  } else {
+    const p = known(ports);
+    if (!p) return undefined;
+    exposed = Object.keys(MANAGEMENT_PORTS)
+      .map(Number)
+      .filter((n) => portIn(p.value, n) !== p.negated);
+  }
+  if (exposed.length === 0) return undefined;
+  // Only the interface side is compared: ports and states were judged above.
+  const iface: Rule = { ...a, disabled: false, match: { ...interfaceMatch(m), other: {} } };
+  if (!mayOverlap(iface, { ...wan, match: interfaceMatch(wan.match) }, model)) return undefined;
+  if (!ports && !m.protocol) return 'every port';
+  return exposed.map((n) => `${MANAGEMENT_PORTS[n]} (${n})`).join(', ');
+}

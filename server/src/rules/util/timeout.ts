@@ -1,0 +1,65 @@
+// Shared by the three knock-timeout-* checks: what a stage's address-list-timeout is, and the fix that
+// sets the guide's values (30s for intermediate stages, 30m for the final list).
+
+import type { CheckContext } from '../types';
+import type { KnockSequence, KnockStage } from '../../model/types';
+import { fixOf, fixes, ruleFinding, type RawFinding } from './finding';
+import { setPropertyEdit } from './edit';
+import { formatTimeout, isUnknown } from './rules';
+
+export type TimeoutState =
+  | { kind: 'missing' }
+  | { kind: 'none'; raw: string }
+  | { kind: 'seconds'; seconds: number }
+  | { kind: 'unknown' };
+
+export function timeoutOf(stage: KnockStage): TimeoutState {
+  const t = stage.timeout ?? stage.rule.addressListTimeout;
+  if (t === undefined) return { kind: 'missing' };
+  if (isUnknown(t)) return { kind: 'unknown' };
+  if (t === 'none-dynamic' || t === 'none-static') return { kind: 'none', raw: t };
+  // RouterOS 6: a zero timeout meant "never expire".
+  if (t === 0) return { kind: 'none', raw: '0s' };
+  return { kind: 'seconds', seconds: t };
+}
+
+export function isFinalStage(seq: KnockSequence, stage: KnockStage): boolean {
+  return stage === seq.stages[seq.stages.length - 1];
+}
+
+export const STAGE_TIMEOUT = '30s';
+export const FINAL_TIMEOUT = '30m';
+
+/** Walks every enabled stage of every sequence with its timeout. */
+export function forEachStageTimeout(
+  ctx: CheckContext,
+  visit: (seq: KnockSequence, stage: KnockStage, t: TimeoutState, final: boolean) => RawFinding | undefined,
+): RawFinding[] {
+  const out: RawFinding[] = [];
+  const seen = new Set<KnockStage['rule']>();
+  for (const seq of ctx.knocks) {
+    for (const stage of seq.stages) {
+      if (stage.rule.disabled || seen.has(stage.rule)) continue;
+      seen.add(stage.rule);
+      const f = visit(seq, stage, timeoutOf(stage), isFinalStage(seq, stage));
+      if (f) out.push(f);
+    }
+  }
+  return out;
+}
+
+export function timeoutFinding(
+  ctx: CheckContext,
+  id: string,
+  stage: KnockStage,
+  final: boolean,
+  message: string,
+): RawFinding {
+  const value = final ? FINAL_TIMEOUT : STAGE_TIMEOUT;
+  const edit = setPropertyEdit(stage.rule, 'address-list-timeout', value, ctx.model);
+  return ruleFinding(id, stage.rule, message, {
+    ...fixes(fixOf(`Set address-list-timeout=${value}`, true, edit ? [edit] : undefined)),
+  });
+}
+
+export { formatTimeout };

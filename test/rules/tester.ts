@@ -1,0 +1,119 @@
+// RuleTester for the checks (after ESLint's): `valid` snippets must not trigger the check, `invalid`
+// ones must trigger it exactly at the listed places (1-based line and column, as the CLI prints).
+// For every invalid case, EVERY fix the check offers is applied and the result re-linted: the fixed
+// finding is gone (fewer findings of the check) and nothing new appears (no rule id gains findings).
+// `output` pins the text after the first fix of the first finding.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEdits, lint, type LintOptions } from '../../server/src/lint';
+import type { Check, Finding, Thresholds } from '../../server/src/rules/types';
+
+export interface ValidCase {
+  name?: string;
+  code: string;
+  thresholds?: Partial<Thresholds>;
+}
+
+export interface ExpectedError {
+  line: number;
+  column?: number;
+  /** Last line of the range (1-based), when the case wants to pin it. */
+  endLine?: number;
+  message?: RegExp;
+  /** Line (1-based) of a related location the finding must carry. */
+  relatedLine?: number;
+}
+
+export interface InvalidCase extends ValidCase {
+  errors: ExpectedError[];
+  /** Text after applying the first fix of the first finding; null: the first finding has no fix. */
+  output?: string | null;
+  /** Which fix `output` applies, by title (default: the first). */
+  fixTitle?: RegExp;
+  /** Expected `safe` of the first finding's first fix. */
+  safe?: boolean;
+}
+
+export function lintFor(code: string, thresholds?: Partial<Thresholds>): Finding[] {
+  const opts: LintOptions = thresholds ? { thresholds } : {};
+  return lint(code, opts).findings;
+}
+
+export function findingsOf(check: Check | string, code: string, thresholds?: Partial<Thresholds>): Finding[] {
+  const id = typeof check === 'string' ? check : check.id;
+  return lintFor(code, thresholds).filter((f) => f.rule === id);
+}
+
+function counts(findings: readonly Finding[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of findings) m.set(f.rule, (m.get(f.rule) ?? 0) + 1);
+  return m;
+}
+
+function show(findings: readonly Finding[]): string {
+  return findings.map((f) => `  ${f.rule} ${f.range.start.line + 1}:${f.range.start.column + 1} ${f.message}`).join('\n');
+}
+
+/** Applies every fix of every finding of `id` in `code` and checks the re-lint (see the header). */
+export function assertFixesClean(id: string, code: string, thresholds?: Partial<Thresholds>): number {
+  const before = lintFor(code, thresholds);
+  const beforeCounts = counts(before);
+  let applied = 0;
+  for (const f of before.filter((x) => x.rule === id)) {
+    for (const fix of f.fixes ?? []) {
+      const fixed = applyEdits(code, fix.edits);
+      const after = lintFor(fixed, thresholds);
+      const afterCounts = counts(after);
+      const ctx = `fix "${fix.title}" for ${id} at line ${f.range.start.line + 1}\n--- fixed text ---\n${fixed}\n--- findings before ---\n${show(before)}\n--- after ---\n${show(after)}`;
+      assert.ok((afterCounts.get(id) ?? 0) < (beforeCounts.get(id) ?? 0), `finding not gone after ${ctx}`);
+      for (const [rule, n] of afterCounts) {
+        assert.ok(n <= (beforeCounts.get(rule) ?? 0), `new ${rule} finding after ${ctx}`);
+      }
+      applied++;
+    }
+  }
+  return applied;
+}
+
+export function ruleTester(check: Check, cases: { valid: Array<string | ValidCase>; invalid: InvalidCase[] }): void {
+  cases.valid.forEach((c, i) => {
+    const vc: ValidCase = typeof c === 'string' ? { code: c } : c;
+    test(`${check.id} valid: ${vc.name ?? `#${i + 1}`}`, () => {
+      const found = findingsOf(check, vc.code, vc.thresholds);
+      assert.deepEqual(found, [], `expected no ${check.id} finding, got:\n${show(found)}`);
+    });
+  });
+  cases.invalid.forEach((c, i) => {
+    test(`${check.id} invalid: ${c.name ?? `#${i + 1}`}`, () => {
+      const found = findingsOf(check, c.code, c.thresholds);
+      const got = found.map((f) => ({ line: f.range.start.line + 1, column: f.range.start.column + 1 }));
+      const want = c.errors.map((e) => ({ line: e.line, column: e.column ?? got.find((g) => g.line === e.line)?.column ?? 1 }));
+      assert.deepEqual(got, want, `findings of ${check.id}:\n${show(found)}`);
+      c.errors.forEach((e, k) => {
+        const f = found[k];
+        assert.equal(f.severity, check.defaultSeverity);
+        if (e.endLine !== undefined) assert.equal(f.range.end.line + 1, e.endLine, `end line of finding ${k + 1}`);
+        if (e.message) assert.match(f.message, e.message);
+        if (e.relatedLine !== undefined) {
+          assert.ok(
+            (f.related ?? []).some((r) => r.range.start.line + 1 === e.relatedLine),
+            `finding ${k + 1} should relate line ${e.relatedLine}: ${JSON.stringify(f.related?.map((r) => r.range.start.line + 1))}`,
+          );
+        }
+      });
+      if (c.output !== undefined) {
+        const first = found[0];
+        const fix = c.fixTitle ? first?.fixes?.find((x) => c.fixTitle!.test(x.title)) : first?.fixes?.[0];
+        if (c.output === null) {
+          assert.equal(fix, undefined, `expected no fix, got "${fix?.title}"`);
+        } else {
+          assert.ok(fix, 'expected a fix on the first finding');
+          if (c.safe !== undefined) assert.equal(fix.safe, c.safe, `safe flag of "${fix.title}"`);
+          assert.equal(applyEdits(c.code, fix.edits), c.output);
+        }
+      }
+      assertFixesClean(check.id, c.code, c.thresholds);
+    });
+  });
+}
