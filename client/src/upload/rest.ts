@@ -140,6 +140,7 @@ class RestSession implements RouterSession {
           });
         },
       );
+      // Give up a little before the router would cut the request, to say clearly why.
       const timer = setTimeout(() => {
         req.destroy();
         reject(
@@ -149,10 +150,13 @@ class RestSession implements RouterSession {
             touched,
           ),
         );
-      }, this.limitMs);
-      req.on('error', (e) => {
+      }, Math.max(1, Math.floor(this.limitMs * 0.95)));
+      req.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(e instanceof UploadError ? e : mapNetError(e as NodeJS.ErrnoException, this.endpoint));
+        if (e.code === 'ECONNRESET' || /socket hang up/i.test(e.message)) {
+          return reject(new UploadError('protocol', `The router closed ${method} /rest${path} without answering (RouterOS ends REST requests after ${Math.round(this.limitMs / 1000)} s).`, touched));
+        }
+        reject(mapNetError(e, this.endpoint));
       });
       if (payload) req.write(payload);
       req.end();

@@ -27,8 +27,8 @@ export interface Credentials {
 /** Pinned host keys / certificate fingerprints, one per router endpoint. Not secret. */
 export interface TrustStore {
   get(id: string): string | undefined;
-  set(id: string, fingerprint: string): void | Promise<void>;
-  delete(id: string): void | Promise<void>;
+  set(id: string, fingerprint: string): void | PromiseLike<void>;
+  delete(id: string): void | PromiseLike<void>;
 }
 
 export interface TrustPrompt {
