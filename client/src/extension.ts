@@ -10,10 +10,12 @@ import type { ExtensionDeps, RegisterFeature } from './deps';
 import { createLanguageClient } from './lsp';
 import { registerDocs } from './docs';
 import { registerKnockSetup } from './knockSetup';
+import { registerUpload } from './upload/command';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
   ['knock setup', registerKnockSetup],
+  ['upload', registerUpload],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */
