@@ -29,6 +29,12 @@ import { codeActions, FIX_ALL_KIND, QUICKFIX_KIND } from './features/codeActions
 import { REORDER_KIND } from './features/reorder';
 import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
 import { generateKnockSetup, type KnockSetupOptions } from './features/knockSetup';
+import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
+import { hover } from './features/hover';
+import { documentSymbols } from './features/symbols';
+import { foldingRanges } from './features/folding';
+import { parse } from './parser';
+import type { ParseResult } from './parser/ast';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -104,6 +110,8 @@ export interface KnockSetupResponse {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let hasConfigurationCapability = false;
+  /** The client is VS Code (our extension says so): completion items may carry VS Code commands. */
+  let isVsCode = false;
   /** Settings pushed through didChangeConfiguration or initializationOptions (clients without pull). */
   let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
   /** Per-document settings pulled with workspace/configuration. */
@@ -153,6 +161,18 @@ export function startServer(connection: Connection): void {
     return lintCache.get(uri)?.settings ?? pushedSettings;
   }
 
+  /** Parse-only cache for the current version: completion while typing needs the tree, not the whole lint. */
+  const parseCache = new Map<string, { version: number; parse: ParseResult }>();
+  function parseOf(doc: TextDocument): ParseResult {
+    const linted = lintCache.get(doc.uri);
+    if (linted && linted.version === doc.version) return linted.result.parse;
+    const cached = parseCache.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.parse;
+    const p = parse(doc.getText());
+    parseCache.set(doc.uri, { version: doc.version, parse: p });
+    return p;
+  }
+
   /** The lint of the document's current version (cached; computed on demand with the last known settings). */
   function lintOf(doc: TextDocument, settings?: ServerSettings): LintResult {
     const cached = lintCache.get(doc.uri);
@@ -160,6 +180,7 @@ export function startServer(connection: Connection): void {
     const s = settings ?? cached?.settings ?? pushedSettings;
     const result = lint(doc.getText(), lintOptionsOf(s));
     lintCache.set(doc.uri, { version: doc.version, settings: s, result });
+    parseCache.delete(doc.uri);
     return result;
   }
 
@@ -200,6 +221,7 @@ export function startServer(connection: Connection): void {
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init && typeof init === 'object' && init.settings) pushedSettings = normalizeSettings(init.settings);
+    isVsCode = (init as { vscode?: unknown } | undefined)?.vscode === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -207,6 +229,10 @@ export function startServer(connection: Connection): void {
           codeActionKinds: [QUICKFIX_KIND, REORDER_KIND, FIX_ALL_KIND],
           resolveProvider: false,
         },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
         definitionProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,
@@ -231,6 +257,7 @@ export function startServer(connection: Connection): void {
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     lintCache.delete(e.document.uri);
+    parseCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });
@@ -258,11 +285,45 @@ export function startServer(connection: Connection): void {
 
   const schemaOf = (uri: string) => loadSchema(currentSettings(uri).schemaVersion);
 
+  connection.onCompletion((params) =>
+    guard('completion', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return completion(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri), { triggerSuggest: isVsCode });
+    }),
+  );
+
+  connection.onHover((params) =>
+    guard('hover', null, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const r = lintOf(doc);
+      return hover(doc.getText(), { parse: r.parse, model: r.model, knocks: r.knocks }, params.position, schemaOf(doc.uri));
+    }),
+  );
+
+  connection.onDocumentSymbol((params) =>
+    guard('documentSymbol', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const r = lintOf(doc);
+      return documentSymbols(r.parse, schemaOf(doc.uri), r.knocks);
+    }),
+  );
+
+  connection.onFoldingRanges((params) =>
+    guard('foldingRange', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return foldingRanges(parseOf(doc), schemaOf(doc.uri));
+    }),
+  );
+
   connection.onDefinition((params) =>
     guard('definition', [], () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      return definition(doc.getText(), lintOf(doc).parse, params.position, schemaOf(doc.uri)).map((range) => ({
+      return definition(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri)).map((range) => ({
         uri: doc.uri,
         range,
       }));
@@ -275,7 +336,7 @@ export function startServer(connection: Connection): void {
       if (!doc) return [];
       return references(
         doc.getText(),
-        lintOf(doc).parse,
+        parseOf(doc),
         params.position,
         schemaOf(doc.uri),
         params.context.includeDeclaration,
@@ -287,7 +348,7 @@ export function startServer(connection: Connection): void {
     guard('documentHighlight', [], () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      return documentHighlights(doc.getText(), lintOf(doc).parse, params.position, schemaOf(doc.uri));
+      return documentHighlights(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri));
     }),
   );
 
@@ -295,7 +356,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
     const r = guard('prepareRename', undefined, () =>
-      prepareRename(doc.getText(), lintOf(doc).parse, params.position, schemaOf(doc.uri)),
+      prepareRename(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri)),
     );
     if (!r) return null;
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
@@ -306,7 +367,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
     const r = guard('rename', undefined, () =>
-      rename(doc.getText(), lintOf(doc).parse, params.position, params.newName, schemaOf(doc.uri)),
+      rename(doc.getText(), parseOf(doc), params.position, params.newName, schemaOf(doc.uri)),
     );
     if (!r) return null;
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);

@@ -24,6 +24,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     // The server pulls `routeros.*` with workspace/configuration; this also pushes changes to it.
     synchronize: { configurationSection: LANGUAGE_ID },
     outputChannel: output,
+    // Lets the server add VS Code-only touches (re-open suggestions after accepting `action=`).
+    initializationOptions: { vscode: true },
   };
   // The id 'routeros' makes the client honour the `routeros.trace.server` setting.
   return new LanguageClient(LANGUAGE_ID, 'RouterOS Language Server', serverOptions, clientOptions);

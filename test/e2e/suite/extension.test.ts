@@ -1,27 +1,196 @@
+// The extension in a real VS Code (code-server's extension host, or a desktop VS Code via test-electron):
+// what a network engineer sees after installing it. Every wait is a bounded poll on observable state.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, metrics, openFile, poll, routerosDiagnostics, screenshot, summary } from './support';
+import {
+  codeOf,
+  EXTENSION_ID,
+  metrics,
+  openFile,
+  poll,
+  routerosDiagnostics,
+  screenshot,
+  summary,
+  workspaceFile,
+} from './support';
 
-describe('RouterOS extension in a real VS Code', () => {
-  it('activates and starts the language server', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+interface Api {
+  ready: Promise<void>;
+  activationMs?: number;
+}
+
+/** Waits until the file's RouterOS diagnostics are exactly `expected` (`rule@line`, 1-based lines). */
+async function expectDiagnostics(uri: vscode.Uri, expected: string[], ms = 20_000): Promise<vscode.Diagnostic[]> {
+  const want = [...expected].sort();
+  let last: string[] = [];
+  await poll(
+    () => `diagnostics ${JSON.stringify(want)} in ${uri.path.split('/').pop()}, have ${JSON.stringify(last)}`,
+    () => {
+      last = summary(routerosDiagnostics(uri));
+      return JSON.stringify(last) === JSON.stringify(want);
+    },
+    ms,
+  );
+  return routerosDiagnostics(uri);
+}
+
+async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
+  return (
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ??
+    []
+  );
+}
+
+async function readExpected(name: string): Promise<{ diagnostics: string[]; repair: { line: number; text: string } }> {
+  const bytes = await vscode.workspace.fs.readFile(workspaceFile(name));
+  return JSON.parse(Buffer.from(bytes).toString('utf8'));
+}
+
+describe('RouterOS extension in a real VS Code', function () {
+  this.timeout(90_000);
+
+  it('activates on a .rsc file and starts the language server', async () => {
+    const editor = await openFile('reorder.rsc');
+    assert.equal(editor.document.languageId, 'routeros');
+    const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-    await openFile('infra.rsc');
-    const api = (await ext.activate()) as { ready: Promise<void>; activationMs?: number };
+    const api = await ext.activate();
     await api.ready;
     assert.equal(typeof api.activationMs, 'number');
     metrics.activationMs = api.activationMs!;
   });
 
-  it('shows diagnostics', async () => {
-    const editor = await openFile('infra.rsc');
-    assert.equal(editor.document.languageId, 'routeros');
-    const diags = await poll('diagnostics', () => {
-      const d = routerosDiagnostics(editor.document.uri);
-      return d.length > 0 ? d : undefined;
-    });
-    assert.deepEqual(summary(diags), ['parse-error@3']);
+  it('shows the expected diagnostics for a broken file, and clears them when it is repaired', async () => {
+    const expected = await readExpected('broken-syntax.expected.json');
+    const editor = await openFile('broken-syntax.rsc');
+    const diags = await expectDiagnostics(editor.document.uri, expected.diagnostics);
+    assert.ok(diags.every((d) => d.source === 'routeros'));
+    const err = diags[0];
+    assert.equal(err.severity, vscode.DiagnosticSeverity.Error);
+    assert.ok(typeof err.code === 'object' && err.code.target.path.endsWith('/docs/rules/parse-error.md'), 'code links to the bundled doc');
+
+    // Show them in the Problems panel for the screenshot artifact.
     await vscode.commands.executeCommand('workbench.actions.view.problems');
+    editor.selection = new vscode.Selection(err.range.start, err.range.start);
     await screenshot('diagnostics');
+
+    const line = expected.repair.line - 1;
+    await editor.edit((b) => b.replace(editor.document.lineAt(line).range, expected.repair.text));
+    await expectDiagnostics(editor.document.uri, []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('applies a quick fix and the diagnostic goes away', async () => {
+    const editor = await openFile('knock-timeout.rsc');
+    const uri = editor.document.uri;
+    const diags = await expectDiagnostics(uri, ['knock-timeout-missing@6']);
+    const target = diags[0];
+    const actions = await codeActions(uri, target.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find(
+      (a) => a.isPreferred && a.edit && a.diagnostics?.some((d) => codeOf(d) === 'knock-timeout-missing'),
+    );
+    assert.ok(fix, `no preferred quick fix; offered: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    await expectDiagnostics(uri, []);
+    assert.match(editor.document.lineAt(5).text, /address-list=knock1 address-list-timeout=\d+s\b|address-list-timeout=\d+s .*address-list=knock1/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('offers "Show documentation" for a diagnostic and opens the bundled rule page', async () => {
+    const editor = await openFile('knock-timeout.rsc');
+    const [d] = await expectDiagnostics(editor.document.uri, ['knock-timeout-missing@6']);
+    const actions = await codeActions(editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const doc = actions.find((a) => a.title === 'Show documentation for knock-timeout-missing');
+    assert.ok(doc?.command, JSON.stringify(actions.map((a) => a.title)));
+    await vscode.commands.executeCommand(doc.command.command, ...(doc.command.arguments ?? []));
+    await poll('the rule documentation to open', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .some((t) => /knock-timeout-missing/.test(t.label) || /knock-timeout-missing\.md/.test(JSON.stringify(t.input ?? {}))),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('moves a firewall rule up with its comment line, leaving the rule text unchanged', async () => {
+    const editor = await openFile('reorder.rsc');
+    const before = editor.document.getText();
+    const ruleLine = 5; // `add action=accept chain=input protocol=icmp ...`, its comment on line 4
+    const pos = new vscode.Position(ruleLine, 5);
+    const actions = await poll('reorder actions', async () => {
+      const a = await codeActions(editor.document.uri, new vscode.Range(pos, pos), 'refactor.move');
+      return a.length > 0 ? a : undefined;
+    });
+    const up = actions.find((a) => a.title === 'Move rule up');
+    assert.ok(up?.edit, JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(await vscode.workspace.applyEdit(up.edit));
+    const lines = before.split('\n');
+    const expected = [lines[0], lines[1], lines[2], lines[4], lines[5], lines[3], ...lines.slice(6)].join('\n');
+    await poll('the moved text', () => editor.document.getText() === expected);
+    await expectDiagnostics(editor.document.uri, []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('inserts the knock setup snippet into a file and it lints clean', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'routeros', content: ':put (1 +\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    // First prove the server sees this document (a parse error), so "no diagnostics" below means clean.
+    await expectDiagnostics(doc.uri, ['parse-error@1']);
+    await editor.edit((b) => b.delete(new vscode.Range(0, 0, doc.lineCount, 0)));
+    await vscode.commands.executeCommand('editor.action.insertSnippet', {
+      langId: 'routeros',
+      name: 'Port knocking: complete setup (3 stages)',
+    });
+    await poll('the snippet text', () => /knock/.test(doc.getText()) && /add-src-to-address-list/.test(doc.getText()));
+    // Leave snippet mode with the defaults, as a user pressing Escape would.
+    await vscode.commands.executeCommand('leaveSnippet');
+    await expectDiagnostics(doc.uri, []);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('"Insert port-knocking setup..." puts the stages above the WAN drop, lint clean', async () => {
+    const editor = await openFile('knock-command.rsc');
+    const ok = await vscode.commands.executeCommand<boolean>('routeros.insertKnockSetup', {
+      stages: 3,
+      protocol: 'tcp',
+      stageTimeout: '30s',
+      finalTimeout: '30m',
+    });
+    assert.equal(ok, true);
+    const text = editor.document.getText();
+    assert.ok(text.indexOf('add-src-to-address-list') > 0, text);
+    assert.ok(text.indexOf('add-src-to-address-list') < text.indexOf('drop all from WAN'), text);
+    await expectDiagnostics(editor.document.uri, []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('completes a property name', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'routeros',
+      content: '/ip firewall filter\nadd chain=input act',
+    });
+    await vscode.window.showTextDocument(doc);
+    const pos = new vscode.Position(1, 'add chain=input act'.length);
+    const labels = await poll('completion items', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
+      const l = (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      return l.some((x) => /^action=?$/.test(x)) ? l : undefined;
+    });
+    assert.ok(labels.some((x) => /^action=?$/.test(x)));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('hovers a property with its description from the command tree', async () => {
+    const editor = await openFile('reorder.rsc');
+    const line = editor.document.lineAt(2).text;
+    const pos = new vscode.Position(2, line.indexOf('action=') + 2);
+    const text = await poll('hover text', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, pos);
+      const t = (hovers ?? [])
+        .flatMap((h) => h.contents)
+        .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+        .join('\n');
+      return t.length > 0 ? t : undefined;
+    });
+    assert.match(text, /action/i);
   });
 });
