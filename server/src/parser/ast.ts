@@ -110,6 +110,12 @@ export interface Argument extends Node {
   value: Value | null;
   /** `!name` form: the property is unset (verbose export). */
   negatedName?: boolean;
+  /**
+   * A comparison other than `=` between name and value, as in `where` clauses: `name~"x"`,
+   * `rx-byte>100`, `address!=1.2.3.4` (operator `~`, `>`, `!=`, `<`, `<=`, `>=`). Absent for `=`.
+   * `equals` then holds the operator's range.
+   */
+  operator?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+// Public entry of the parser: parse(text) -> { script, errors }, plus tree helpers.
+// Architecture invariant: parse() never throws, and every range in the tree (including code parsed
+// out of strings) points into the original text.
+import type { IToken } from 'chevrotain';
+import type { Comment, ParseResult, Position, Script, SyntaxError } from './ast';
+import { tokenize } from './lexer';
+import { LineIndex } from './lineIndex';
+import { RscParser, type PositionMapper } from './parser';
+import { DecodeBuffer, decodeInto } from './strings';
+
+export * from './ast';
+export { LineIndex } from './lineIndex';
+export { findArg, valueText, walkCommands, resolveMenu, commandPathString, isConditionalVerb } from './walk';
+export type { WalkContext } from './walk';
+
+/** Code inside strings nests at most this deep (a string in a string in a string ...). */
+const MAX_EMBED_DEPTH = 6;
+
+let parserInstance: RscParser | undefined;
+function getParser(): RscParser {
+  if (!parserInstance) parserInstance = new RscParser();
+  return parserInstance;
+}
+
+export interface ParseOptions {
+  /** Parse code held in strings (`source="..."`, `:parse "..."`). Default true. */
+  embedded?: boolean;
+}
+
+/** Parse a RouterOS script. Never throws: on an internal failure it returns an empty tree and an error. */
+export function parse(text: string, options: ParseOptions = {}): ParseResult {
+  const lines = new LineIndex(text);
+  const mapper: PositionMapper = {
+    start: (o) => lines.positionAt(o),
+    end: (o) => lines.positionAt(o),
+  };
+  try {
+    const errors: SyntaxError[] = [];
+    const script = parseText(text, mapper, 0, text.length, errors, options.embedded !== false ? 0 : MAX_EMBED_DEPTH);
+    errors.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+    return { script, errors };
+  } catch (e) {
+    // A bug in the parser must not take the editor or the CLI down with it.
+    parserInstance = undefined;
+    const where = lines.positionAt(0);
+    return {
+      script: { kind: 'script', statements: [], comments: [], range: { start: where, end: lines.positionAt(text.length) } },
+      errors: [{ message: `internal parser error: ${(e as Error)?.message ?? String(e)}`, range: { start: where, end: where } }],
+    };
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xfeff;
+}
+
+function parseText(text: string, map: PositionMapper, scriptStart: number, scriptEnd: number, errors: SyntaxError[], depth: number): Script {
+  const lex = tokenize(text);
+  const toRange = (s: number, e: number) => ({ start: map.start(s), end: map.end(e) });
+  for (const le of lex.errors) {
+    const ch = text.slice(le.offset, le.offset + le.length);
+    errors.push({ message: describeLexError(ch), range: toRange(le.offset, le.offset + le.length) });
+  }
+  const parser = getParser();
+  const res = parser.run(lex.tokens, text, map);
+  for (const e of res.errors) errors.push({ message: e.message, range: toRange(e.start, e.end) });
+  for (const ce of res.chevErrors) errors.push(chevError(ce.message, ce.token, text, toRange));
+
+  const comments: Comment[] = [];
+  const group = lex.groups.comments as IToken[] | undefined;
+  if (group) {
+    for (const t of group) {
+      const s = t.startOffset;
+      let k = s - 1;
+      while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+      const c = k >= 0 ? text.charCodeAt(k) : 10;
+      const trailing = !(c === 10 || c === 13);
+      comments.push({ kind: 'comment', text: t.image.slice(1), trailing, range: toRange(s, s + t.image.length) });
+    }
+  }
+
+  // Code inside strings: parsed after the outer parse (the parser instance is not re-entrant).
+  if (depth < MAX_EMBED_DEPTH) {
+    for (const emb of res.embeds) {
+      const buf = new DecodeBuffer(true);
+      decodeInto(text, emb.from, emb.to, buf, null);
+      const starts = buf.starts!;
+      const ends = buf.ends!;
+      const n = buf.text.length;
+      const inner: PositionMapper = {
+        start: (o) => map.start(o < n ? starts[o] : emb.to),
+        end: (o) => (o <= 0 ? map.start(n > 0 ? starts[0] : emb.to) : map.end(o <= n ? ends[o - 1] : emb.to)),
+      };
+      emb.literal.embedded = parseText(buf.text, inner, 0, n, errors, depth + 1);
+      // the embedded script spans the string content
+      emb.literal.embedded.range = { start: map.start(emb.from), end: map.end(emb.to) };
+    }
+  }
+
+  return {
+    kind: 'script',
+    statements: res.statements,
+    comments,
+    range: { start: map.start(scriptStart), end: map.end(scriptEnd) },
+  };
+}
+
+function describeLexError(ch: string): string {
+  const c = ch.charAt(0);
+  if (c === '\\') return "unexpected '\\' (a backslash outside a string must end the line to continue it)";
+  if (c === '$') return "unexpected '$' (expected a variable name, $\"name\", $( or $[)";
+  if (ch.length === 1) return `unexpected character '${printable(c)}'`;
+  return `unexpected characters '${printable(ch.length > 20 ? ch.slice(0, 20) + '…' : ch)}'`;
+}
+
+function printable(s: string): string {
+  return s.replace(/[\x00-\x1f]/g, (m) => `\\x${m.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function chevError(message: string, token: IToken, text: string, toRange: (s: number, e: number) => { start: Position; end: Position }): SyntaxError {
+  const s = token && !isNaN(token.startOffset) ? token.startOffset : text.length;
+  const e = token && !isNaN(token.startOffset) ? s + token.image.length : text.length;
+  let msg: string;
+  if (!token || isNaN(token.startOffset) || token.tokenType?.name === 'EOF') msg = 'unexpected end of file';
+  else msg = `unexpected '${token.image.length > 30 ? token.image.slice(0, 30) + '…' : token.image}'`;
+  void message;
+  return { message: msg, range: toRange(s, e) };
+}

@@ -1,0 +1,178 @@
+// The RouterOS script lexer: a Chevrotain multi-mode lexer.
+//
+// RouterOS tokenizes differently by context, so the lexer keeps a mode stack:
+//   cmd  (default, and inside `{ }` and `[ ]`): commands and arguments. A bare word takes almost any
+//        character (`10.0.0.0/8`, `21,22,1000-2000`, `*1A`, `/ip/firewall/filter`, `1d2h`, `aa:bb:..`);
+//        it stops at whitespace, `; { } [ ] ( ) " = \ ~ < > ! $`.
+//   expr (inside `( )` and `$( )`): expressions, where `+ - * / . , -> ...` are operators and literals
+//        are numbers/addresses/times (`10.0.0.0/8`, `1d2h`) or identifiers (`true`, `ether1`).
+//        A raw newline inside an expression closes the mode: RouterOS never continues `( )` across a
+//        line without `\`, so an unclosed `(` cannot swallow the rest of the file.
+//   str  (inside a `"` string that holds `$( )` or `$[ ]`): string chunks and interpolations.
+// Strings without `$(`/`$[` are one StringSimple token (the common case, and the fast one).
+//
+// Whitespace and `\` line continuations are skipped; comments go to the `comments` group.
+// Positions: `positionTracking: "onlyOffset"`; line/column come from LineIndex when a node is built.
+import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrotain';
+
+const NL = /\r\n|\r|\n/;
+
+/** One representative char per 256-code block above ASCII: Chevrotain buckets start chars that way. */
+function unicodeBlockHints(): number[] {
+  const out: number[] = [];
+  for (let c = 0x100; c < 0x10000; c += 0x100) out.push(c);
+  for (let c = 0x80; c < 0x100; c++) out.push(c);
+  return out;
+}
+
+/** Printable ASCII start chars except `exclude`, plus every non-ASCII block. */
+function hintsExcept(exclude: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let c = 0x21; c < 0x7f; c++) {
+    const ch = String.fromCharCode(c);
+    if (!exclude.includes(ch)) out.push(ch);
+  }
+  // Some control characters are not whitespace for \s (e.g. \x01) and may appear in words.
+  for (let c = 0x01; c < 0x20; c++) {
+    const ch = String.fromCharCode(c);
+    if (!/\s/.test(ch) && !exclude.includes(ch)) out.push(c);
+  }
+  return out.concat(unicodeBlockHints());
+}
+
+// ---- categories (abstract, matched by the parser) ----------------------------------------------
+
+/** `}` `]` `)`. */
+export const Closer = createToken({ name: 'Closer', pattern: Lexer.NA });
+/** `]` `)`: stray inside `{ }`. */
+export const StrayInBrace = createToken({ name: 'StrayInBrace', pattern: Lexer.NA });
+/** Tokens a glued bare value may start with / continue with (`a=b`, `x<y`, `,1`). */
+export const WordStart = createToken({ name: 'WordStart', pattern: Lexer.NA });
+export const WordPart = createToken({ name: 'WordPart', pattern: Lexer.NA });
+/** `=` or a comparison operator after an argument name. */
+export const EqOrOp = createToken({ name: 'EqOrOp', pattern: Lexer.NA });
+/** Tokens skipped (with an error) inside a broken expression. */
+export const Junk = createToken({ name: 'Junk', pattern: Lexer.NA });
+
+// ---- shared tokens -----------------------------------------------------------------------------
+
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\f\v\uFEFF\u00A0]+/,
+  group: Lexer.SKIPPED,
+});
+/** `\` at the end of a line (trailing blanks allowed): joins the next line. */
+export const Continuation = createToken({
+  name: 'Continuation',
+  pattern: /\\[ \t]*(?:\r\n|\r|\n)/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const Newline = createToken({ name: 'Newline', pattern: NL, line_breaks: true });
+/** A newline inside an expression: also ends the expression mode (see file comment). */
+export const NewlineExpr = createToken({
+  name: 'NewlineExpr',
+  pattern: NL,
+  line_breaks: true,
+  pop_mode: true,
+  categories: [Newline],
+});
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: ';', categories: [Junk] });
+export const LBrace = createToken({ name: 'LBrace', pattern: '{', push_mode: 'cmd' });
+export const RBrace = createToken({ name: 'RBrace', pattern: '}', pop_mode: true, categories: [Closer] });
+export const LBracket = createToken({ name: 'LBracket', pattern: '[', push_mode: 'cmd' });
+export const RBracket = createToken({ name: 'RBracket', pattern: ']', pop_mode: true, categories: [Closer, StrayInBrace] });
+export const LParen = createToken({ name: 'LParen', pattern: '(', push_mode: 'expr' });
+export const RParen = createToken({ name: 'RParen', pattern: ')', pop_mode: true, categories: [Closer, StrayInBrace] });
+
+/** A whole string without `$(` / `$[` interpolation (escapes and `$var` decoded later). */
+export const StringSimple = createToken({
+  name: 'StringSimple',
+  pattern: /"(?:[^"\\$]|\\[\s\S]|\$(?![(\[]))*"/,
+  line_breaks: true,
+});
+/** Opening quote of a string with `$(`/`$[` inside (or an unterminated string). */
+export const StringStart = createToken({ name: 'StringStart', pattern: '"', push_mode: 'str' });
+export const StringChunk = createToken({
+  name: 'StringChunk',
+  pattern: /(?:[^"\\$]|\\[\s\S]|\$(?![(\[]))+/,
+  line_breaks: true,
+  start_chars_hint: hintsExcept('"').concat([9, 10, 13, 32]),
+});
+export const StringEnd = createToken({ name: 'StringEnd', pattern: '"', pop_mode: true, categories: [Junk] });
+export const InterpParen = createToken({ name: 'InterpParen', pattern: '$(', push_mode: 'expr' });
+export const InterpBracket = createToken({ name: 'InterpBracket', pattern: '$[', push_mode: 'cmd' });
+export const Variable = createToken({
+  name: 'Variable',
+  pattern: /\$(?:[A-Za-z0-9_]+|"(?:[^"\\]|\\[\s\S])*")/,
+});
+
+// ---- command mode ------------------------------------------------------------------------------
+
+/** Comparison operators in command position (`where name~"x"`, `rx-byte>100`, `a!=b`). */
+export const Op = createToken({ name: 'Op', pattern: /!=|<=|>=|[<>~]/, categories: [WordStart, WordPart, EqOrOp, Junk] });
+export const Equals = createToken({ name: 'Equals', pattern: '=', categories: [WordStart, WordPart, EqOrOp, Junk] });
+export const Bang = createToken({ name: 'Bang', pattern: '!', categories: [WordPart, Junk] });
+export const Comma = createToken({ name: 'Comma', pattern: ',', categories: [WordStart, WordPart, Junk] });
+const WORD_STOP = ' \t;{}[]()"=\\~<>!$';
+export const Word = createToken({
+  name: 'Word',
+  pattern: /[^\s;{}\[\]()"=\\#!$~<>,][^\s;{}\[\]()"=\\~<>!$]*/,
+  start_chars_hint: hintsExcept(WORD_STOP + '#,'),
+  categories: [WordStart, WordPart, Junk],
+});
+
+// ---- expression mode ---------------------------------------------------------------------------
+
+export const ExprOp = createToken({
+  name: 'ExprOp',
+  pattern: /->|&&|\|\||<<|>>|<=|>=|!=|[+\-*/%.,!<>=~&|^]/,
+  categories: [Junk],
+});
+/** Numbers, addresses, prefixes, MACs, times: `10`, `0x1F`, `10.0.0.0/8`, `1d2h`, `00:30:00`. */
+export const ExprNumber = createToken({
+  name: 'ExprNumber',
+  pattern: /\d+(?:\.\d+){3}\/\d+|\d[\dA-Fa-f]*:[\w:]*\/\d+|\d[\w:.]*/,
+  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+});
+/** Identifiers inside expressions: `true`, `and`, `ether1-gateway`, `fe80::1`. */
+export const ExprIdent = createToken({
+  name: 'ExprIdent',
+  pattern: /[A-Za-z_][\w:]*(?:-[A-Za-z_][\w:]*)*/,
+});
+
+export const allTokens: TokenType[] = [
+  Closer, StrayInBrace, WordStart, WordPart, EqOrOp, Junk,
+  WhiteSpace, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
+  RBracket, LParen, RParen, StringSimple, StringStart, StringChunk, StringEnd, InterpParen,
+  InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprNumber, ExprIdent,
+];
+
+const common = [LBrace, RBrace, LBracket, RBracket, LParen, RParen, StringSimple, StringStart, InterpParen, InterpBracket, Variable];
+
+export const lexerDefinition = {
+  defaultMode: 'cmd',
+  modes: {
+    cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
+    expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprOp, ExprNumber, ExprIdent],
+    str: [StringChunk, InterpParen, InterpBracket, StringEnd],
+  },
+};
+
+let lexer: Lexer | undefined;
+
+export function getLexer(): Lexer {
+  if (!lexer) {
+    lexer = new Lexer(lexerDefinition, {
+      ensureOptimizations: true,
+      positionTracking: 'onlyOffset',
+      skipValidations: true,
+    });
+  }
+  return lexer;
+}
+
+export function tokenize(text: string): ILexingResult {
+  return getLexer().tokenize(text);
+}

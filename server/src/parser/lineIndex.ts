@@ -1,0 +1,76 @@
+import type { Position } from './ast';
+
+/**
+ * Offset <-> line/column for one text. Lines end at `\r\n`, `\r` or `\n` (RouterOS accepts all three,
+ * and files mix them). Columns count UTF-16 code units, like JavaScript strings and LSP.
+ * Lookups use binary search over the line starts, with a fast path for nearby offsets (the parser
+ * asks in mostly increasing order).
+ */
+export class LineIndex {
+  /** Offset where each line starts; lineStarts[0] === 0. */
+  readonly lineStarts: number[];
+  readonly length: number;
+  private last = 0;
+
+  constructor(text: string) {
+    const starts = [0];
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+    this.length = n;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** The 0-based line holding `offset` (clamped into the text). */
+  lineAt(offset: number): number {
+    const starts = this.lineStarts;
+    if (offset <= 0) return 0;
+    if (offset > this.length) offset = this.length;
+    let l = this.last;
+    if (starts[l] <= offset) {
+      // fast path: same or one of the next few lines
+      for (let k = 0; k < 4; k++) {
+        if (l + 1 >= starts.length || starts[l + 1] > offset) {
+          this.last = l;
+          return l;
+        }
+        l++;
+      }
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    this.last = lo;
+    return lo;
+  }
+
+  positionAt(offset: number): Position {
+    if (offset < 0) offset = 0;
+    if (offset > this.length) offset = this.length;
+    const line = this.lineAt(offset);
+    return { line, column: offset - this.lineStarts[line], offset };
+  }
+
+  /** Offset of a line/column; columns past the line end are clamped to the line end. */
+  offsetAt(pos: { line: number; column: number }): number {
+    if (pos.line < 0) return 0;
+    if (pos.line >= this.lineStarts.length) return this.length;
+    const start = this.lineStarts[pos.line];
+    const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1] : this.length;
+    return Math.max(start, Math.min(start + Math.max(0, pos.column), next));
+  }
+}

@@ -1,0 +1,184 @@
+// Decoding of RouterOS string literals: escapes, line continuations, `$var` interpolation, and an
+// offset map from every decoded character back to the source (used to parse code held in strings).
+//
+// Escapes: \" \\ \$ \? \n \r \t \_ (space) \a \b \f \v and \XX (two UPPERCASE hex digits, a byte;
+// consecutive bytes that form valid UTF-8 decode to the character). A `\` followed by optional blanks
+// and a line end joins lines: the line end and the next line's leading blanks are dropped (the
+// /export wrapping). An unknown escape `\c` stands for `c`.
+
+/** Collects decoded text and, when asked, the source range of every decoded UTF-16 unit. */
+export class DecodeBuffer {
+  text = '';
+  readonly starts: number[] | null;
+  readonly ends: number[] | null;
+
+  constructor(withMap: boolean) {
+    this.starts = withMap ? [] : null;
+    this.ends = withMap ? [] : null;
+  }
+
+  push(s: string, start: number, end: number): void {
+    this.text += s;
+    if (this.starts) {
+      for (let k = 0; k < s.length; k++) {
+        this.starts.push(start);
+        this.ends!.push(end);
+      }
+    }
+  }
+}
+
+function isUpperHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70);
+}
+
+function hexVal(c: number): number {
+  return c <= 57 ? c - 48 : c - 55;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+export interface InterpolatedVar {
+  /** Source offsets of `$name`. */
+  start: number;
+  end: number;
+  name: string;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  $: '$',
+  '?': '?',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  _: ' ',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decode source text[from, to) (string content without quotes) into `buf`.
+ * `$name` interpolations are kept as written in the decoded text and reported through `onVar`
+ * with their source range (the caller builds parts from it). Returns nothing; `buf` accumulates.
+ * `textRuns` receives [decodedStart, srcStart] markers so callers can split parts (optional).
+ */
+export function decodeInto(
+  text: string,
+  from: number,
+  to: number,
+  buf: DecodeBuffer,
+  onVar: ((v: InterpolatedVar, decodedAt: number) => void) | null,
+): void {
+  let i = from;
+  let runStart = from; // start of a run of plain characters not yet pushed
+  const flush = (end: number) => {
+    if (end > runStart) {
+      if (buf.starts) {
+        for (let k = runStart; k < end; k++) {
+          buf.starts.push(k);
+          buf.ends!.push(k + 1);
+        }
+      }
+      buf.text += text.slice(runStart, end);
+    }
+  };
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      flush(i);
+      if (i + 1 >= to) {
+        buf.push('\\', i, i + 1);
+        i++;
+        runStart = i;
+        continue;
+      }
+      const n = text.charCodeAt(i + 1);
+      // line continuation: \ [blanks] EOL [blanks]
+      let j = i + 1;
+      while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      const e = text.charCodeAt(j);
+      if (j < to && (e === 10 || e === 13)) {
+        j += e === 13 && text.charCodeAt(j + 1) === 10 ? 2 : 1;
+        while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+        i = j;
+        runStart = i;
+        continue;
+      }
+      if (isUpperHex(n) && i + 2 < to && isUpperHex(text.charCodeAt(i + 2))) {
+        // a run of \XX bytes: decode as UTF-8 when valid, else byte by byte
+        const bytes: number[] = [];
+        const bStart: number[] = [];
+        let k = i;
+        while (
+          k + 2 < to &&
+          text.charCodeAt(k) === 92 &&
+          isUpperHex(text.charCodeAt(k + 1)) &&
+          isUpperHex(text.charCodeAt(k + 2))
+        ) {
+          bytes.push(hexVal(text.charCodeAt(k + 1)) * 16 + hexVal(text.charCodeAt(k + 2)));
+          bStart.push(k);
+          k += 3;
+        }
+        let decoded: string | null = null;
+        if (bytes.some((b) => b >= 0x80)) {
+          try {
+            decoded = utf8.decode(new Uint8Array(bytes));
+          } catch {
+            decoded = null;
+          }
+        }
+        if (decoded !== null) {
+          // map each UTF-16 unit to the escapes of its code point
+          let bi = 0;
+          for (const ch of decoded) {
+            const cp = ch.codePointAt(0)!;
+            const nb = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            const s = bStart[bi];
+            const en = bStart[bi + nb - 1] + 3;
+            buf.push(ch, s, en);
+            bi += nb;
+          }
+        } else {
+          for (let b = 0; b < bytes.length; b++) buf.push(String.fromCharCode(bytes[b]), bStart[b], bStart[b] + 3);
+        }
+        i = k;
+        runStart = i;
+        continue;
+      }
+      const ch = text[i + 1];
+      const rep = SIMPLE_ESCAPES[ch];
+      buf.push(rep ?? ch, i, i + 2);
+      i += 2;
+      runStart = i;
+      continue;
+    }
+    if (c === 36 /* $ */ && onVar && i + 1 < to && isNameChar(text.charCodeAt(i + 1))) {
+      flush(i);
+      let j = i + 1;
+      while (j < to && isNameChar(text.charCodeAt(j))) j++;
+      const decodedAt = buf.text.length;
+      // keep the interpolation as written in the decoded value
+      if (buf.starts) {
+        for (let k = i; k < j; k++) {
+          buf.starts.push(k);
+          buf.ends!.push(k + 1);
+        }
+      }
+      buf.text += text.slice(i, j);
+      onVar({ start: i, end: j, name: text.slice(i + 1, j) }, decodedAt);
+      i = j;
+      runStart = i;
+      continue;
+    }
+    i++;
+  }
+  flush(to);
+}
