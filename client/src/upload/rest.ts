@@ -11,7 +11,6 @@
 // which the router limits in size (60 KiB of contents): larger scripts need the SSH transport.
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { mapNetError } from './ssh';
@@ -111,9 +110,9 @@ class RestSession implements RouterSession {
   async http(method: string, path: string, body?: unknown, touched = false): Promise<HttpResult> {
     const sock = await this.socket();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-    const requestFn = this.o.profile.restAllowHttp ? httpRequest : httpsRequest;
     return new Promise<HttpResult>((resolve, reject) => {
-      const req = requestFn(
+      // Plain http.request over the already verified TLS socket: no agent, no second handshake.
+      const req = httpRequest(
         {
           method,
           host: this.o.profile.host,
@@ -125,7 +124,6 @@ class RestSession implements RouterSession {
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
           createConnection: () => sock,
-          agent: false,
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
