@@ -3,7 +3,8 @@
 // reasons about packets; that is server/src/model/reason.ts.
 
 import type { Range } from '../../parser/ast';
-import type { FirewallModel, KnockSequence, Neg, PortSet, Rule, Table, Unknown } from '../../model/types';
+import { findBlacklists as modelBlacklists } from '../../model';
+import type { Blacklist, FirewallModel, KnockSequence, Neg, PortSet, Rule, Table, Unknown } from '../../model/types';
 
 export const TERMINAL_ACTIONS = new Set(['accept', 'drop', 'reject', 'tarpit']);
 export const DROP_ACTIONS = new Set(['drop', 'reject', 'tarpit']);
@@ -72,31 +73,24 @@ export function knockLists(knocks: readonly KnockSequence[]): Set<string> {
   return s;
 }
 
-export interface Blacklist {
-  family: Rule['family'];
-  list: string;
-  /** Rules that put sources on the list (enabled or not), never knock stages. */
-  fillers: Rule[];
-  /** Drop/reject/tarpit rules that require the list (`src-address-list=<list>`), enabled or not. */
-  drops: Rule[];
-}
+const blacklistCache = new WeakMap<FirewallModel, Blacklist[]>();
 
 /**
- * Blacklists: address lists that some rule fills and some drop rule (any firewall table) uses as
- * `src-address-list=<list>`. Knock lists are never blacklists.
+ * Blacklists with at least one filling rule (the model's `findBlacklists`, which also lists drop-only
+ * lists such as static block lists): lists filled by some rule and used by a drop/reject/tarpit as
+ * `src-address-list=<list>`. Knock stages are never fillers. Cached per model.
  */
 export function findBlacklists(model: FirewallModel, knocks: readonly KnockSequence[]): Blacklist[] {
+  const hit = blacklistCache.get(model);
+  if (hit) return hit;
   const stages = stageRules(knocks);
-  const kl = knockLists(knocks);
   const out: Blacklist[] = [];
-  for (const al of model.addressLists.values()) {
-    if (kl.has(`${al.family} ${al.name}`)) continue;
-    const drops = al.usedBy.filter((r) => DROP_ACTIONS.has(r.action) && requiredSrcList(r) === al.name);
-    if (drops.length === 0) continue;
-    const fillers = al.filledBy.filter((r) => r.action === 'add-src-to-address-list' && !stages.has(r));
+  for (const bl of modelBlacklists(model)) {
+    const fillers = bl.fillers.filter((r) => r.action === 'add-src-to-address-list' && !stages.has(r));
     if (fillers.length === 0) continue;
-    out.push({ family: al.family, list: al.name, fillers, drops });
+    out.push({ ...bl, fillers });
   }
+  blacklistCache.set(model, out);
   return out;
 }
 

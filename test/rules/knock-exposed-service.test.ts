@@ -1,0 +1,50 @@
+import { knockExposedService } from '../../server/src/rules/knock-exposed-service';
+import { ruleTester } from './tester';
+import { ACCEPT, ESTABLISHED, lineOf, S1, S2, S3, script, STYLES, WAN_DROP } from './fixtures';
+
+const SSH = 'chain=input action=accept protocol=tcp dst-port=22';
+
+ruleTester(knockExposedService, {
+  valid: [
+    knockExposedService.examples.good,
+    ...STYLES.map((s) => ({ name: `only established and knocked traffic (${s})`, code: script([ESTABLISHED, S1, S2, S3, ACCEPT, WAN_DROP], s) })),
+    { name: 'ssh from the LAN only', code: script([S1, S2, S3, ACCEPT, SSH + ' in-interface-list=LAN', WAN_DROP], 'export') },
+    { name: 'ssh for the knocked list', code: script([S1, S2, S3, SSH + ' in-interface-list=WAN src-address-list=secured', WAN_DROP], 'export') },
+    { name: 'ssh from a trusted address', code: script([S1, S2, S3, ACCEPT, SSH + ' src-address=198.51.100.7', WAN_DROP], 'export') },
+    { name: 'ssh below the WAN drop', code: script([S1, S2, S3, ACCEPT, WAN_DROP, SSH], 'export') },
+    { name: 'a non-management service', code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept protocol=udp dst-port=51820', WAN_DROP], 'export') },
+    { name: 'icmp', code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept protocol=icmp', WAN_DROP], 'export') },
+    { name: 'a disabled ssh accept', code: script([S1, S2, S3, ACCEPT, SSH + ' disabled=yes', WAN_DROP], 'export') },
+    { name: 'no knock in the file', code: script([SSH, WAN_DROP], 'export') },
+  ],
+  invalid: [
+    {
+      name: 'meta example: ssh and winbox open to the WAN',
+      code: knockExposedService.examples.bad,
+      errors: [{ line: 9, relatedLine: 10, message: /ssh \(22\), winbox \(8291\) without requiring the knock's final list "secured"/ }],
+      safe: false,
+      output: knockExposedService.examples.bad.replace('comment="ssh and winbox"', 'comment="ssh and winbox" src-address-list=secured'),
+    },
+    ...STYLES.map((s) => ({
+      name: `ssh without an interface above the drop (${s})`,
+      code: script([S1, S2, S3, ACCEPT, SSH, WAN_DROP], s),
+      errors: [{ line: lineOf(4, s), relatedLine: lineOf(5, s) }],
+      output: script([S1, S2, S3, ACCEPT, SSH + ' src-address-list=secured', WAN_DROP], s),
+    })),
+    {
+      name: 'everything from the WAN except the blacklist',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept in-interface-list=WAN src-address-list=!blacklist', WAN_DROP], 'export'),
+      errors: [{ line: 6, message: /every port/ }],
+    },
+    {
+      name: 'a negated port list that leaves winbox open',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept in-interface-list=WAN protocol=tcp dst-port=!22', WAN_DROP], 'export'),
+      errors: [{ line: 6, message: /winbox \(8291\)/ }],
+    },
+    {
+      name: 'an accept in a custom chain jumped to before the drop',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=services', WAN_DROP, 'chain=services action=accept protocol=tcp dst-port=8291'], 'export'),
+      errors: [{ line: 8 }],
+    },
+  ],
+});

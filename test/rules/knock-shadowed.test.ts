@@ -1,0 +1,166 @@
+import { knockShadowed } from '../../server/src/rules/knock-shadowed';
+import { ruleTester } from './tester';
+import { ACCEPT, ESTABLISHED, lineOf, S1, S2, S3, script, STYLES, WAN_DROP } from './fixtures';
+
+const DROP_FIRST = [WAN_DROP, S1, S2, S3, ACCEPT];
+const ACCEPT_ALL_FIRST = ['chain=input action=accept in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP];
+
+ruleTester(knockShadowed, {
+  valid: [
+    knockShadowed.examples.good,
+    ...STYLES.map((s) => ({ name: `knocks above the drop (${s})`, code: script([ESTABLISHED, S1, S2, S3, ACCEPT, WAN_DROP], s) })),
+    { name: 'a disabled drop above hides nothing', code: script([WAN_DROP + ' disabled=yes', S1, S2, S3, ACCEPT], 'export') },
+    { name: 'a drop for another interface list', code: script(['chain=input action=drop in-interface-list=LAN', S1, S2, S3, ACCEPT, WAN_DROP], 'export') },
+    { name: 'a drop for one port does not cover the stages', code: script(['chain=input action=drop in-interface-list=WAN protocol=tcp dst-port=22', S1, S2, S3, ACCEPT, WAN_DROP], 'export') },
+    { name: 'a drop of invalid connections', code: script(['chain=input action=drop connection-state=invalid', S1, S2, S3, ACCEPT, WAN_DROP], 'export') },
+    { name: 'a log rule above is not terminal', code: script(['chain=input action=log in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'export') },
+    {
+      name: 'a later set disables the drop',
+      code: script([WAN_DROP + ' comment=wandrop', S1, S2, S3, ACCEPT], 'export') + 'set [find comment=wandrop] disabled=yes\n',
+    },
+    {
+      name: 'stages placed before the drop with place-before',
+      code: script([WAN_DROP, ACCEPT + ' place-before=0', S3 + ' place-before=0', S2 + ' place-before=0', S1 + ' place-before=0'], 'export'),
+    },
+    {
+      name: 'the drop is placed at an unknown position (rule not created by the script)',
+      code: script([S1, S2, S3, ACCEPT, WAN_DROP + ' place-before=[find comment="router default"]'], 'export'),
+    },
+    {
+      name: 'a jump whose chain ends before the stages does not hide them',
+      code: script(['chain=input action=jump jump-target=wan-check in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP, 'chain=wan-check action=drop protocol=tcp dst-port=23'], 'export'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'meta example: the WAN drop above the knocks (export form, continuation lines)',
+      code: knockShadowed.examples.bad,
+      errors: [
+        { line: 3, relatedLine: 2, endLine: 4, message: /"knock1" never fires: the drop rule "drop all from WAN"/ },
+        { line: 5, relatedLine: 2, endLine: 6 },
+        { line: 7, relatedLine: 2, endLine: 8 },
+      ],
+      safe: true,
+      output: `/ip firewall filter
+add chain=input action=add-src-to-address-list address-list=knock1 address-list-timeout=30s \\
+    dst-port=7391 in-interface-list=WAN protocol=tcp comment="knock 1"
+add chain=input action=add-src-to-address-list address-list=knock2 address-list-timeout=30s \\
+    dst-port=4263 in-interface-list=WAN protocol=tcp src-address-list=knock1 comment="knock 2"
+add chain=input action=add-src-to-address-list address-list=secured address-list-timeout=30m \\
+    dst-port=9127 in-interface-list=WAN protocol=tcp src-address-list=knock2 comment="knock 3"
+add chain=input action=drop in-interface-list=WAN comment="drop all from WAN"
+add chain=input action=accept in-interface-list=WAN src-address-list=secured comment="knocked"
+`,
+    },
+    ...STYLES.map((s) => ({
+      name: `an accept for all WAN traffic above the knocks (${s})`,
+      code: script(ACCEPT_ALL_FIRST, s),
+      errors: [1, 2, 3].map((i) => ({ line: lineOf(i, s), column: 1, relatedLine: lineOf(0, s) })),
+      output: script([S1, S2, S3, ACCEPT_ALL_FIRST[0], ACCEPT, WAN_DROP], s),
+    })),
+    ...STYLES.map((s) => ({
+      name: `the drop above the knocks (${s})`,
+      code: script(DROP_FIRST, s),
+      errors: [1, 2, 3].map((i) => ({ line: lineOf(i, s), relatedLine: lineOf(0, s) })),
+      output: script([S1, S2, S3, WAN_DROP, ACCEPT], s),
+    })),
+    {
+      name: 'comments above the stages move with them',
+      code: `/ip firewall filter
+add ${WAN_DROP}
+# port knocking
+# stage 1
+add ${S1}
+add ${S2}
+add ${S3}
+add ${ACCEPT}
+`,
+      errors: [{ line: 5 }, { line: 6 }, { line: 7 }],
+      output: `/ip firewall filter
+# port knocking
+# stage 1
+add ${S1}
+add ${S2}
+add ${S3}
+add ${WAN_DROP}
+add ${ACCEPT}
+`,
+    },
+    {
+      name: 'a stage from a later /export section moves under the drop\'s section with its path',
+      code: `/ip firewall filter
+add ${WAN_DROP}
+add ${S1}
+/ip firewall address-list
+add list=trusted address=192.0.2.1
+/ip firewall filter
+add ${S2}
+add ${S3}
+add ${ACCEPT}
+`,
+      errors: [{ line: 3 }, { line: 7 }, { line: 8 }],
+      output: `/ip firewall filter
+add ${S1}
+add ${S2}
+add ${S3}
+add ${WAN_DROP}
+/ip firewall address-list
+add list=trusted address=192.0.2.1
+/ip firewall filter
+add ${ACCEPT}
+`,
+    },
+    {
+      name: 'a relative stage moved above a one-liner outside any filter section gets its path',
+      code: `/ip firewall filter add ${WAN_DROP}
+/ip firewall filter
+add ${S1}
+add ${S2}
+add ${S3}
+add ${ACCEPT}
+`,
+      errors: [{ line: 3 }, { line: 4 }, { line: 5 }],
+      output: `/ip firewall filter add ${S1}
+/ip firewall filter add ${S2}
+/ip firewall filter add ${S3}
+/ip firewall filter add ${WAN_DROP}
+/ip firewall filter
+add ${ACCEPT}
+`,
+    },
+    {
+      name: 'a drop placed on top later with place-before=0 (no text move offered)',
+      code: script([S1, S2, S3, ACCEPT, WAN_DROP + ' place-before=0'], 'export'),
+      errors: [{ line: 2, relatedLine: 6 }, { line: 3 }, { line: 4 }],
+      output: null,
+    },
+    {
+      name: 'a later set turns a harmless rule into a covering drop',
+      code: script(['chain=input action=log in-interface-list=WAN comment=wan', S1, S2, S3, ACCEPT], 'export') +
+        'set [find comment=wan] action=drop\n',
+      errors: [{ line: 3 }, { line: 4 }, { line: 5 }],
+    },
+    {
+      name: 'stages in a custom chain reached by a jump below the drop',
+      code: script([WAN_DROP, 'chain=input action=jump jump-target=knock in-interface-list=WAN', ACCEPT,
+        S1.replace('chain=input', 'chain=knock'), S2.replace('chain=input', 'chain=knock'), S3.replace('chain=input', 'chain=knock')], 'export'),
+      errors: [{ line: 5, relatedLine: 2 }, { line: 6 }, { line: 7 }],
+      output: script(['chain=input action=jump jump-target=knock in-interface-list=WAN', WAN_DROP, ACCEPT,
+        S1.replace('chain=input', 'chain=knock'), S2.replace('chain=input', 'chain=knock'), S3.replace('chain=input', 'chain=knock')], 'export'),
+    },
+    {
+      name: 'a drop inside the custom chain, above the stages',
+      code: script(['chain=input action=jump jump-target=knock in-interface-list=WAN', ACCEPT, WAN_DROP,
+        'chain=knock action=drop protocol=tcp',
+        S1.replace('chain=input', 'chain=knock'), S2.replace('chain=input', 'chain=knock'), S3.replace('chain=input', 'chain=knock')], 'export'),
+      errors: [{ line: 6, relatedLine: 5 }, { line: 7 }, { line: 8 }],
+    },
+    {
+      name: 'a drop created inside :if still counts',
+      code: `:if ([:len [/system identity get name]] > 0) do={ /ip firewall filter add ${WAN_DROP} }
+${script([S1, S2, S3, ACCEPT], 'oneliner')}`,
+      errors: [{ line: 2, relatedLine: 1 }, { line: 3 }, { line: 4 }],
+      output: null,
+    },
+  ],
+});
