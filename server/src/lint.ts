@@ -218,7 +218,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     findings.push(setting ? { ...f, severity: setting } : f);
   }
   sortFindings(findings);
-  return { parse, model, knocks, findings };
+  return { parse, model, knocks, findings: dedupe(findings) };
 }
 
 function safeSuppressions(parse: ParseResult, raw: Finding[]) {
@@ -235,6 +235,25 @@ function definedOnly<T extends object>(o: Partial<T> | undefined): Partial<T> {
   if (!o) return out;
   for (const [k, v] of Object.entries(o)) {
     if (typeof v === 'number' && Number.isFinite(v)) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** Drops exact repeats (same rule, range and message) from sorted findings: one problem, one line. */
+function dedupe(sorted: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of sorted) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      prev.rule === f.rule &&
+      prev.message === f.message &&
+      prev.range.start.offset === f.range.start.offset &&
+      prev.range.end.offset === f.range.end.offset
+    ) {
+      continue;
+    }
+    out.push(f);
   }
   return out;
 }

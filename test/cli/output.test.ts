@@ -199,3 +199,59 @@ test('the bundled examples: syntax-error.rsc fails with parse errors, knock-good
   assert.deepEqual(goodRows.filter((x) => x.severity === 'error'), []);
   assert.equal(good.code, 0);
 });
+
+test('examples/knock-broken.rsc shows the knock mistakes it describes, each on its command', async () => {
+  const r = await runCli(['--format', 'json', path.join('examples', 'knock-broken.rsc')], { cwd: repoRoot });
+  assert.equal(r.code, 1);
+  const rows = JSON.parse(r.stdout) as Row[];
+  const ids = new Set(rows.map((x) => x.rule));
+  for (const id of [
+    'knock-shadowed',
+    'knock-missing-chain',
+    'knock-no-access',
+    'knock-exposed-service',
+    'knock-timeout-missing',
+    'knock-timeout-long',
+    'knock-sequential-ports',
+    'knock-blacklist-untested',
+    'knock-blacklist-catches-knock',
+    'knock-blacklist-order',
+  ]) {
+    assert.ok(ids.has(id), `${id} reported`);
+  }
+  // The three stages sit below the WAN drop; each range covers the command with its continuation line.
+  assert.deepEqual(
+    rows.filter((x) => x.rule === 'knock-shadowed').map((x) => [x.line, x.column, x.endLine]),
+    [
+      [22, 1, 23],
+      [24, 1, 25],
+      [27, 1, 28],
+    ],
+  );
+  assert.deepEqual(rows.filter((x) => x.rule === 'knock-missing-chain').map((x) => x.line), [27]);
+});
+
+test('suppression comments and --rule work end to end on a real check', async () => {
+  const fs = await import('node:fs');
+  const broken = fs.readFileSync(path.join(examples, 'knock-broken.rsc'), 'utf8');
+  const count = (out: string, rule: string) => (JSON.parse(out) as Row[]).filter((x) => x.rule === rule).length;
+  const base = await runCli(['-f', 'json', '-'], { stdin: broken });
+  assert.equal(count(base.stdout, 'knock-shadowed'), 3);
+  // File-level: a directive before the first command.
+  const fileLevel = await runCli(['-f', 'json', '-'], { stdin: `# rsc-lint disable=knock-shadowed\n${broken}` });
+  assert.equal(count(fileLevel.stdout, 'knock-shadowed'), 0);
+  assert.equal(count(fileLevel.stdout, 'knock-missing-chain'), 1);
+  // Command-level: only the stage right after the directive.
+  const oneStage = broken.replace('add action=add-src-to-address-list address-list=knock2', '# rsc-lint disable=knock-shadowed\nadd action=add-src-to-address-list address-list=knock2');
+  const cmd = JSON.parse((await runCli(['-f', 'json', '-'], { stdin: oneStage })).stdout) as Row[];
+  assert.deepEqual(cmd.filter((x) => x.rule === 'knock-shadowed').map((x) => x.line), [22, 28]);
+  // Severity overrides from the command line.
+  const off = await runCli(['-f', 'json', '--rule', 'knock-shadowed=off', '--rule', 'knock-weak-port=error', '-'], { stdin: broken });
+  assert.equal(count(off.stdout, 'knock-shadowed'), 0);
+  const downgraded = await runCli(
+    ['-f', 'json', '-r', 'knock-shadowed=warning,knock-missing-chain=warning,knock-no-access=warning,knock-blacklist-catches-knock=info', '-'],
+    { stdin: broken },
+  );
+  assert.deepEqual((JSON.parse(downgraded.stdout) as Row[]).filter((x) => x.severity === 'error'), []);
+  assert.equal(downgraded.code, 0);
+});

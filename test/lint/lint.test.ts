@@ -125,3 +125,12 @@ test('the real registry runs without internal errors on the bundled examples', a
     assert.deepEqual(r.findings.filter((f) => f.rule === 'internal-error').map((f) => f.message), [], name);
   }
 });
+
+test('exact repeats (same rule, range and message) are reported once', () => {
+  const twice: Check = {
+    ...markerCheck('fake-twice', 'AAA'),
+    run: (ctx) => [...markerCheck('fake-twice', 'AAA').run(ctx), ...markerCheck('fake-twice', 'AAA').run(ctx)],
+  };
+  const r = lint(':put "AAA"\n:put "AAA"\n', { checks: [twice] });
+  assert.deepEqual(r.findings.map((f) => `${f.rule}@${f.range.start.line}`), ['fake-twice@0', 'fake-twice@1']);
+});
