@@ -9,8 +9,9 @@
 // 1. From each list that grants access, walk back through the rules filling it and the lists they
 //    require. Rules re-adding a list they require (`src-address-list=x address-list=x`, timeout refresh)
 //    are refreshers, not stages. Lists feeding a blacklist are detector stages, not knock stages.
-// 2. Sequences whose final list nothing uses are kept when the naming says knock (see KNOCKISH) and the
-//    final list is not named like a blacklist: they report "grants nothing".
+// 2. Sequences whose final list nothing uses are kept when the naming says knock (KNOCK_WORD in a list
+//    name, comment or log prefix; or stage-like names (KNOCKISH) when a script reads the final list) and
+//    the final list is not named like a blacklist: they report "grants nothing".
 // 3. Broken chaining: a stage without `src-address-list=` ends the backward walk, so earlier stages are
 //    left as "orphans" (fill rules, with a port/size/ICMP trigger, whose list nothing uses). An orphan
 //    chain is attached before the head of a sequence in the same family and chain when its list name
@@ -308,56 +309,57 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
   const a = new Analysis(model, family);
   const candidates: Array<{ rules: Rule[]; dangling: boolean }> = [];
 
-  for (const [list, u] of a.usage) {
-    const granted = u.accepts.length + u.disabledAccepts.length + u.grants.length > 0;
+  // 1. sequences ending in a list that grants access
+  for (const [, u] of a.usage) {
     if (u.drops.length > 0) continue; // a blacklist
-    const dangling = !granted && a.unused(list);
-    if (!granted && !dangling) continue;
-    for (const f of u.fillers) {
-      if (!a.isStageRule(f)) continue;
-      // a dangling chain of brute-force detector stages feeding a blacklist is not a knock
-      if (dangling && a.blacklistFeeders.has(f)) continue;
-      candidates.push({ rules: a.walkBack(f), dangling });
-    }
+    if (u.accepts.length + u.disabledAccepts.length + u.grants.length === 0) continue;
+    for (const f of u.fillers) if (a.isStageRule(f)) candidates.push({ rules: a.walkBack(f), dangling: false });
   }
+  const inGranted = new Set<Rule>();
+  for (const c of candidates) for (const r of c.rules) inGranted.add(r);
 
-  // orphan chains: stage rules whose list nothing uses, with a trigger, not part of a candidate
-  const inCandidate = new Set<Rule>();
-  for (const c of candidates) for (const r of c.rules) inCandidate.add(r);
+  // 2. chains ending in a list nothing uses: orphans of a broken sequence, or a knock that grants nothing
   const orphanChains: Rule[][] = [];
   for (const [list, u] of a.usage) {
     if (!a.unused(list)) continue;
     for (const f of u.fillers) {
-      if (!a.isStageRule(f) || inCandidate.has(f) || a.blacklistFeeders.has(f) || trigger(f) === 'none') continue;
-      const chain = a.walkBack(f).filter((r) => !inCandidate.has(r));
+      if (!a.isStageRule(f) || inGranted.has(f) || a.blacklistFeeders.has(f) || trigger(f) === 'none') continue;
+      const chain = a.walkBack(f).filter((r) => !inGranted.has(r));
       if (chain.length > 0) orphanChains.push(chain);
     }
   }
-
+  const attachedChains = new Set<Rule[]>();
   const out: KnockSequence[] = [];
-  for (const c of candidates) {
+  const consider = (c: { rules: Rule[]; dangling: boolean }): void => {
     let rules = c.rules;
     const attached = new Set<Rule>();
     const head = rules[0];
     const headReq = requiredList(head);
     const headOpen = !headReq || !(a.u(headReq)?.fillers.length || a.u(headReq)?.staticEntries);
-    if (headOpen) {
+    if (headOpen && !c.dangling) {
       // attach orphan chains (repeat: an orphan next to an attached orphan attaches too)
       let changed = true;
       const used = new Set<Rule[]>();
       while (changed) {
         changed = false;
         for (const oc of orphanChains) {
-          if (used.has(oc)) continue;
+          if (used.has(oc) || attachedChains.has(oc)) continue;
           const last = oc[oc.length - 1];
           if (last.chain !== rules[0].chain && !rules.some((r) => r.chain === last.chain)) continue;
-          const stems = new Set(rules.map((r) => (r.addressList ? stemOf(r.addressList) : undefined)).filter(Boolean));
+          const stems = new Set<string>();
+          for (const r of rules) {
+            for (const n of [r.addressList, requiredList(r)]) {
+              const st = n ? stemOf(n) : undefined;
+              if (st) stems.add(st);
+            }
+          }
           const ocStem = last.addressList ? stemOf(last.addressList) : undefined;
           const stemMatch = !!ocStem && stems.has(ocStem);
           const adjacent = oc.some((o) => rules.some((r) => a.adjacent(o, r)));
           const named = namesOf(oc).some((n) => KNOCKISH.test(n)) && !BLACKLISTISH.test(last.addressList ?? '');
           if (stemMatch || (adjacent && named)) {
             used.add(oc);
+            attachedChains.add(oc);
             for (const r of oc) attached.add(r);
             changed = true;
           }
@@ -384,17 +386,19 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
     const knockNamed = names.some((n) => KNOCKISH.test(n));
     const strongNamed = names.some((n) => KNOCK_WORD.test(n));
     const hasTrigger = rules.some((r) => trigger(r) !== 'none');
-    if (!hasTrigger) continue;
+    if (!hasTrigger) return;
     const finalName = rules[rules.length - 1].addressList ?? '';
     if (c.dangling) {
-      if (rules.length < 2 || !knockNamed || BLACKLISTISH.test(finalName)) continue;
-      if (!strongNamed && !/stage|phase|fase|etapa|step/i.test(finalName) && !names.some((n) => KNOCK_WORD.test(n))) {
-        // "stage" names alone also describe brute-force detectors; a dangling one needs a knock word
-        continue;
-      }
-    } else if (rules.length < 2 && attached.size === 0 && !knockNamed) continue;
+      // "stage" names alone also describe brute-force detectors: a knock that grants nothing must be
+      // named a knock
+      // (or be named like stages and have its final list read by a script, which may grant access)
+      if (rules.length < 2 || BLACKLISTISH.test(finalName)) return;
+      if (!strongNamed && !(knockNamed && finalUsedOutside(a.model, finalName, rules))) return;
+    } else if (rules.length < 2 && attached.size === 0 && !knockNamed) return;
     out.push(finish(a, rules, attached));
-  }
+  };
+  for (const c of candidates) consider(c);
+  for (const oc of orphanChains) if (!attachedChains.has(oc)) consider({ rules: oc, dangling: true });
 
   // drop sequences contained in longer ones; sort by first stage position
   const kept = out.filter((s) => {
