@@ -35,7 +35,7 @@ ruleTester(invalidValue, {
     {
       name: 'an action of another table',
       code: '/ip firewall filter add chain=input action=masquerade\n',
-      errors: [{ line: 1, column: 43 }],
+      errors: [{ line: 1, column: 44 }],
     },
     {
       name: 'tarpit does not exist in the IPv6 filter',

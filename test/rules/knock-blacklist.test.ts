@@ -97,7 +97,7 @@ ruleTester(knockBlacklistCatchesKnock, {
     {
       name: 'a rule for every port from sources not yet knocked',
       code: script([BL_DROP, ...KNOCK, 'chain=input action=add-src-to-address-list address-list=blacklist in-interface-list=WAN protocol=tcp src-address-list=!secured disabled=yes', WAN_DROP], 'export'),
-      errors: [{ line: 6 }],
+      errors: [{ line: 7 }],
       output: null,
     },
   ],

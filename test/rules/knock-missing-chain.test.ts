@@ -21,7 +21,7 @@ ruleTester(knockMissingChain, {
       code: knockMissingChain.examples.bad,
       errors: [{ line: 4, endLine: 5, message: /"knock2" does not require the previous stage's list "knock1"/ }],
       safe: true,
-      output: knockMissingChain.examples.good,
+      output: knockMissingChain.examples.bad.replace('comment="knock 2"', 'comment="knock 2" src-address-list=knock1'),
     },
     ...STYLES.map((s) => ({
       name: `second stage unchained (${s})`,

@@ -21,15 +21,21 @@ export const knockBrokenChain: Check = {
     for (const seq of ctx.knocks) {
       seq.stages.forEach((stage, i) => {
         const r = stage.rule;
-        if (stage.link !== 'unfilled' || !stage.requires || r.disabled || seen.has(r)) return;
+        if (!stage.requires || r.disabled || seen.has(r)) return;
+        // The model marks lists no rule fills; a list whose only fillers are disabled is no better.
+        const list = ctx.model.addressLists.get(`${seq.family} ${stage.requires}`);
+        const onlyDisabled =
+          !!list && list.entries.length === 0 && list.filledBy.length > 0 && list.filledBy.every((f) => f.disabled || f === r);
+        if (stage.link !== 'unfilled' && !onlyDisabled) return;
         seen.add(r);
-        const previous = i > 0 ? seq.stages[i - 1].list : undefined;
+        const previous = i > 0 && seq.stages[i - 1].list !== stage.requires ? seq.stages[i - 1].list : undefined;
         const edit = previous ? setPropertyEdit(r, 'src-address-list', previous, ctx.model) : undefined;
         out.push(
           ruleFinding(
             this.id,
             r,
-            `knock stage "${stage.list}" requires list "${stage.requires}", which nothing fills: the sequence can never complete`,
+            `knock stage "${stage.list}" requires list "${stage.requires}", which nothing ${onlyDisabled ? 'enabled ' : ''}fills: ` +
+              `the sequence can never complete`,
             fixes(fixOf(`Require the previous stage's list "${previous}"`, false, edit ? [edit] : undefined)),
           ),
         );

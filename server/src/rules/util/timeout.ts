@@ -30,6 +30,19 @@ export function isFinalStage(seq: KnockSequence, stage: KnockStage): boolean {
 export const STAGE_TIMEOUT = '30s';
 export const FINAL_TIMEOUT = '30m';
 
+/**
+ * The guide's timeout (30s per stage, 30m for the final list), moved into the user's thresholds when
+ * they exclude it, so the fix never produces a new timeout finding.
+ */
+export function saneTimeout(ctx: CheckContext, final: boolean): string {
+  const { stageTimeoutMin, stageTimeoutMax, finalTimeoutMax } = ctx.thresholds;
+  const want = final ? 1800 : 30;
+  const max = final ? finalTimeoutMax : stageTimeoutMax;
+  const secs = Math.max(Math.ceil(stageTimeoutMin), Math.min(want, Math.floor(max)));
+  if (secs === want) return final ? FINAL_TIMEOUT : STAGE_TIMEOUT;
+  return formatTimeout(secs);
+}
+
 /** Walks every enabled stage of every sequence with its timeout. */
 export function forEachStageTimeout(
   ctx: CheckContext,
@@ -55,7 +68,7 @@ export function timeoutFinding(
   final: boolean,
   message: string,
 ): RawFinding {
-  const value = final ? FINAL_TIMEOUT : STAGE_TIMEOUT;
+  const value = saneTimeout(ctx, final);
   const edit = setPropertyEdit(stage.rule, 'address-list-timeout', value, ctx.model);
   return ruleFinding(id, stage.rule, message, {
     ...fixes(fixOf(`Set address-list-timeout=${value}`, true, edit ? [edit] : undefined)),
