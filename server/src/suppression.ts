@@ -34,7 +34,10 @@ export interface SuppressionScope {
 export interface Suppressions {
   /** Ids silenced for the whole file (`all` silences everything). */
   file: Set<string>;
+  /** Sorted by start offset. */
   scopes: SuppressionScope[];
+  /** maxEnd[i] = the largest `end` among scopes[0..i] (lets a lookup stop early). */
+  maxEnd: number[];
 }
 
 function collectCommands(parse: ParseResult): Command[] {
@@ -71,7 +74,7 @@ export function collectSuppressions(parse: ParseResult): Suppressions | undefine
   const cmds = collectCommands(parse);
   const first = parse.script.statements[0];
   const firstStart = first ? first.range.start.offset : Number.POSITIVE_INFINITY;
-  const result: Suppressions = { file: new Set(), scopes: [] };
+  const result: Suppressions = { file: new Set(), scopes: [], maxEnd: [] };
   for (const { comment, ids } of directives) {
     if (comment.trailing) {
       const line = comment.range.start.line;
@@ -93,6 +96,9 @@ export function collectSuppressions(parse: ParseResult): Suppressions | undefine
       result.scopes.push({ start: cmd.range.start.offset, end: cmd.range.end.offset, ids: new Set(ids) });
     }
   }
+  result.scopes.sort((a, b) => a.start - b.start);
+  let max = -1;
+  for (const sc of result.scopes) result.maxEnd.push((max = Math.max(max, sc.end)));
   return result;
 }
 
@@ -100,11 +106,18 @@ export function collectSuppressions(parse: ParseResult): Suppressions | undefine
 export function isSuppressed(s: Suppressions, rule: string, offset: number): boolean {
   const id = rule.toLowerCase();
   if (s.file.has(id) || s.file.has('all')) return true;
-  for (const sc of s.scopes) {
+  // Last scope starting at or before the offset, then backwards while an earlier scope may still reach it.
+  let lo = 0;
+  let hi = s.scopes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.scopes[mid].start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0 && (s.maxEnd[i] > offset || s.scopes[i].start === offset); i--) {
+    const sc = s.scopes[i];
     // A zero-length command (should not happen) still covers a finding at its start.
-    if (offset >= sc.start && (offset < sc.end || offset === sc.start) && (sc.ids.has(id) || sc.ids.has('all'))) {
-      return true;
-    }
+    if ((offset < sc.end || offset === sc.start) && (sc.ids.has(id) || sc.ids.has('all'))) return true;
   }
   return false;
 }

@@ -83,6 +83,21 @@ test('a directive before a block command covers the block; one inside covers the
   assert.deepEqual(found(inner), ['fake-a@5']);
 });
 
+test('nested scopes: an outer directive still covers commands after an inner one', () => {
+  const text = [
+    ':put x',
+    '# rsc-lint disable=fake-a',
+    ':if (true) do={',
+    '  # rsc-lint disable=fake-b',
+    '  :put "AAA BBB"',
+    '  :put "AAA BBB"',
+    '}',
+    ':put "AAA BBB"',
+    '',
+  ].join('\n');
+  assert.deepEqual(found(text), ['fake-b@6', 'fake-a@8', 'fake-b@8']);
+});
+
 test('a directive after a command on the same line silences that command', () => {
   const text = [':put x', ':put "AAA"; # rsc-lint disable=fake-a', ':put "AAA"', ''].join('\n');
   assert.deepEqual(found(text), ['fake-a@3']);
