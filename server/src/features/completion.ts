@@ -390,13 +390,14 @@ export function completion(
   const base = ctx.base ?? (parse ? menuAt(parse.script, schema, ctx.statementStart) : []);
   const partial = ctx.partial;
   const items: CompletionItem[] = [];
-  const range = (from: number): LspRange => ({ start: positionAt(text, from), end: position });
+  // Edits start on the cursor line (a word never spans lines); positions are computed from the cursor.
+  const range = (from: number): LspRange => ({ start: startPos(text, position, offset, from), end: position });
   const names = () => (parse ? indexNames(parse, schema).occurrences : []);
 
   // `$name` anywhere: variables.
   const dollar = partial.text.lastIndexOf('$');
-  if (dollar >= 0 && /^[\w-]*$/.test(partial.text.slice(dollar + 1)) && !ctx.inString) {
-    return variableItems(names(), range(partial.start + dollar + 1));
+  if (dollar >= 0 && /^[\w-]*$/.test(partial.text.slice(dollar + 1))) {
+    return variableItems(names(), range(partial.start + dollar + 1), partial.start + dollar + 1);
   }
   if (ctx.kind === 'paren') return [];
 
@@ -453,7 +454,7 @@ export function completion(
   const eq = partial.text.indexOf('=');
   if (eq > 0) {
     const argName = partial.text.slice(0, eq).replace(/^!/, '');
-    return valueItems(text, position, partial, eq, argName, r, schema, names);
+    return valueItems(text, position, offset, partial, eq, argName, r, schema, names);
   }
   if (ctx.inString) return items;
   if (r.global && partial.text === '' && ctx.tokens.length === r.tokensUsed) {
@@ -500,6 +501,7 @@ function argsFor(r: Interpretation, schema: Schema): ArgInfo[] {
 function valueItems(
   text: string,
   position: LspPosition,
+  cursorOffset: number,
   partial: Tok,
   eq: number,
   argName: string,
@@ -520,7 +522,7 @@ function valueItems(
   if (value.startsWith('[') || value.startsWith('(') || value.startsWith('{')) return [];
   const lastComma = value.lastIndexOf(',');
   if (lastComma >= 0) valueStart += lastComma + 1;
-  const rg: LspRange = { start: positionAt(text, valueStart), end: position };
+  const rg: LspRange = { start: startPos(text, position, cursorOffset, valueStart), end: position };
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
   const push = (label: string, kind: CompletionItemKind, sort: string, detail?: string, doc?: string) => {
@@ -558,10 +560,28 @@ function valueItems(
   return items;
 }
 
-function variableItems(occ: NameOccurrence[], rg: LspRange): CompletionItem[] {
+/** Position of `from` (at or before the cursor), cheaply when it is on the cursor's line. */
+function startPos(text: string, cursor: LspPosition, cursorOffset: number, from: number): LspPosition {
+  const back = cursorOffset - from;
+  if (back <= cursor.character) {
+    let sameLine = true;
+    for (let i = from; i < cursorOffset; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        sameLine = false;
+        break;
+      }
+    }
+    if (sameLine) return { line: cursor.line, character: cursor.character - back };
+  }
+  return positionAt(text, from);
+}
+
+function variableItems(occ: NameOccurrence[], rg: LspRange, typedAt = -1): CompletionItem[] {
   const out = new Map<string, CompletionItem>();
   for (const o of occ) {
-    if (o.kind !== 'variable' || out.has(o.name)) continue;
+    // The reference being typed is in the tree too: it does not count.
+    if (o.kind !== 'variable' || out.has(o.name) || o.offset === typedAt) continue;
     const global = o.key.startsWith('variable global:');
     out.set(o.name, { label: o.name, kind: K.Variable, detail: global ? 'global variable' : 'local variable', textEdit: { range: rg, newText: o.name } });
   }

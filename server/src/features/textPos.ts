@@ -3,30 +3,49 @@
 
 import type { Position as LspPosition, Range as LspRange } from 'vscode-languageserver-types';
 import type { Position as AstPosition, Range as AstRange } from '../parser/ast';
-import { LineIndex } from '../parser/lineIndex';
 
-let cached: { text: string; index: LineIndex } | undefined;
-
-/** A line index for `text` (the last one is reused: features ask about the same text repeatedly). */
-export function lineIndexOf(text: string): LineIndex {
-  if (cached?.text !== text) cached = { text, index: new LineIndex(text) };
-  return cached.index;
-}
-
-/** Offset of an LSP position in `text`; clamped to the line's end and the text's end. */
+/**
+ * Offset of an LSP position in `text`; clamped to the line's end and the text's end. Lines end at
+ * `\r\n`, `\n` or `\r` (as in the parser's LineIndex). A plain scan: no per-text table to build,
+ * which matters when every keystroke brings a new text.
+ */
 export function offsetAt(text: string, pos: LspPosition): number {
-  const idx = lineIndexOf(text);
-  if (pos.line >= idx.lineCount) return text.length;
-  const start = idx.lineStarts[Math.max(0, pos.line)];
-  let end = pos.line + 1 < idx.lineCount ? idx.lineStarts[pos.line + 1] : text.length;
-  while (end > start && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  return Math.min(start + Math.max(0, pos.character), end);
+  const n = text.length;
+  let i = 0;
+  for (let line = 0; line < pos.line; line++) {
+    for (;;) {
+      if (i >= n) return n;
+      const c = text.charCodeAt(i++);
+      if (c === 10) break;
+      if (c === 13) {
+        if (text.charCodeAt(i) === 10) i++;
+        break;
+      }
+    }
+  }
+  const start = i;
+  const want = start + Math.max(0, pos.character);
+  while (i < want && i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    i++;
+  }
+  return i;
 }
 
 /** LSP position of an offset. */
 export function positionAt(text: string, offset: number): LspPosition {
-  const p = lineIndexOf(text).positionAt(Math.max(0, Math.min(offset, text.length)));
-  return { line: p.line, character: p.column };
+  offset = Math.max(0, Math.min(offset, text.length));
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: offset - lineStart };
 }
 
 export function lspPos(p: AstPosition): LspPosition {

@@ -59,6 +59,7 @@ interface DecodedMenu {
   commands: Map<string, number>;
   props: Record<string, number>;
   submenus: string[];
+  children: Map<string, DecodedMenu>;
 }
 
 export class Schema {
@@ -82,17 +83,25 @@ export class Schema {
         commands: new Map(Object.entries(cmds)),
         props,
         submenus: [],
+        children: new Map(),
       });
     }
     for (const m of this.menus.values()) {
       if (m.path.length === 0) continue;
       const parent = this.menus.get(m.path.slice(0, -1).join(' '));
-      parent?.submenus.push(m.path[m.path.length - 1]);
+      const name = m.path[m.path.length - 1];
+      parent?.submenus.push(name);
+      parent?.children.set(name, m);
     }
+    this.root = this.menus.get('')!;
   }
 
+  private readonly root: DecodedMenu;
+
   private menu(path: readonly string[]): DecodedMenu | undefined {
-    return this.menus.get(path.join(' '));
+    let m: DecodedMenu | undefined = this.root;
+    for (let i = 0; i < path.length && m; i++) m = m.children.get(path[i]);
+    return m;
   }
 
   /** The menu at `path` (segments as written, without `/`; [] is the root), or undefined. */
@@ -103,7 +112,7 @@ export class Schema {
   }
 
   isMenu(path: readonly string[]): boolean {
-    return this.menus.has(path.join(' '));
+    return this.menu(path) !== undefined;
   }
 
   /** Names of the menus below `path`, sorted. */
@@ -153,23 +162,27 @@ export class Schema {
    */
   resolve(words: readonly string[], base: readonly string[] = []): { menu: string[]; command?: string; rest: string[] } {
     const menu = [...base];
+    let node = this.menu(menu);
     let i = 0;
     for (; i < words.length; i++) {
       const w = words[i];
       if (w === '..') {
         menu.pop();
+        node = this.menu(menu);
         continue;
       }
-      if (this.menus.has([...menu, w].join(' '))) {
+      const child = node?.children.get(w);
+      if (child) {
         menu.push(w);
+        node = child;
         continue;
       }
       break;
     }
-    if (i < words.length && this.hasCommand(menu, words[i])) {
+    if (i < words.length && node?.commands.has(words[i])) {
       return { menu, command: words[i], rest: words.slice(i + 1) };
     }
-    return { menu, rest: words.slice(i) };
+    return { menu, rest: i === 0 ? [...words] : words.slice(i) };
   }
 
   /** True when `word` is a command of any menu (`add`, `print`, `monitor-traffic`, ...). */

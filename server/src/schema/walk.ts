@@ -74,7 +74,10 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor)
   };
 
   const walkCommand = (cmd: Command, state: { menu: string[] }, scope: Scope, depth: number) => {
-    const words = cmd.path?.segments?.map((w) => w.text) ?? [];
+    // Plain loops, no closures: this runs for every command of every request (see bench/completion.ts).
+    const words: string[] = [];
+    const segs = cmd.path?.segments;
+    if (segs) for (let i = 0; i < segs.length; i++) words.push(segs[i].text);
     const base = cmd.path?.absolute ? [] : state.menu;
     const verbText = cmd.verb?.text;
     let visit: CommandVisit;
@@ -83,8 +86,9 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor)
     } else if (cmd.callee) {
       visit = { command: cmd, menu: [...base], global: false, menuChange: false, depth, scope };
     } else {
-      const all = verbText ? [...words, verbText] : words;
-      const r = schema.resolve(all, base);
+      if (verbText) words.push(verbText);
+      const r = schema.resolve(words, base);
+      if (verbText) words.pop();
       if (r.command && r.rest.length === 0) {
         visit = { command: cmd, menu: r.menu, verb: r.command, global: false, menuChange: false, depth, scope };
       } else if (!verbText) {
@@ -107,11 +111,23 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor)
     if (visit.menuChange && cmd.args.length === 0) state.menu = visit.menu;
     visitor.command?.(visit);
     if (cmd.callee) walkValue(cmd.callee, state.menu, scope, depth);
-    for (const a of cmd.args ?? []) walkArg(a, visit.menuChange ? visit.menu : base, scope, depth);
+    const args = cmd.args;
+    if (args) for (let i = 0; i < args.length; i++) walkArg(args[i], visit, state.menu, scope, depth);
   };
 
-  const walkArg = (a: Argument, menu: string[], scope: Scope, depth: number) => {
-    if (a?.value) walkValue(a.value, menu, scope, depth);
+  const walkArg = (a: Argument, visit: CommandVisit, current: string[], scope: Scope, depth: number) => {
+    const v = a?.value;
+    if (!v) return;
+    const menuCommand = !visit.global && !!visit.verb;
+    if (menuCommand && v.kind === 'code') {
+      // `source={...}` / `on-event={...}`: a script of its own, run from the root menu.
+      walkStatements(v.statements ?? [], [], newScope(v), depth + 1);
+    } else if (menuCommand && v.kind === 'substitution') {
+      // `/ip firewall filter remove [find ...]`: `find` runs in the command's menu.
+      walkStatements(v.statements ?? [], [...visit.menu], scope, depth + 1);
+    } else {
+      walkValue(v, visit.menuChange ? visit.menu : current, scope, depth);
+    }
   };
 
   const walkValue = (v: Value | Expression | null | undefined, menu: string[], scope: Scope, depth: number): void => {
@@ -157,26 +173,50 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor)
   walkStatements(script.statements ?? [], [], newScope(script), 0);
 }
 
+interface MenuChange {
+  /** End of the menu-change command. */
+  end: number;
+  start: number;
+  depth: number;
+  menu: string[];
+  scope: Scope;
+}
+
+const changesCache = new WeakMap<Script, Map<Schema, MenuChange[]>>();
+
+/** Every bare menu change (`/ip firewall filter`) in the file, in order; cached per tree and schema. */
+function menuChanges(script: Script, schema: Schema): MenuChange[] {
+  let perSchema = changesCache.get(script);
+  if (!perSchema) changesCache.set(script, (perSchema = new Map()));
+  let list = perSchema.get(schema);
+  if (!list) {
+    const out: MenuChange[] = [];
+    walkScript(script, schema, {
+      command(v) {
+        if (v.menuChange && v.command.args.length === 0) {
+          out.push({ start: v.command.range.start.offset, end: v.command.range.end.offset, depth: v.depth, menu: v.menu, scope: v.scope });
+        }
+      },
+    });
+    list = out;
+    perSchema.set(schema, list);
+  }
+  return list;
+}
+
 /** The current menu at `offset` (what a relative command typed there would run in). */
 export function menuAt(script: Script, schema: Schema, offset: number): string[] {
-  // The innermost scope containing the offset, with the last menu change before the offset in it.
+  // The last menu change before the offset in the innermost scope that holds the offset.
   let result: string[] = [];
   let bestDepth = -1;
-  let bestStart = -1;
-  walkScript(script, schema, {
-    command(v) {
-      const r = v.command.range;
-      if (r.start.offset >= offset) return;
-      // A command that contains the offset runs in v.menu's base; handled by the caller's text scan.
-      if (v.menuChange && v.command.args.length === 0 && r.end.offset <= offset) {
-        if (scopeContains(v.scope, offset) && (v.depth > bestDepth || (v.depth === bestDepth && r.start.offset > bestStart))) {
-          bestDepth = v.depth;
-          bestStart = r.start.offset;
-          result = v.menu;
-        }
-      }
-    },
-  });
+  for (const c of menuChanges(script, schema)) {
+    if (c.start >= offset) break;
+    if (c.end > offset || !scopeContains(c.scope, offset)) continue;
+    if (c.depth >= bestDepth) {
+      bestDepth = c.depth;
+      result = c.menu;
+    }
+  }
   return result;
 }
 
