@@ -202,6 +202,8 @@ test('remove by number, [find], and [find] of everything', () => {
   assert.deepEqual(order(modelOf(rsc(...base, 'remove [find comment=c]'))), ['a', 'b']);
   assert.deepEqual(order(modelOf(rsc(...base, 'remove [find]', 'add chain=input comment=z'))), ['z']);
   assert.deepEqual(order(modelOf(rsc(...base, 'remove [find where comment~"^[ab]"]'))), ['c']);
+  assert.deepEqual(order(modelOf(rsc(...base, 'remove [find dynamic=no chain=input comment!=b]'))), ['b']);
+  assert.deepEqual(order(modelOf(rsc(...base, 'remove [find where !dynamic and (comment="a" or comment="c")]'))), ['b']);
 });
 
 test('disable/enable with number lists, comment, unset', () => {

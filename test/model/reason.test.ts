@@ -208,3 +208,35 @@ test('a rule whose position is unknown is never reported as hidden', () => {
   );
   assert.equal(hiddenBy(rule(m, 'x'), m), undefined);
 });
+
+test('packets that leave a side trip early are not caught later in it: raw accept, return in a side chain', () => {
+  const m = modelOf(
+    rsc(
+      '/ip firewall raw add chain=prerouting in-interface-list=WAN src-address-list=mgmt-allow protocol=tcp dst-port=8291 action=accept comment=rawAccept',
+      '/ip firewall raw add chain=prerouting in-interface-list=WAN protocol=tcp dst-port=8291 action=drop comment=rawDrop',
+      '/ip firewall filter',
+      'add chain=input action=jump jump-target=guard comment=toGuard',
+      'add chain=guard action=return src-address-list=trusted comment=ret',
+      'add chain=guard action=drop protocol=tcp dst-port=22 comment=guardDrop',
+      'add chain=input in-interface-list=WAN protocol=tcp dst-port=8291 src-address-list=mgmt-allow action=accept comment=winbox',
+      'add chain=input in-interface-list=WAN protocol=tcp dst-port=8291 action=accept comment=winboxAll',
+      'add chain=input protocol=tcp dst-port=22 src-address-list=trusted action=accept comment=sshTrusted',
+      'add chain=input protocol=tcp dst-port=22 action=accept comment=sshAll',
+    ),
+  );
+  assert.equal(hiddenBy(rule(m, 'winbox'), m), undefined);
+  // packets not in mgmt-allow could be hit by rawAccept? no: but mgmt-allow ones escape -> not provably hidden
+  assert.equal(hiddenBy(rule(m, 'winboxAll'), m), undefined);
+  assert.equal(hiddenBy(rule(m, 'sshTrusted'), m), undefined);
+  assert.equal(hiddenBy(rule(m, 'sshAll'), m), undefined);
+  const m2 = modelOf(
+    rsc(
+      '/ip firewall filter',
+      'add chain=input action=jump jump-target=guard comment=toGuard',
+      'add chain=guard action=return src-address-list=trusted comment=ret',
+      'add chain=guard action=drop protocol=tcp dst-port=22 comment=guardDrop',
+      'add chain=input protocol=tcp dst-port=22 src-address-list=!trusted action=accept comment=sshUntrusted',
+    ),
+  );
+  assert.equal(label(hiddenBy(rule(m2, 'sshUntrusted'), m2)!), 'guardDrop');
+});

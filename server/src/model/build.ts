@@ -893,6 +893,8 @@ function findValue(r: Rule, name: string): string | undefined {
       return 'accept';
     case 'disabled':
     case 'log':
+    case 'dynamic':
+    case 'invalid':
       return 'no';
     case 'log-prefix':
       return '';
@@ -919,7 +921,9 @@ function flagValue(r: Rule, name: string): boolean {
 
 function sameValue(name: string, ruleValue: string | undefined, want: string): boolean {
   if (ruleValue === undefined) return want === '';
-  if (name === 'disabled' || name === 'log') return parseBool(ruleValue) === parseBool(want);
+  if (name === 'disabled' || name === 'log' || name === 'dynamic' || name === 'invalid') {
+    return parseBool(ruleValue) === parseBool(want);
+  }
   return ruleValue === want;
 }
 

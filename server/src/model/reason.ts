@@ -549,9 +549,10 @@ export function pathTo(target: Rule, model: FirewallModel): RulePath[] {
     const prefix: PathStep[] = [];
     if (target.table === 'filter' && (entry === 'input' || entry === 'forward')) {
       const raw = tableIndex(model, target.family, 'raw');
-      if (raw) flatten(raw, 'prerouting', [], prefix, 0, new Set(), true, (r) => r.action === 'drop');
+      // raw: a drop stops the packet; an accept only ends the raw table (the packet goes on to filter)
+      if (raw) flatten(raw, 'prerouting', [], prefix, 0, new Set(), (r) => r.action === 'drop', (r) => r.action === 'accept' || r.action === 'return', target, model, []);
     }
-    search(idx, entry, target, [], prefix, 0, new Set(), (p) => {
+    search(idx, entry, target, model, [], prefix, 0, new Set(), (p) => {
       if (paths.length < MAX_PATHS) paths.push({ family: target.family, table: target.table, entry, jumps: p.jumps, steps: p.steps });
     });
   }
@@ -562,6 +563,7 @@ function search(
   idx: TableIndex,
   chain: string,
   target: Rule,
+  model: FirewallModel,
   via: Rule[],
   steps: PathStep[],
   depth: number,
@@ -581,10 +583,11 @@ function search(
       cur.push({ rule: r, via, terminal: false });
       const jv = [...via, r];
       if (idx.reach.get(r.jumpTarget)?.has(target.chain) && !visiting.has(r.jumpTarget)) {
-        search(idx, r.jumpTarget, target, jv, cur, depth + 1, visiting, emit);
+        search(idx, r.jumpTarget, target, model, jv, cur, depth + 1, visiting, emit);
       }
       // the packet may also jump, come back (return / end of chain) and go on here
-      flatten(idx, r.jumpTarget, jv, cur, depth + 1, new Set(visiting), false, (x) => TERMINAL.has(x.action));
+      const term = (x: Rule) => TERMINAL.has(x.action);
+      flatten(idx, r.jumpTarget, jv, cur, depth + 1, new Set(visiting), term, (x) => x.action === 'return', target, model, []);
       continue;
     }
     cur.push({ rule: r, via, terminal: TERMINAL.has(r.action) || r.action === 'return' });
@@ -592,7 +595,12 @@ function search(
   visiting.delete(chain);
 }
 
-/** Appends every enabled rule of `chain` (and chains it jumps to) as side steps. */
+/**
+ * Appends every enabled rule of `chain` (and chains it jumps to) as side steps. `escapes` are earlier
+ * rules after which a packet leaves this side trip and goes on towards the target without being
+ * stopped (a `return` in a side chain, an `accept` in the raw table): a later step is terminal only if
+ * none of them could match the target's packets.
+ */
 function flatten(
   idx: TableIndex,
   chain: string,
@@ -600,19 +608,25 @@ function flatten(
   out: PathStep[],
   depth: number,
   visiting: Set<string>,
-  _top: boolean,
   terminal: (r: Rule) => boolean,
+  escape: (r: Rule) => boolean,
+  target: Rule,
+  model: FirewallModel,
+  escapes: Rule[],
 ): void {
   if (depth > MAX_DEPTH || visiting.has(chain)) return;
   visiting.add(chain);
+  const mine = [...escapes];
   for (const r of idx.chains.get(chain) ?? []) {
     if (r.disabled) continue;
     if (r.action === 'jump' && r.jumpTarget) {
       out.push({ rule: r, via, terminal: false });
-      flatten(idx, r.jumpTarget, [...via, r], out, depth + 1, visiting, false, terminal);
+      flatten(idx, r.jumpTarget, [...via, r], out, depth + 1, visiting, terminal, escape, target, model, mine);
       continue;
     }
-    out.push({ rule: r, via, terminal: terminal(r) });
+    const stops = terminal(r) && !mine.some((e) => matchMayOverlap(e.match, target.match, model));
+    out.push({ rule: r, via, terminal: stops });
+    if (escape(r)) mine.push(r);
   }
   visiting.delete(chain);
 }
