@@ -148,9 +148,10 @@ describe('generateKnockSetup: a new file', () => {
   it('the passphrase is escaped for the regexp and for the RouterOS string', () => {
     const s = generateKnockSetup(base({ protocol: 'udp', layer7Passphrase: 'a.b"$c' }));
     const out = applyEdits('', s.edits);
-    assert.match(out, /^\/ip firewall layer7-protocol add name=knock-pass regexp="\^a\\\\\.b\\"\\\$c\\\$"$/m);
+    assert.ok(out.includes(String.raw`/ip firewall layer7-protocol add name=knock-pass regexp="^a\\.b\"\\\$c\$"` + '\n'), out);
+    // RouterOS reads the string as the regexp ^a\.b"\$c$ : the passphrase matched literally.
     const l7 = lint(out).model.layer7.get('knock-pass');
-    assert.equal(l7?.regexp, '^a\\.b"$c$');
+    assert.equal(l7?.regexp, String.raw`^a\.b"\$c$`);
     assert.ok(!s.clientCommand.includes('a.b'), 'the passphrase is not echoed into the client hint');
   });
 });
@@ -194,7 +195,8 @@ describe('generateKnockSetup: into an existing file', () => {
   });
 
   it('goes above a drop-everything rule with no interface at all', () => {
-    const text = `/ip firewall filter add action=accept chain=input connection-state=established,related
+    const text = `/interface list member add interface=ether1 list=WAN
+/ip firewall filter add action=accept chain=input connection-state=established,related
 /ip firewall filter add action=accept chain=input in-interface=bridge
 /ip firewall filter add action=drop chain=input
 `;

@@ -320,7 +320,7 @@ export function codeActions(req: CodeActionRequest): CodeAction[] {
   }
 
   if (kindMatches(REORDER_KIND, only)) {
-    const moves = planMoves(text, result.parse.script, result.model, start, end, result.findings);
+    const moves = planMoves(text, result.parse, result.model, start, end, result.findings);
     for (const m of moves) out.push({ title: m.title, kind: REORDER_KIND, edit: edit(m.edits) });
   }
 

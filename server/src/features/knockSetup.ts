@@ -95,12 +95,16 @@ export function isMonotonic(ports: readonly number[]): boolean {
 }
 
 /** Ports a knock may use: 1024-9999 and 60001-65535, minus well-known ports and `avoid`. */
+let basePool: number[] | undefined;
+
 export function candidatePorts(avoid: PortSet = []): number[] {
+  if (avoid.length === 0 && basePool) return basePool;
   const out: number[] = [];
   for (let p = 1024; p <= 65535; p++) {
     if (inSet(p, GUIDE_BLACKLIST_PORTS) || WELL_KNOWN_PORTS.has(p) || inSet(p, avoid)) continue;
     out.push(p);
   }
+  if (avoid.length === 0) basePool = out;
   return out;
 }
 
@@ -442,25 +446,41 @@ function syntheticStage(options: KnockSetupOptions, wan: WanMatch, port: number)
 
 const TERMINAL = new Set(['accept', 'drop', 'reject', 'tarpit', 'jump']);
 
+/**
+ * The first enabled rule of the input chain that would catch a knock packet (a drop, reject, tarpit,
+ * accept or jump covering it): the setup goes above it. The packet arrives on `wan`; without an
+ * explicit WAN list from the user, a rule naming its own WAN side (`in-interface=ether1`) is also
+ * probed with that side, and the setup then listens there.
+ */
 function findAnchor(
   model: FirewallModel,
   options: KnockSetupOptions,
   wan: WanMatch,
   port: number,
-): Anchor | undefined {
+): (Anchor & { wan: WanMatch }) | undefined {
   const table = model.tables.get('ip filter');
   if (!table) return undefined;
-  const probe = syntheticStage(options, wan, port);
-  if (!probe) return undefined;
+  const probes = new Map<string, Rule | undefined>();
+  const probe = (w: WanMatch): Rule | undefined => {
+    const key = w.join('=');
+    if (!probes.has(key)) probes.set(key, syntheticStage(options, w, port));
+    return probes.get(key);
+  };
+  const hides = (r: Rule, p: Rule | undefined): boolean => {
+    if (!p) return false;
+    try {
+      return covers(r, p, model);
+    } catch {
+      return false;
+    }
+  };
   for (const r of table.rules) {
     if (r.chain !== 'input' || r.disabled || !TERMINAL.has(r.action)) continue;
-    let hides = false;
-    try {
-      hides = covers(r, probe, model);
-    } catch {
-      hides = false;
+    if (hides(r, probe(wan))) return { rule: r, command: r.source.command, wan };
+    const own = options.wanList ? undefined : wanOf(r);
+    if (own && own.join('=') !== wan.join('=') && r.action !== 'accept' && hides(r, probe(own))) {
+      return { rule: r, command: r.source.command, wan: own };
     }
-    if (hides) return { rule: r, command: r.source.command };
   }
   return undefined;
 }
@@ -494,12 +514,11 @@ function place(
 
   const menus = menuAt(script.statements);
   const top = new Set<Statement>(script.statements);
-  let anchor: Anchor | undefined;
-  // Probe with the WAN the user asked for; else first with WAN, then learn the drop's own WAN side.
-  anchor = findAnchor(model, options, defaultWan, ports[0]);
+  const anchor = findAnchor(model, options, defaultWan, ports[0]);
   if (anchor && top.has(anchor.command) && !options.wanList) {
-    const w = wanOf(anchor.rule);
-    if (w) defaultWan.splice(0, 2, ...w);
+    // Listen where the rule in the way listens, when it names its WAN side.
+    const w = anchor.rule.action === 'accept' ? undefined : wanOf(anchor.rule);
+    defaultWan.splice(0, 2, ...(w ?? anchor.wan));
   }
   if (anchor && top.has(anchor.command) && anchor.rule.positionKnown && !anchor.rule.source.conditional) {
     const cmd = anchor.command;

@@ -17,7 +17,7 @@
 //   position (its selector could start or stop matching the moved rule). Otherwise: no action.
 
 import type { CodeAction } from 'vscode-languageserver-types';
-import type { Command, Script } from '../parser/ast';
+import type { Command, ParseResult, Script } from '../parser/ast';
 import type { FirewallModel, Rule } from '../model/types';
 import type { Finding, TextEdit } from '../rules/types';
 import { menuIndex, sameMenu } from '../rules/util/menu';
@@ -104,18 +104,27 @@ function blockIsolated(rule: Rule, script: Script): boolean {
  */
 function moveBlockTo(
   text: string,
-  script: Script,
+  parse: ParseResult,
   model: FirewallModel,
   rule: Rule,
   insertAt: number,
   anchors: readonly Rule[],
 ): TextEdit[] | undefined {
+  const script = parse.script;
   if (!tableMovable(rule, model, script) || scriptOrdersTable(rule, script)) return undefined;
   if (![rule, ...anchors].every((r) => blockIsolated(r, script))) return undefined;
   const block = rule.source.blockRange;
   if (insertAt >= block.start.offset && insertAt <= block.end.offset) return undefined;
   const from = Math.min(insertAt, block.start.offset);
   const to = Math.max(insertAt, block.end.offset);
+  // A syntax error in the text the move touches (an unterminated string swallowing lines): the
+  // commands' extent is uncertain, so moving them could cut through what RouterOS sees as one command.
+  const spans = [{ start: from, end: to }, ...[rule, ...anchors].map((r) => ({ start: r.source.blockRange.start.offset, end: Math.max(r.source.blockRange.end.offset, r.source.range.end.offset) }))];
+  for (const e of parse.errors) {
+    const es = e.range.start.offset;
+    const ee = Math.max(e.range.end.offset, es + 1);
+    if (spans.some((sp) => es < sp.end && sp.start < ee)) return undefined;
+  }
   if (editBetween(rule, script, from, to, rule.source.command)) return undefined;
 
   const idx = menuIndex(script);
@@ -152,19 +161,19 @@ function moveBlockTo(
 }
 
 /** Edits moving `moving` directly above `target` (same table, target earlier in the table). */
-function moveAbove(text: string, script: Script, model: FirewallModel, moving: Rule, target: Rule): TextEdit[] | undefined {
+function moveAbove(text: string, parse: ParseResult, model: FirewallModel, moving: Rule, target: Rule): TextEdit[] | undefined {
   if (moving === target || tableOf(moving, model) !== tableOf(target, model)) return undefined;
   const t = tableOf(target, model)!;
   if (t.rules.indexOf(moving) < t.rules.indexOf(target)) return undefined;
-  return moveBlockTo(text, script, model, moving, target.source.blockRange.start.offset, [target]);
+  return moveBlockTo(text, parse, model, moving, target.source.blockRange.start.offset, [target]);
 }
 
 /** Edits moving `moving` directly below `target` (same table, target later in the table). */
-function moveBelow(text: string, script: Script, model: FirewallModel, moving: Rule, target: Rule): TextEdit[] | undefined {
+function moveBelow(text: string, parse: ParseResult, model: FirewallModel, moving: Rule, target: Rule): TextEdit[] | undefined {
   if (moving === target || tableOf(moving, model) !== tableOf(target, model)) return undefined;
   const t = tableOf(target, model)!;
   if (t.rules.indexOf(moving) > t.rules.indexOf(target)) return undefined;
-  return moveBlockTo(text, script, model, moving, target.source.blockRange.end.offset, [target]);
+  return moveBlockTo(text, parse, model, moving, target.source.blockRange.end.offset, [target]);
 }
 
 /**
@@ -173,7 +182,7 @@ function moveBelow(text: string, script: Script, model: FirewallModel, moving: R
  */
 export function moveRuleEdits(
   text: string,
-  script: Script,
+  parse: ParseResult,
   model: FirewallModel,
   rule: Rule,
   kind: MoveKind,
@@ -184,14 +193,14 @@ export function moveRuleEdits(
   if (i < 0) return undefined;
   switch (kind) {
     case 'up':
-      return i > 0 ? moveAbove(text, script, model, rule, chain[i - 1]) : undefined;
+      return i > 0 ? moveAbove(text, parse, model, rule, chain[i - 1]) : undefined;
     case 'down':
-      return i + 1 < chain.length ? moveBelow(text, script, model, rule, chain[i + 1]) : undefined;
+      return i + 1 < chain.length ? moveBelow(text, parse, model, rule, chain[i + 1]) : undefined;
     case 'top':
       // Only when it is not already directly below the top (then "up" is the same move).
-      return i > 1 ? moveAbove(text, script, model, rule, chain[0]) : undefined;
+      return i > 1 ? moveAbove(text, parse, model, rule, chain[0]) : undefined;
     case 'above':
-      return target ? moveAbove(text, script, model, rule, target) : undefined;
+      return target ? moveAbove(text, parse, model, rule, target) : undefined;
   }
 }
 
@@ -226,12 +235,13 @@ export interface PlannedMove {
  */
 export function planMoves(
   text: string,
-  script: Script,
+  parse: ParseResult,
   model: FirewallModel,
   start: number,
   end: number,
   findings: readonly Finding[] = [],
 ): PlannedMove[] {
+  const script = parse.script;
   const rule = ruleAt(model, script, start) ?? (end !== start ? ruleAt(model, script, end) : undefined);
   if (!rule) return [];
   const out: PlannedMove[] = [];
@@ -243,7 +253,7 @@ export function planMoves(
     for (const rel of f.related ?? []) {
       const target = ruleAtRange(model, rel.range.start.offset);
       if (!target || target === rule || seenTargets.has(target)) continue;
-      const edits = moveRuleEdits(text, script, model, rule, 'above', target);
+      const edits = moveRuleEdits(text, parse, model, rule, 'above', target);
       if (!edits) continue;
       seenTargets.add(target);
       out.push({ title: `Move above ${ruleLabel(target)}`, kind: 'above', rule, target, edits });
@@ -255,7 +265,7 @@ export function planMoves(
     ['top', 'Move to top of chain'],
   ];
   for (const [kind, title] of titles) {
-    const edits = moveRuleEdits(text, script, model, rule, kind);
+    const edits = moveRuleEdits(text, parse, model, rule, kind);
     if (edits) out.push({ title, kind, rule, edits });
   }
   return out;
