@@ -130,3 +130,14 @@ test('no name under the cursor', () => {
   assert.deepEqual(references(m.text, m.parse, m.cursor, schema), []);
   assert.ok('error' in prepareRename(m.text, m.parse, m.cursor, schema));
 });
+
+test('names inside code strings, where escapes shift positions', () => {
+  const src = '/system script add name=s source=":local total 0\\r\\n:set total (\\$tot<|>al + 1)\\r\\n/ip firewall filter add chain=input src-address-list=\\"blocked\\" action=drop"\n/ip firewall address-list add list=blocked address=1.2.3.4';
+  assert.deepEqual(refsText(src), ['0:41:total', '0:57:total', '0:66:total']);
+  const lists = src.replace('<|>', '').replace('list=blocked', 'list=bl<|>ocked');
+  assert.deepEqual(refsText(lists), ['0:135:blocked', '1:35:blocked']);
+  assert.equal(
+    applyRename(lists, 'deny'),
+    src.replace('<|>', '').replace(/blocked/g, 'deny'),
+  );
+});

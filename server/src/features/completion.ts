@@ -392,7 +392,7 @@ export function completion(
   const items: CompletionItem[] = [];
   // Edits start on the cursor line (a word never spans lines); positions are computed from the cursor.
   const range = (from: number): LspRange => ({ start: startPos(text, position, offset, from), end: position });
-  const names = () => (parse ? indexNames(parse, schema).occurrences : []);
+  const names = () => (parse ? indexNames(parse, schema, text).occurrences : []);
 
   // `$name` anywhere: variables.
   const dollar = partial.text.lastIndexOf('$');

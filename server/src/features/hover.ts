@@ -52,7 +52,7 @@ export function hover(text: string, input: HoverInput, position: LspPosition, sc
   let range = undefined as Hover['range'];
 
   // A name: address list, chain, variable ...
-  const index = indexNames(parse, schema);
+  const index = indexNames(parse, schema, text);
   const occ = occurrenceAt(index, offset);
   if (occ) {
     const all = index.byKey.get(occ.key) ?? [];

@@ -10,11 +10,11 @@
 //                 before it declares refers to the global `x`).
 
 import type { Position as LspPosition, Range as LspRange, TextEdit as LspTextEdit } from 'vscode-languageserver-types';
-import type { Argument, ParseResult, StringLiteral, Value, Word } from '../parser/ast';
+import type { Argument, Node, ParseResult, StringLiteral, Value, Word } from '../parser/ast';
 import type { Schema } from '../schema';
 import { walkScript } from '../schema/walk';
 import type { CommandVisit, Scope } from '../schema/walk';
-import { offsetAt, subRange } from './textPos';
+import { offsetAt, positionAt, subRange } from './textPos';
 
 export type NameKind = 'address-list' | 'interface-list' | 'chain' | 'layer7' | 'script' | 'variable';
 
@@ -111,7 +111,7 @@ function keyOf(kind: NameKind, name: string, menu: readonly string[]): { key: st
 const cache = new WeakMap<ParseResult, Map<Schema, NameIndex>>();
 
 /** Every name occurrence in the file; cached per parse result and schema. */
-export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
+export function indexNames(parse: ParseResult, schema: Schema, text: string): NameIndex {
   let perSchema = cache.get(parse);
   if (!perSchema) {
     perSchema = new Map();
@@ -122,17 +122,33 @@ export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
   const occurrences: NameOccurrence[] = [];
   let localCounter = 0;
 
+  /**
+   * Records `name` found at `offset` inside `node`. The computed offset is checked against the text:
+   * inside code strings (`source="..."`) escapes such as `\$x` or `\"a\"` shift it, so it is then
+   * searched for within the node; a name not found there is left out (better no rename than a wrong one).
+   */
   const add = (
     kind: NameKind,
     name: string,
     menu: readonly string[],
-    range: LspRange,
     offset: number,
     def: boolean,
     inString: boolean,
+    node: Node,
     key?: string,
   ) => {
     if (!name) return;
+    let range: LspRange | undefined;
+    const nodeStart = node.range.start.offset;
+    if (text.startsWith(name, offset) && !hasLineBreak(text, nodeStart, offset)) {
+      range = subRange(node.range.start, offset, offset + name.length);
+    } else {
+      const found = text.indexOf(name, nodeStart);
+      if (found < 0 || found + name.length > node.range.end.offset) return;
+      offset = found;
+      range = { start: positionAt(text, offset), end: positionAt(text, offset + name.length) };
+      inString = inString || text[offset - 1] === '"';
+    }
     const k = keyOf(kind, name, menu);
     occurrences.push({ kind, key: key ?? k.key, name, range, offset, end: offset + name.length, def, family: k.family, table: k.table, inString });
   };
@@ -147,7 +163,7 @@ export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
       const inner = stringInner(v);
       if (inner !== undefined) {
         const pieces = list ? splitList(inner.text, inner.offset) : [{ text: inner.text, offset: inner.offset }];
-        for (const p of pieces) add(kind, p.text, menu, subRange(v.range.start, p.offset, p.offset + p.text.length), p.offset, def, true);
+        for (const p of pieces) add(kind, p.text, menu, p.offset, def, true, v);
       }
     }
   };
@@ -161,7 +177,7 @@ export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
     const pieces = list ? splitList(text, offset) : [{ text, offset }];
     for (const p of pieces) {
       if (p.text.startsWith('$') || p.text.includes('[')) continue;
-      add(kind, p.text, menu, subRange(w.range.start, p.offset, p.offset + p.text.length), p.offset, def, false);
+      add(kind, p.text, menu, p.offset, def, false, w);
     }
   };
 
@@ -195,7 +211,7 @@ export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
               v.scope.bindings.set(name, key);
             }
             const start = w.range.start.offset + (w.kind === 'string' ? 1 : 0);
-            add('variable', name, [], subRange(w.range.start, start, start + name.length), start, verb !== 'set', w.kind === 'string', `variable ${key}`);
+            add('variable', name, [], start, verb !== 'set', w.kind === 'string', w, `variable ${key}`);
           }
         }
         return;
@@ -206,7 +222,7 @@ export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
       if (!ref.name) return;
       const key = resolveVar(ref.name, scope);
       const start = ref.range.start.offset + 1 + (ref.quoted ? 1 : 0);
-      add('variable', ref.name, [], subRange(ref.range.start, start, start + ref.name.length), start, false, ref.quoted, `variable ${key}`);
+      add('variable', ref.name, [], start, false, ref.quoted, ref, `variable ${key}`);
     },
   });
 
@@ -227,13 +243,13 @@ export function indexNames(parse: ParseResult, schema: Schema): NameIndex {
       if (m) {
         const kind = nameKindOfArg(menu, v.verb, m[1]);
         if (kind && kind !== 'chain') {
-          let text = m[2];
+          let value = m[2];
           let offset = a.value.range.start.offset + m[1].length + 1;
-          if (text.startsWith('"') && text.endsWith('"') && text.length >= 2 && !text.includes('\\')) {
-            text = text.slice(1, -1);
+          if (value.startsWith('"') && value.endsWith('"') && value.length >= 2 && !value.includes('\\')) {
+            value = value.slice(1, -1);
             offset++;
           }
-          if (text && !text.startsWith('$')) add(kind, text, menu, subRange(a.value.range.start, offset, offset + text.length), offset, false, m[2].startsWith('"'));
+          if (value && !value.startsWith('$')) add(kind, value, menu, offset, false, m[2].startsWith('"'), a.value);
         }
       }
     }
@@ -278,6 +294,14 @@ function stringInner(s: StringLiteral): { text: string; offset: number } | undef
   return { text: inner, offset: s.range.start.offset + 1 };
 }
 
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
 function splitList(text: string, offset: number): Array<{ text: string; offset: number }> {
   const out: Array<{ text: string; offset: number }> = [];
   let start = 0;
@@ -313,7 +337,7 @@ export function isBuiltinName(o: Pick<NameOccurrence, 'kind' | 'name' | 'table'>
 
 /** Where the name under the cursor is defined: its defining occurrences (first one first). */
 export function definition(text: string, parse: ParseResult, position: LspPosition, schema: Schema): LspRange[] {
-  const index = indexNames(parse, schema);
+  const index = indexNames(parse, schema, text);
   const o = occurrenceAt(index, offsetAt(text, position));
   if (!o) return [];
   const all = index.byKey.get(o.key) ?? [];
@@ -329,7 +353,7 @@ export function references(
   schema: Schema,
   includeDeclaration = true,
 ): LspRange[] {
-  const index = indexNames(parse, schema);
+  const index = indexNames(parse, schema, text);
   const o = occurrenceAt(index, offsetAt(text, position));
   if (!o) return [];
   return (index.byKey.get(o.key) ?? []).filter((x) => includeDeclaration || !x.def).map((x) => x.range);
@@ -342,7 +366,7 @@ export function documentHighlights(
   position: LspPosition,
   schema: Schema,
 ): Array<{ range: LspRange; kind: 2 | 3 }> {
-  const index = indexNames(parse, schema);
+  const index = indexNames(parse, schema, text);
   const o = occurrenceAt(index, offsetAt(text, position));
   if (!o) return [];
   return (index.byKey.get(o.key) ?? []).map((x) => ({ range: x.range, kind: x.def ? 3 : 2 }));
@@ -360,7 +384,7 @@ export function prepareRename(
   position: LspPosition,
   schema: Schema,
 ): PrepareRenameResult | { error: string } {
-  const index = indexNames(parse, schema);
+  const index = indexNames(parse, schema, text);
   const o = occurrenceAt(index, offsetAt(text, position));
   if (!o) return { error: 'Only address lists, interface lists, chains, layer7 protocols, scripts and variables can be renamed.' };
   if (isBuiltinName(o)) return { error: `\`${o.name}\` is built into RouterOS and cannot be renamed.` };
@@ -380,7 +404,7 @@ export function rename(
 ): { edits: LspTextEdit[] } | { error: string } {
   const prep = prepareRename(text, parse, position, schema);
   if ('error' in prep) return prep;
-  const index = indexNames(parse, schema);
+  const index = indexNames(parse, schema, text);
   const o = occurrenceAt(index, offsetAt(text, position))!;
   if (!newName || /["\\$\r\n]/.test(newName)) return { error: 'A name cannot be empty or contain `"`, `\\`, `$` or line breaks.' };
   if (o.kind === 'variable' && !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(newName)) {
