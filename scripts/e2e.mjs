@@ -3,9 +3,10 @@
 //   1. grammar  : the TextMate grammar tokenized by VS Code's own engine      (scripts/e2e-grammar.mjs)
 //   2. VS Code  : the mocha suite in code-server's extension host + Chromium  (scripts/e2e-code-server.mjs)
 //   3. Neovim   : headless nvim as an LSP client of routeros-language-server  (scripts/e2e-neovim.mjs)
+//   4. .vsix    : `npm run package`, then the same VS Code suite against the INSTALLED .vsix
 // Exit code non-zero when anything failed; the closing line is `N passed, N failed` over all three.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,11 +40,11 @@ if (b.status !== 0) {
 }
 
 /** Runs one part, echoing its output; returns its counts from its own closing line. */
-function part(name, script) {
+function part(name, script, extra = []) {
   return new Promise((resolve) => {
     console.log(`== ${name} (${script})`);
     const s = Date.now();
-    const child = spawn(process.execPath, [join(root, 'scripts', script), '--no-build'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'scripts', script), '--no-build', ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let last = '';
     let buf = '';
     child.stdout.on('data', (d) => {
@@ -78,6 +79,21 @@ for (const [name, script] of [
   ['Neovim', 'e2e-neovim.mjs'],
 ]) {
   const r = await part(name, script);
+  passed += r.passed;
+  failed += r.failed;
+}
+
+// The packaged extension: production bundles, .vscodeignore applied. The suite bundle (dist/e2e) stays.
+console.log('== package (npm run package)');
+const vsix = join(root, 'dist', 'routeros-firewall-tools.vsix');
+const pk = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+if (pk.status !== 0 || !existsSync(vsix)) {
+  console.log(pk.stdout);
+  console.error('e2e: npm run package failed');
+  failed += 1;
+} else {
+  console.log(`   .vsix: ${(statSync(vsix).size / 1024).toFixed(0)} KiB`);
+  const r = await part('VS Code (installed .vsix)', 'e2e-code-server.mjs', ['--vsix', vsix]);
   passed += r.passed;
   failed += r.failed;
 }

@@ -58,6 +58,7 @@ describe('RouterOS extension in a real VS Code', function () {
     await api.ready;
     assert.equal(typeof api.activationMs, 'number');
     metrics.activationMs = api.activationMs!;
+    metrics.extensionPath = ext.extensionPath;
   });
 
   it('shows the expected diagnostics for a broken file, and clears them when it is repaired', async () => {
