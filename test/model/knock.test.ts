@@ -143,6 +143,14 @@ test('a stage requiring a list nothing fills (typo): broken chain', () => {
   assert.deepEqual(ks[0].brokenLinks, [{ stage: 2, kind: 'unfilled', expected: 'knok2', actual: 'knock2' }]);
 });
 
+test('a stage requiring an earlier list than the previous stage: the skipped stage stays in place, mismatch', () => {
+  const lines = [...GUIDE_LINES];
+  lines[2] = lines[2].replace('src-address-list=knock2', 'src-address-list=knock1');
+  const ks = knocks(rsc(...lines));
+  assert.deepEqual(ks.map(view), ['ip input: knock1 > knock2* > secured(mismatch) => [acc]']);
+  assert.deepEqual(ks[0].brokenLinks, [{ stage: 2, kind: 'mismatch', expected: 'knock2', actual: 'knock1' }]);
+});
+
 test('a deleted middle stage: the final stage requires an unfilled list', () => {
   const ks = knocks(rsc(GUIDE_LINES[0], GUIDE_LINES[2], GUIDE_LINES[3]));
   assert.deepEqual(ks.map(view), ['ip input: knock1* > secured(unfilled) => [acc]']);

@@ -336,16 +336,23 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
     const head = rules[0];
     const headReq = requiredList(head);
     const headOpen = !headReq || !(a.u(headReq)?.fillers.length || a.u(headReq)?.staticEntries);
-    if (headOpen && !c.dangling) {
-      // attach orphan chains (repeat: an orphan next to an attached orphan attaches too)
+    if (!c.dangling) {
+      // Attach orphan chains (repeat: an orphan next to an attached orphan attaches too). A chain whose
+      // first rule requires a stage's list branches off that stage: it goes right after it (the next
+      // stage then requires the wrong list). Any other chain goes before the head, when the head's own
+      // requirement is open (absent, or a list nothing fills).
+      const prepend: Rule[][] = [];
+      const after = new Map<Rule, Rule[][]>();
       let changed = true;
-      const used = new Set<Rule[]>();
       while (changed) {
         changed = false;
         for (const oc of orphanChains) {
-          if (used.has(oc) || attachedChains.has(oc)) continue;
+          if (attachedChains.has(oc)) continue;
           const last = oc[oc.length - 1];
-          if (last.chain !== rules[0].chain && !rules.some((r) => r.chain === last.chain)) continue;
+          if (!rules.some((r) => r.chain === last.chain)) continue;
+          const firstReq = requiredList(oc[0]);
+          const anchor = firstReq ? rules.find((r) => r.addressList === firstReq) : undefined;
+          if (!anchor && !headOpen) continue;
           const stems = new Set<string>();
           for (const r of rules) {
             for (const n of [r.addressList, requiredList(r)]) {
@@ -357,28 +364,23 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
           const stemMatch = !!ocStem && stems.has(ocStem);
           const adjacent = oc.some((o) => rules.some((r) => a.adjacent(o, r)));
           const named = namesOf(oc).some((n) => KNOCKISH.test(n)) && !BLACKLISTISH.test(last.addressList ?? '');
-          if (stemMatch || (adjacent && named)) {
-            used.add(oc);
-            attachedChains.add(oc);
-            for (const r of oc) attached.add(r);
-            changed = true;
-          }
+          if (!(stemMatch || (adjacent && named))) continue;
+          attachedChains.add(oc);
+          for (const r of oc) attached.add(r);
+          if (anchor) {
+            const list = after.get(anchor) ?? [];
+            list.push(oc);
+            after.set(anchor, list);
+          } else prepend.push(oc);
+          changed = true;
         }
         if (changed) {
-          const att = [...attached];
-          const key = (r: Rule) => {
-            const n = r.addressList ? numberOf(r.addressList) : undefined;
-            return n ?? Number.MAX_SAFE_INTEGER;
-          };
-          // keep each orphan chain's own order; order chains by their last list's number, then rule order
-          const chainsOf = orphanChains.filter((oc) => used.has(oc));
-          chainsOf.sort((x, y) => {
-            const kx = key(x[x.length - 1]);
-            const ky = key(y[y.length - 1]);
-            return kx - ky || a.order.get(x[0])! - a.order.get(y[0])!;
-          });
-          rules = [...chainsOf.flat(), ...c.rules];
-          void att;
+          // order prepended chains by their last list's trailing number, then by rule order
+          const key = (r: Rule) => (r.addressList ? numberOf(r.addressList) : undefined) ?? Number.MAX_SAFE_INTEGER;
+          prepend.sort((x, y) => key(x[x.length - 1]) - key(y[y.length - 1]) || a.order.get(x[0])! - a.order.get(y[0])!);
+          const expand = (r: Rule): Rule[] => [r, ...(after.get(r) ?? []).flat().flatMap((x) => (x === r ? [x] : expand(x)))];
+          const seen = new Set<Rule>();
+          rules = [...prepend.flat(), ...c.rules].flatMap(expand).filter((r) => !seen.has(r) && (seen.add(r), true));
         }
       }
     }
