@@ -37,7 +37,11 @@ try {
     extensionTestsEnv: { ROUTEROS_E2E_ARTIFACTS: ARTIFACTS, ROUTEROS_E2E_HOST: 'electron' },
   });
 } catch (e) {
-  console.error(`e2e electron: ${e instanceof Error ? e.message : String(e)}`);
+  const msg = e instanceof Error ? e.message : String(e);
+  console.error(`e2e electron: ${msg}`);
+  if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(msg) && !process.env.VSCODE_EXECUTABLE) {
+    console.error('e2e electron: VS Code could not be downloaded; point VSCODE_EXECUTABLE at an installed VS Code, or use npm run test:e2e (code-server)');
+  }
   code = 1;
 } finally {
   rmSync(tmp, { recursive: true, force: true });

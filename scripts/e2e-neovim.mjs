@@ -6,7 +6,7 @@
 //
 // Prints `N passed, N failed` last; exit code 0 when all passed. Artifacts: test-artifacts/neovim/.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,15 +57,16 @@ const server = join(root, 'bin', 'routeros-language-server.js');
 
 // Lua strings via JSON: both escape the same way for these plain paths and texts.
 const lua = (s) => JSON.stringify(s);
+// The configuration the README gives (Neovim 0.7+), with routeros-language-server found on PATH.
 const initLua = `
-vim.cmd('autocmd BufRead,BufNewFile *.rsc setfiletype routeros')
+vim.filetype.add({ extension = { rsc = 'routeros' } })
 local client_id
 vim.api.nvim_create_autocmd('FileType', {
   pattern = 'routeros',
   callback = function(args)
     client_id = client_id or vim.lsp.start_client({
       name = 'routeros',
-      cmd = { ${lua(process.execPath)}, ${lua(server)}, '--stdio' },
+      cmd = { 'routeros-language-server', '--stdio' },
       root_dir = vim.fn.getcwd(),
     })
     vim.lsp.buf_attach_client(args.buf, client_id)
@@ -102,6 +103,10 @@ end
 writeFileSync(join(tmp, 'init.lua'), initLua);
 writeFileSync(join(ARTIFACTS, 'init.lua'), initLua);
 
+// `routeros-language-server` on PATH, as `npm install -g` would put it (the bin runs with the node on PATH).
+const binDir = join(tmp, 'bin');
+mkdirSync(binDir);
+symlinkSync(server, join(binDir, 'routeros-language-server'));
 const xdg = (n) => join(tmp, 'xdg', n);
 const r = spawnSync('nvim', ['--headless', '--clean', '-u', join(tmp, 'init.lua'), '-n', file, '+lua run_e2e()', '+qa!'], {
   cwd: work,
@@ -113,6 +118,7 @@ const r = spawnSync('nvim', ['--headless', '--clean', '-u', join(tmp, 'init.lua'
     XDG_DATA_HOME: xdg('data'),
     XDG_CACHE_HOME: xdg('cache'),
     XDG_STATE_HOME: xdg('state'),
+    PATH: `${binDir}:${dirname(process.execPath)}:${process.env.PATH}`,
   },
 });
 writeFileSync(join(ARTIFACTS, 'nvim.log'), `status ${r.status} signal ${r.signal}\n--stdout\n${r.stdout}\n--stderr\n${r.stderr}\n`);
