@@ -15,6 +15,7 @@ ruleTester(knockExposedService, {
     { name: 'a non-management service', code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept protocol=udp dst-port=51820', WAN_DROP], 'export') },
     { name: 'icmp', code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept protocol=icmp', WAN_DROP], 'export') },
     { name: 'a disabled ssh accept', code: script([S1, S2, S3, ACCEPT, SSH + ' disabled=yes', WAN_DROP], 'export') },
+    { name: 'the loopback accept of defconf', code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept dst-address=127.0.0.1', WAN_DROP], 'export') },
     { name: 'no knock in the file', code: script([SSH, WAN_DROP], 'export') },
   ],
   invalid: [

@@ -4,15 +4,14 @@
 // (server/src/schema); values the script computes at run time are never judged.
 // Reported on the value.
 
-import { valueText, walkCommands } from '../parser';
+import { valueText } from '../parser';
 import type { Argument, Command, Value } from '../parser/ast';
 import { argInfo } from '../schema';
 import type { Check } from './types';
 import type { RawFinding } from './util/finding';
-import { menuIndex } from './util/menu';
+import { ruleMenu } from './util/move';
+import { allRules } from './util/rules';
 
-const FAMILIES = new Set(['ip', 'ipv6']);
-const TABLES = new Set(['filter', 'nat', 'mangle', 'raw']);
 const VERBS = new Set(['add', 'set']);
 const PORT_PROPS = new Set(['dst-port', 'src-port', 'port', 'to-ports']);
 const TIME_PROPS = new Set(['address-list-timeout']);
@@ -35,18 +34,23 @@ add chain=input action=accept protocol=tcp dst-port=22,7000-7010 in-interface-li
 `,
   },
   run(ctx) {
+    // The model already knows every firewall command that created or changed a rule (nested ones in
+    // scripts and blocks included): checking those is much cheaper than walking the whole tree.
     const out: RawFinding[] = [];
-    const idx = menuIndex(ctx.parse.script);
-    walkCommands(ctx.parse.script, (cmd: Command) => {
-      const menu = idx.byCommand.get(cmd)?.menu ?? (cmd.path?.absolute ? cmd.path.segments.map((s) => s.text) : undefined);
-      if (!menu || menu.length !== 3 || !FAMILIES.has(menu[0]) || menu[1] !== 'firewall' || !TABLES.has(menu[2])) return;
-      const verb = cmd.verb?.text;
-      if (!verb || !VERBS.has(verb)) return;
-      for (const arg of cmd.args) {
-        const problem = checkArg(menu, arg);
-        if (problem) out.push({ rule: 'invalid-value', message: problem.message, range: problem.range });
+    const seen = new Set<Command>();
+    for (const rule of allRules(ctx.model)) {
+      const menu = ruleMenu(rule);
+      for (const cmd of [rule.source.command, ...rule.source.edits]) {
+        if (seen.has(cmd)) continue;
+        seen.add(cmd);
+        const verb = cmd.verb?.text;
+        if (!verb || !VERBS.has(verb)) continue;
+        for (const arg of cmd.args) {
+          const problem = checkArg(menu, arg);
+          if (problem) out.push({ rule: 'invalid-value', message: problem.message, range: problem.range });
+        }
       }
-    });
+    }
     return out;
   },
 };
@@ -69,15 +73,25 @@ function literal(v: Value | null): Literal | undefined {
   return { text: t, negated: false, range: v.range };
 }
 
+const enumCache = new Map<string, Set<string> | null>();
+
 function enumValues(menu: string[], prop: string): Set<string> | undefined {
-  const info = argInfo(menu, 'add', prop);
-  if (!info?.enum || info.enum.length === 0) return undefined;
-  return new Set(info.enum.map((e) => e.value).filter((v) => v !== '!' && v !== '!,'));
+  const key = `${menu.join(' ')}\u0000${prop}`;
+  let hit = enumCache.get(key);
+  if (hit === undefined) {
+    const info = argInfo(menu, 'add', prop);
+    hit = info?.enum && info.enum.length > 0 ? new Set(info.enum.map((e) => e.value).filter((v) => v !== '!' && v !== '!,')) : null;
+    enumCache.set(key, hit);
+  }
+  return hit ?? undefined;
 }
+
+/** Properties this check judges; others are skipped before their value is even read. */
+const CHECKED = new Set([...PORT_PROPS, ...TIME_PROPS, 'packet-size', 'action', 'protocol', 'connection-state', 'tcp-flags', 'connection-nat-state']);
 
 function checkArg(menu: string[], arg: Argument): { message: string; range: Argument['range'] } | undefined {
   const name = arg.name?.text;
-  if (!name || arg.negatedName) return undefined;
+  if (!name || arg.negatedName || !CHECKED.has(name)) return undefined;
   const lit = literal(arg.value);
   if (!lit || lit.text === '') return undefined;
   const where = `/${menu.join(' ')}`;

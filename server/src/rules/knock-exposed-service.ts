@@ -122,6 +122,9 @@ function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): string | undefi
   if (sl && !sl.negated) return undefined;
   const sa = known(m.srcAddress);
   if (sa && !sa.negated) return undefined;
+  // Loopback destinations (`dst-address=127.0.0.1`, CAPsMAN's defconf rule) never come from the WAN.
+  const da = known(m.dstAddress);
+  if (da && !da.negated && (/^127\./.test(da.value) || da.value === '::1' || da.value === '::1/128')) return undefined;
   const cs = known(m.connectionState);
   if (m.connectionState && !cs) return undefined;
   if (cs && (cs.negated ? cs.value.includes('new') : !cs.value.includes('new'))) return undefined;
