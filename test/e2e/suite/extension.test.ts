@@ -3,7 +3,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import {
-  codeOf,
   EXTENSION_ID,
   metrics,
   openFile,
