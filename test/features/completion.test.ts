@@ -130,3 +130,22 @@ test('where clauses offer item properties', () => {
   assert.ok(labels.includes('chain='));
   assert.ok(complete('/ip firewall filter find <|>').labels.includes('where'));
 });
+
+test('insert/replace edits cover the rest of the word after the cursor', () => {
+  const m = marked('/ip firewall filter add action=dr<|>op chain=input');
+  const drop = completion(m.text, m.parse, m.cursor, schema, { insertReplace: true }).find((i) => i.label === 'drop')!;
+  assert.deepEqual(drop.textEdit, {
+    newText: 'drop',
+    insert: { start: { line: 0, character: 31 }, end: { line: 0, character: 33 } },
+    replace: { start: { line: 0, character: 31 }, end: { line: 0, character: 35 } },
+  });
+  // A property name before an existing `=` does not get a second one.
+  const p = marked('/ip firewall filter add ac<|>tion=drop');
+  const action = completion(p.text, p.parse, p.cursor, schema, { insertReplace: true }).find((i) => i.label === 'action=')!;
+  assert.equal((action.textEdit as { newText: string }).newText, 'action');
+});
+
+test('the 7.24 table completes too (values borrowed from 7.22)', () => {
+  const m = marked('/ip firewall filter add action=<|>');
+  assert.deepEqual(completion(m.text, m.parse, m.cursor, loadSchema('7.24')).map((i) => i.label), FILTER_ACTIONS);
+});

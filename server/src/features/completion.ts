@@ -34,6 +34,12 @@ const K = {
 
 export interface CompletionOptions {
   /**
+   * Give items an InsertReplaceEdit whose `replace` range also covers the rest of the word after the
+   * cursor (`action=dr|op` -> `drop`, not `dropop`). Set it when the client announces
+   * `completionItem.insertReplaceSupport`; otherwise items carry a plain TextEdit up to the cursor.
+   */
+  insertReplace?: boolean;
+  /**
    * Add `editor.action.triggerSuggest` to property items so that accepting `action=` opens the value
    * list at once (VS Code understands this command; other clients may not).
    */
@@ -385,6 +391,30 @@ export function completion(
   schema: Schema,
   options: CompletionOptions = {},
 ): CompletionItem[] {
+  const items = completeAt(text, parse, position, schema, options);
+  if (!options.insertReplace) return items;
+  const offset = offsetAt(text, position);
+  let end = offset;
+  while (end < text.length && !/[\s"\]\)\};,=/[({$]/.test(text[end])) end++;
+  if (end === offset) return items;
+  const replaceEnd = { line: position.line, character: position.character + (end - offset) };
+  const equalsFollows = text[end] === '=';
+  for (const item of items) {
+    const e = item.textEdit;
+    if (!e || !('range' in e)) continue;
+    const newText = equalsFollows && e.newText.endsWith('=') ? e.newText.slice(0, -1) : e.newText;
+    item.textEdit = { newText, insert: e.range, replace: { start: e.range.start, end: replaceEnd } };
+  }
+  return items;
+}
+
+function completeAt(
+  text: string,
+  parse: ParseResult | undefined,
+  position: LspPosition,
+  schema: Schema,
+  options: CompletionOptions,
+): CompletionItem[] {
   const offset = offsetAt(text, position);
   const ctx = cursorContext(text, parse, offset, schema);
   const base = ctx.base ?? (parse ? menuAt(parse.script, schema, ctx.statementStart) : []);
@@ -428,11 +458,13 @@ export function completion(
     }
     if (!schema.isMenu(menu)) return items;
     const rg = range(from);
+    // At the root the menus matter most (`/ip`, `/interface`); elsewhere the commands.
+    const [cmdSort, menuSort] = menu.length === 0 ? ['2', '1'] : ['1', '2'];
     for (const c of schema.commandsOf(menu)) {
-      items.push({ label: c, kind: K.Method, detail: `command of /${menu.join(' ')}`, sortText: `1${c}`, textEdit: { range: rg, newText: c } });
+      items.push({ label: c, kind: K.Method, detail: `command of /${menu.join(' ')}`, sortText: `${cmdSort}${c}`, textEdit: { range: rg, newText: c } });
     }
     for (const m of schema.submenusOf(menu)) {
-      items.push({ label: m, kind: K.Module, detail: `/${[...menu, m].join(' ')}`, sortText: `2${m}`, textEdit: { range: rg, newText: m } });
+      items.push({ label: m, kind: K.Module, detail: `/${[...menu, m].join(' ')}`, sortText: `${menuSort}${m}`, textEdit: { range: rg, newText: m } });
     }
     if (ctx.tokens.length === 0 && !partial.text.includes('/')) {
       for (const c of schema.globalCommands()) {
