@@ -87,9 +87,31 @@ function editBetween(rule: Rule, script: Script, from: number, to: number, excep
   return false;
 }
 
+/**
+ * The text a rule moves with: RuleSource.blockRange (comment lines above, continuation lines), widened
+ * to whole lines: a `;` and a trailing `# comment` after the command and the line end are taken along.
+ * `wholeLines` is false when another command shares the first or last line (`add a; add b`).
+ */
+export function blockExtent(text: string, rule: Rule): { start: number; end: number; wholeLines: boolean } {
+  let start = Math.min(rule.source.blockRange.start.offset, rule.source.range.start.offset);
+  let end = Math.max(rule.source.blockRange.end.offset, rule.source.range.end.offset);
+  let wholeLines = true;
+  let ls = start;
+  while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
+  if (/^[ \t]*$/.test(text.slice(ls, start))) start = ls;
+  else wholeLines = false;
+  if (end > 0 && text[end - 1] !== '\n' && !(text[end - 1] === '\r' && text[end] !== '\n')) {
+    const m = /^[ \t]*;?[ \t]*(?:#[^\r\n]*)?(\r\n|\n|\r|$)/.exec(text.slice(end));
+    if (m) end += m[0].length;
+    else wholeLines = false;
+  }
+  return { start, end, wholeLines };
+}
+
 /** True when the rule's block holds no other top-level command (`add a; add b` on one line). */
-function blockIsolated(rule: Rule, script: Script): boolean {
-  const b = rule.source.blockRange;
+function blockIsolated(rule: Rule, script: Script, text: string): boolean {
+  const b0 = blockExtent(text, rule);
+  const b = { start: { offset: b0.start }, end: { offset: b0.end } };
   for (const { command } of menuIndex(script).commands) {
     if (command === rule.source.command) continue;
     if (command.range.start.offset < b.end.offset && command.range.end.offset > b.start.offset) return false;
@@ -112,14 +134,17 @@ function moveBlockTo(
 ): TextEdit[] | undefined {
   const script = parse.script;
   if (!tableMovable(rule, model, script) || scriptOrdersTable(rule, script)) return undefined;
-  if (![rule, ...anchors].every((r) => blockIsolated(r, script))) return undefined;
-  const block = rule.source.blockRange;
+  if (![rule, ...anchors].every((r) => blockIsolated(r, script, text))) return undefined;
+  const ext = blockExtent(text, rule);
+  // The moved rule must own its lines (else moving would leave `add a;` or glue lines together).
+  if (!ext.wholeLines) return undefined;
+  const block = { start: { offset: ext.start }, end: { offset: ext.end } };
   if (insertAt >= block.start.offset && insertAt <= block.end.offset) return undefined;
   const from = Math.min(insertAt, block.start.offset);
   const to = Math.max(insertAt, block.end.offset);
   // A syntax error in the text the move touches (an unterminated string swallowing lines): the
   // commands' extent is uncertain, so moving them could cut through what RouterOS sees as one command.
-  const spans = [{ start: from, end: to }, ...[rule, ...anchors].map((r) => ({ start: r.source.blockRange.start.offset, end: Math.max(r.source.blockRange.end.offset, r.source.range.end.offset) }))];
+  const spans = [{ start: from, end: to }, ...[rule, ...anchors].map((r) => blockExtent(text, r))];
   for (const e of parse.errors) {
     const es = e.range.start.offset;
     const ee = Math.max(e.range.end.offset, es + 1);
@@ -165,7 +190,7 @@ function moveAbove(text: string, parse: ParseResult, model: FirewallModel, movin
   if (moving === target || tableOf(moving, model) !== tableOf(target, model)) return undefined;
   const t = tableOf(target, model)!;
   if (t.rules.indexOf(moving) < t.rules.indexOf(target)) return undefined;
-  return moveBlockTo(text, parse, model, moving, target.source.blockRange.start.offset, [target]);
+  return moveBlockTo(text, parse, model, moving, blockExtent(text, target).start, [target]);
 }
 
 /** Edits moving `moving` directly below `target` (same table, target later in the table). */
@@ -173,7 +198,10 @@ function moveBelow(text: string, parse: ParseResult, model: FirewallModel, movin
   if (moving === target || tableOf(moving, model) !== tableOf(target, model)) return undefined;
   const t = tableOf(target, model)!;
   if (t.rules.indexOf(moving) > t.rules.indexOf(target)) return undefined;
-  return moveBlockTo(text, parse, model, moving, target.source.blockRange.end.offset, [target]);
+  const ext = blockExtent(text, target);
+  // Below a rule that shares its last line with another command: no clean place to put it.
+  if (ext.end !== text.length && text[ext.end - 1] !== '\n' && text[ext.end - 1] !== '\r') return undefined;
+  return moveBlockTo(text, parse, model, moving, ext.end, [target]);
 }
 
 /**
