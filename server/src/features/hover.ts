@@ -3,10 +3,10 @@
 // commands that perform it.
 
 import type { Hover, Position as LspPosition } from 'vscode-languageserver-types';
-import type { Argument, Command, ParseResult } from '../parser/ast';
+import type { Argument, Command, ParseResult, Script } from '../parser/ast';
 import type { FirewallModel, KnockSequence } from '../model/types';
 import type { Schema } from '../schema';
-import { walkScript } from '../schema/walk';
+import { menuAt, walkScript } from '../schema/walk';
 import type { CommandVisit } from '../schema/walk';
 import { describeKnockSequence, describeKnockStage, knockClientCommands } from './knockClients';
 import { indexNames, isBuiltinName, occurrenceAt } from './navigation';
@@ -20,15 +20,35 @@ export interface HoverInput {
 
 /** The innermost command whose range holds `offset`, with its menu. */
 export function commandAt(parse: ParseResult, schema: Schema, offset: number): CommandVisit | undefined {
+  // Only the top-level statement holding the offset is walked, from the menu current before it.
+  const stmts = parse.script.statements;
+  let lo = 0;
+  let hi = stmts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (stmts[mid].range.start.offset <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0 || stmts[found].range.end.offset < offset) return undefined;
+  const stmt = stmts[found];
+  const piece: Script = { ...parse.script, statements: [stmt] };
   let best: CommandVisit | undefined;
-  walkScript(parse.script, schema, {
-    command(v) {
-      const r = v.command.range;
-      if (r.start.offset <= offset && offset <= r.end.offset) {
-        if (!best || r.start.offset >= best.command.range.start.offset) best = v;
-      }
+  walkScript(
+    piece,
+    schema,
+    {
+      command(v) {
+        const r = v.command.range;
+        if (r.start.offset <= offset && offset <= r.end.offset) {
+          if (!best || r.start.offset >= best.command.range.start.offset) best = v;
+        }
+      },
     },
-  });
+    menuAt(parse.script, schema, stmt.range.start.offset),
+  );
   return best;
 }
 

@@ -60,7 +60,11 @@ export function joinMenu(base: readonly string[], words: readonly string[]): str
   return out;
 }
 
-export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor): void {
+/**
+ * Visits every command of `script` in order. `startMenu` is the current menu at the start (default the
+ * root): pass menuAt(...) to walk a single statement cut out of a larger file.
+ */
+export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor, startMenu: readonly string[] = []): void {
   let nextId = 0;
   const newScope = (node: Node, parent?: Scope): Scope => ({ id: nextId++, parent, node, bindings: new Map() });
 
@@ -170,7 +174,7 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor)
     }
   };
 
-  walkStatements(script.statements ?? [], [], newScope(script), 0);
+  walkStatements(script.statements ?? [], [...startMenu], newScope(script), 0);
 }
 
 interface MenuChange {
