@@ -25,7 +25,16 @@ export const knockMissingChain: Check = {
         const r = stage.rule;
         if (i === 0 || r.disabled || seen.has(r)) return;
         if (stage.link !== 'missing' && stage.link !== 'mismatch') return;
-        const previous = seq.stages[i - 1].list;
+        const prev = seq.stages[i - 1];
+        // A stage attached by the model's naming/adjacency heuristics that is the final stage of another
+        // recognized sequence belongs to that sequence, not to this one: no missing link here.
+        if (
+          (prev.attached || stage.attached) &&
+          ctx.knocks.some((k) => k !== seq && k.stages[k.stages.length - 1]?.rule === prev.rule)
+        ) {
+          return;
+        }
+        const previous = prev.list;
         seen.add(r);
         const edit = setPropertyEdit(r, 'src-address-list', previous, ctx.model);
         const message =
