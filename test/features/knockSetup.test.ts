@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyEdits } from '../../server/src/edits';
 import { lint } from '../../server/src/lint';
 import {
@@ -8,6 +10,7 @@ import {
   generateKnockSetup,
   isMonotonic,
   pickKnockPorts,
+  subtractPorts,
   type KnockSetupOptions,
 } from '../../server/src/features/knockSetup';
 
@@ -178,6 +181,43 @@ describe('generateKnockSetup: into an existing file', () => {
     assert.deepEqual(findings(out), []);
   });
 
+  it('puts the blacklist drop at the very top of the input chain, the rest above the WAN drop', () => {
+    const { setup, out } = apply(ONELINE, { withBlacklist: true });
+    assert.equal(setup.edits.length, 2);
+    assert.deepEqual(setup.edits[0], {
+      start: ONELINE.indexOf('/ip firewall filter add action=accept chain=input connection-state'),
+      end: ONELINE.indexOf('/ip firewall filter add action=accept chain=input connection-state'),
+      newText:
+        '# Blacklist (added disabled: enable after the knock sequence is proven to work)\n' +
+        '/ip firewall filter add action=drop chain=input comment="drop blacklisted" disabled=yes in-interface-list=WAN src-address-list=blacklist\n',
+    });
+    assert.ok(!setup.text.includes('drop blacklisted'));
+    assert.match(setup.text, /comment="blacklist: port scan" disabled=yes dst-port=21,22,23,8291,10000-60000 /);
+    const input = lint(out).model.tables.get('ip filter')!.rules.filter((r) => r.chain === 'input');
+    assert.equal(input[0].comment, 'drop blacklisted');
+    assert.deepEqual(findings(out), []);
+  });
+
+  it('keeps the blacklist off the knock ports the file already has', () => {
+    const text = `/ip firewall filter add action=add-src-to-address-list address-list=k1 address-list-timeout=30s chain=input dst-port=12345 in-interface-list=WAN protocol=tcp
+/ip firewall filter add action=add-src-to-address-list address-list=ok address-list-timeout=30m chain=input dst-port=23456 in-interface-list=WAN protocol=tcp src-address-list=k1
+/ip firewall filter add action=accept chain=input in-interface-list=WAN src-address-list=ok
+/ip firewall filter add action=drop chain=input in-interface-list=WAN
+`;
+    const { setup, out } = apply(text, { withBlacklist: true });
+    assert.match(setup.text, /dst-port=21,22,23,8291,10000-12344,12346-23455,23457-60000 /);
+    assert.deepEqual(findings(out), []);
+  });
+
+  it('subtractPorts cuts holes and drops emptied ranges', () => {
+    assert.deepEqual(subtractPorts([[21, 23], [100, 100], [1000, 2000]], [22, 100, 1000, 2000, 1500]), [
+      [21, 21],
+      [23, 23],
+      [1001, 1499],
+      [1501, 1999],
+    ]);
+  });
+
   it('is clean for many seeds with the blacklist too', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const { out } = apply(ONELINE, { random: seeded(seed), stages: 2 + (seed % 4), withBlacklist: seed % 2 === 0 });
@@ -304,5 +344,44 @@ describe('generateKnockSetup: v7 slash form', () => {
     assert.equal(setup.insertAt, text.indexOf('/ip/firewall/filter/add action=drop'));
     assert.match(setup.text, /^\/ip\/firewall\/filter\/add action=add-src-to-address-list address-list=knock1/m);
     assert.deepEqual(findings(out), []);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Into real configurations: no finding lands on the inserted block, and the new sequence is found
+// with all its stages. (Existing problems of the file stay as they were; an existing accept that
+// exposes SSH may now be reported by knock-exposed-service, rightly: the knock protects nothing then.)
+
+const corpus = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'files');
+
+describe('generateKnockSetup: into corpus files (skipped without ../shared/corpus)', { skip: !existsSync(corpus) }, () => {
+  it('inserted blocks lint clean in real exports and scripts', () => {
+    const files = readdirSync(corpus).sort();
+    let done = 0;
+    let aboveDrop = 0;
+    for (const f of files) {
+      const text = readFileSync(join(corpus, f), 'utf8');
+      if (text.length > 60_000 || !/firewall filter/.test(text)) continue;
+      const before = lint(text);
+      if (!before.model.tables.get('ip filter')?.rules.some((r) => r.chain === 'input')) continue;
+      // A file with an unfinished knock of its own: the recognizer may attach our first stage to it as
+      // its next stage (adjacency heuristic in model/knock.ts), a finding about their sequence.
+      if (before.knocks.some((k) => !k.complete)) continue;
+      const setup = generateKnockSetup(base({ random: seeded(done + 1), stages: 2 + (done % 3), withBlacklist: done % 2 === 1 }), text);
+      const out = applyEdits(text, setup.edits);
+      const after = lint(out);
+      const start = setup.insertAt + setup.edits.filter((e) => e.start < setup.insertAt).reduce((n, e) => n + e.newText.length, 0);
+      const end = start + setup.text.length;
+      const onBlock = after.findings.filter((x) => x.range.start.offset >= start && x.range.start.offset < end);
+      assert.deepEqual(onBlock.map((x) => `${x.rule}: ${x.message}`), [], `${f}\n${setup.text}`);
+      const seq = after.knocks.find((k) => k.finalList === 'secured' && k.stages.some((s) => s.list === setup.lists[0]));
+      assert.ok(seq, `${f}: the new sequence is recognized`);
+      assert.equal(seq!.stages.length, setup.ports.length, f);
+      if (setup.insertAt < text.length) aboveDrop++;
+      done++;
+      if (done >= 25) break;
+    }
+    assert.ok(done >= 10, `enough corpus files (${done})`);
+    assert.ok(aboveDrop >= 5, `placed above a rule in several files (${aboveDrop})`);
   });
 });

@@ -5,11 +5,11 @@
 // the v7 slash form `/ip/firewall/filter/add`). No editor, no I/O: the client asks the questions,
 // calls this and applies the returned edits.
 
-import { parse } from '../parser/index';
-import { buildModel } from '../model/index';
+import { parse, walkCommands } from '../parser/index';
+import { buildModel, findKnockSequences } from '../model/index';
 import { covers } from '../model/reason';
 import type { Command, Script, Statement } from '../parser/ast';
-import type { FirewallModel, PortSet, Rule } from '../model/types';
+import type { FirewallModel, KnockSequence, PortSet, Rule } from '../model/types';
 import type { TextEdit } from '../rules/types';
 
 export interface KnockSetupOptions {
@@ -232,6 +232,8 @@ interface Placement {
   wan: WanMatch;
   /** Text to put before the block (a newline when the file does not end with one). */
   prefix: string;
+  /** Where the blacklist drop goes when not at the head of the block (the top of the input chain). */
+  blacklistDrop?: Spot;
 }
 
 const FILTER_MENU = ['ip', 'firewall', 'filter'];
@@ -311,18 +313,26 @@ export function generateKnockSetup(options: KnockSetupOptions, existingText?: st
     `${ind}# Port knocking (${options.protocol} ${seq}): ${options.stageTimeout} per stage, grants "${finalList}" for ${options.finalTimeout}`,
     `${ind}# Client: ${clientCommand}`,
   );
-  if (options.withBlacklist) {
-    lines.push(
-      `${ind}# Blacklist (added disabled: enable after the knock sequence is proven to work)`,
-      cmd([
-        ['action', 'drop'],
-        ['chain', 'input'],
-        ['comment', 'drop blacklisted'],
-        ['disabled', 'yes'],
-        wanProp,
-        ['src-address-list', 'blacklist'],
-      ]),
-    );
+  const edits: TextEdit[] = [];
+  const blacklistDrop: Props = [
+    ['action', 'drop'],
+    ['chain', 'input'],
+    ['comment', 'drop blacklisted'],
+    ['disabled', 'yes'],
+    wanProp,
+    ['src-address-list', 'blacklist'],
+  ];
+  const blacklistHeader = '# Blacklist (added disabled: enable after the knock sequence is proven to work)';
+  if (options.withBlacklist && placement.blacklistDrop) {
+    // At the very top of the input chain, above every knock stage (the guide).
+    const spot = placement.blacklistDrop;
+    edits.push({
+      start: spot.insertAt,
+      end: spot.insertAt,
+      newText: `${spot.indent}${blacklistHeader}\n${spot.indent}${renderCommand(spot.style === 'new-section' ? 'oneline' : spot.style, FILTER_MENU, blacklistDrop)}\n`,
+    });
+  } else if (options.withBlacklist) {
+    lines.push(`${ind}${blacklistHeader}`, cmd(blacklistDrop));
   }
   ports.forEach((port, i) => {
     const props: Props = [
@@ -348,8 +358,11 @@ export function generateKnockSetup(options: KnockSetupOptions, existingText?: st
       ['src-address-list', finalList],
     ]),
   );
+  // The blacklist must never catch a knock port, ours or the file's own sequences'.
+  const knockPorts = [...ports, ...existingKnockPorts(model)];
+  const scanPorts = portsText(subtractPorts([[21, 23], [8291, 8291], [10000, 60000]], knockPorts));
   if (options.withBlacklist) {
-    lines.push(
+    if (!knockPorts.includes(666)) lines.push(
       cmd([
         ['action', 'add-src-to-address-list'],
         ['address-list', 'blacklist'],
@@ -361,6 +374,8 @@ export function generateKnockSetup(options: KnockSetupOptions, existingText?: st
         wanProp,
         ['protocol', 'tcp'],
       ]),
+    );
+    lines.push(
       cmd([
         ['action', 'add-src-to-address-list'],
         ['address-list', 'blacklist'],
@@ -368,7 +383,7 @@ export function generateKnockSetup(options: KnockSetupOptions, existingText?: st
         ['chain', 'input'],
         ['comment', 'blacklist: port scan'],
         ['disabled', 'yes'],
-        ['dst-port', '21,22,23,8291,10000-60000'],
+        ['dst-port', scanPorts],
         wanProp,
         ['protocol', 'tcp'],
         ['src-address-list', `!${finalList}`],
@@ -379,7 +394,6 @@ export function generateKnockSetup(options: KnockSetupOptions, existingText?: st
   if (placement.style === 'new-section') block = '/ip firewall filter\n' + block;
   block = placement.prefix + block;
 
-  const edits: TextEdit[] = [];
   if (l7name && options.layer7Passphrase !== undefined) {
     const defPath = placement.style === 'slash' ? '/ip/firewall/layer7-protocol/add' : '/ip firewall layer7-protocol add';
     const def = `${defPath} name=${l7name} regexp=${quote('^' + regexEscape(options.layer7Passphrase) + '$')}\n`;
@@ -395,6 +409,48 @@ export function generateKnockSetup(options: KnockSetupOptions, existingText?: st
   edits.push({ start: placement.insertAt, end: placement.insertAt, newText: block });
   edits.sort((a, b) => a.start - b.start);
   return { text: block, insertAt: placement.insertAt, ports, edits, lists: stageLists, clientCommand };
+}
+
+/** Every port a knock stage of the file listens on (any family, any table). */
+function existingKnockPorts(model: FirewallModel | undefined): number[] {
+  if (!model) return [];
+  const out: number[] = [];
+  let knocks: KnockSequence[] = [];
+  try {
+    knocks = findKnockSequences(model);
+  } catch {
+    knocks = [];
+  }
+  for (const k of knocks) {
+    for (const st of k.stages) {
+      for (const [a, b] of st.ports ?? []) {
+        // A stage on a wide range is not a knock we can dodge port by port.
+        if (b - a <= 64) for (let p = a; p <= b; p++) out.push(p);
+      }
+    }
+  }
+  return out;
+}
+
+/** `ranges` without the ports in `remove`. */
+export function subtractPorts(ranges: PortSet, remove: readonly number[]): PortSet {
+  const holes = [...new Set(remove)].sort((x, y) => x - y);
+  const out: PortSet = [];
+  for (const [a, b] of ranges) {
+    let from = a;
+    for (const h of holes) {
+      if (h < from || h > b) continue;
+      if (h > from) out.push([from, h - 1]);
+      from = h + 1;
+    }
+    if (from <= b) out.push([from, b]);
+  }
+  return out;
+}
+
+function portsText(set: PortSet): string {
+  // Short runs as single ports, like the guide writes them (`21,22,23,8291,10000-60000`).
+  return set.map(([a, b]) => (b - a <= 2 ? Array.from({ length: b - a + 1 }, (_, i) => a + i).join(',') : `${a}-${b}`)).join(',');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,6 +513,7 @@ function findAnchor(
   options: KnockSetupOptions,
   wan: WanMatch,
   port: number,
+  skip: ReadonlySet<Command>,
 ): (Anchor & { wan: WanMatch }) | undefined {
   const table = model.tables.get('ip filter');
   if (!table) return undefined;
@@ -476,6 +533,7 @@ function findAnchor(
   };
   for (const r of table.rules) {
     if (r.chain !== 'input' || r.disabled || !TERMINAL.has(r.action)) continue;
+    if (skip.has(r.source.command)) continue;
     if (hides(r, probe(wan))) return { rule: r, command: r.source.command, wan };
     const own = options.wanList ? undefined : wanOf(r);
     if (own && own.join('=') !== wan.join('=') && r.action !== 'accept' && hides(r, probe(own))) {
@@ -492,6 +550,66 @@ function wanOf(r: Rule): WanMatch | undefined {
   const i = r.match.inInterface;
   if (i && !i.negated && typeof i.value === 'string') return ['in-interface', i.value];
   return undefined;
+}
+
+interface Spot {
+  insertAt: number;
+  style: CommandStyle;
+  indent: string;
+  layer7At: number;
+}
+
+/** Where and how to write filter commands so they land directly above `rule`. */
+function spotAbove(
+  text: string,
+  script: Script,
+  rule: Rule,
+  menus: Map<Statement, string[]>,
+  top: Set<Statement>,
+): Spot {
+  const cmd = rule.source.command;
+  const at = lineStart(text, Math.min(rule.source.blockRange.start.offset, cmd.range.start.offset));
+  const indent = /^[ \t]*/.exec(text.slice(at))![0];
+  let style: CommandStyle;
+  let layer7At = at;
+  if (top.has(cmd) && (!cmd.path || !cmd.path.absolute)) {
+    const menu = menus.get(cmd) ?? [];
+    style = !cmd.path && sameMenu(menu, FILTER_MENU) ? 'section' : 'oneline';
+    // The section header that set the current menu: the layer7 definition goes before it.
+    for (let i = script.statements.indexOf(cmd); i >= 0; i--) {
+      const s = script.statements[i];
+      if (s.kind === 'command' && s.path && !s.verb && !s.callee) {
+        layer7At = lineStart(text, s.range.start.offset);
+        break;
+      }
+    }
+  } else if (cmd.path && cmd.path.absolute) {
+    style = isSlashPath(text, cmd) ? 'slash' : 'oneline';
+  } else {
+    // A relative command inside a block: full paths are right wherever the block's menu stands.
+    style = 'oneline';
+  }
+  return { insertAt: at, style, indent, layer7At };
+}
+
+/**
+ * The blacklist drop goes at the very top of the input chain (the guide), above every knock stage:
+ * a separate spot when the chain's first rule is above `anchor`, else undefined (it heads the block).
+ */
+function blacklistSpot(
+  text: string,
+  script: Script,
+  model: FirewallModel,
+  anchor: Rule | undefined,
+  menus: Map<Statement, string[]>,
+  top: Set<Statement>,
+  stored: ReadonlySet<Command>,
+): Spot | undefined {
+  const first = model.tables.get('ip filter')?.rules.find((r) => r.chain === 'input' && !stored.has(r.source.command));
+  if (!first || first === anchor) return undefined;
+  const spot = spotAbove(text, script, first, menus, top);
+  const blockAt = anchor ? spotAbove(text, script, anchor, menus, top).insertAt : text.length;
+  return spot.insertAt < blockAt ? spot : undefined;
 }
 
 function place(
@@ -514,35 +632,26 @@ function place(
 
   const menus = menuAt(script.statements);
   const top = new Set<Statement>(script.statements);
-  const anchor = findAnchor(model, options, defaultWan, ports[0]);
-  if (anchor && top.has(anchor.command) && !options.wanList) {
+  // Stored code (script sources, scheduler events) is not configuration: never anchor there.
+  const stored = new Set<Command>();
+  walkCommands(script, (c, ctx) => {
+    if (ctx.inEmbedded) stored.add(c);
+  });
+  const anchor = findAnchor(model, options, defaultWan, ports[0], stored);
+  if (anchor && !options.wanList) {
     // Listen where the rule in the way listens, when it names its WAN side.
     const w = anchor.rule.action === 'accept' ? undefined : wanOf(anchor.rule);
     defaultWan.splice(0, 2, ...(w ?? anchor.wan));
   }
-  if (anchor && top.has(anchor.command) && anchor.rule.positionKnown && !anchor.rule.source.conditional) {
-    const cmd = anchor.command;
-    const menu = menus.get(cmd) ?? [];
-    const at = anchor.rule.source.blockRange.start.offset;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart(text, cmd.range.start.offset)))![0];
-    let style: CommandStyle;
-    let layer7At = at;
-    if (!cmd.path || !cmd.path.absolute) {
-      style = !cmd.path && sameMenu(menu, FILTER_MENU) ? 'section' : 'oneline';
-      // The section header that set the current menu: the layer7 definition goes before it.
-      for (let i = script.statements.indexOf(cmd); i >= 0; i--) {
-        const s = script.statements[i];
-        if (s.kind === 'command' && s.path && !s.verb && !s.callee) {
-          layer7At = lineStart(text, s.range.start.offset);
-          break;
-        }
-      }
-    } else {
-      style = isSlashPath(text, cmd) ? 'slash' : 'oneline';
-    }
-    return { insertAt: at, style, indent, layer7At, wan: defaultWan, prefix: '' };
+  if (anchor) {
+    const spot = spotAbove(text, script, anchor.rule, menus, top);
+    return { ...spot, wan: defaultWan, prefix: '', blacklistDrop: blacklistSpot(text, script, model, anchor.rule, menus, top, stored) };
   }
 
+  const withBl = (style: CommandStyle): Placement => ({
+    ...atEnd(style),
+    blacklistDrop: blacklistSpot(text, script, model, undefined, menus, top, stored),
+  });
   // No rule in the way: append, in the file's style.
   const filterRules = model.tables.get('ip filter')?.rules ?? [];
   const anyRelative = script.statements.some((s) => s.kind === 'command' && s.path && !s.verb && !s.callee);
@@ -550,7 +659,7 @@ function place(
   const last = script.statements[script.statements.length - 1];
   let endMenu = last ? (menus.get(last) ?? []) : [];
   if (last && last.kind === 'command' && last.path && !last.verb && !last.callee) endMenu = applyPath(endMenu, last);
-  if (anyRelative && sameMenu(endMenu, FILTER_MENU)) return atEnd('section');
-  if (anyRelative && filterRules.every((r) => !r.source.command.path)) return atEnd('new-section');
-  return atEnd(anySlash ? 'slash' : 'oneline');
+  if (anyRelative && sameMenu(endMenu, FILTER_MENU)) return withBl('section');
+  if (anyRelative && filterRules.every((r) => !r.source.command.path)) return withBl('new-section');
+  return withBl(anySlash ? 'slash' : 'oneline');
 }
