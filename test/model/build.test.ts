@@ -359,3 +359,33 @@ test('broken input never throws', () => {
     assert.ok(m.tables instanceof Map);
   }
 });
+
+test('v7 slash form and one-line full paths for set/move/remove/disable/place-before', () => {
+  const slash = modelOf(
+    rsc(
+      '/ip/firewall/filter/add chain=input comment=a',
+      '/ip/firewall/filter/add chain=input comment=b disabled=yes',
+      '/ip/firewall/filter/add chain=input comment=c',
+      '/ip/firewall/filter/add chain=input comment=d',
+      '/ip/firewall/filter/move 3 0',
+      '/ip/firewall/filter/set [find comment=b] disabled=no',
+      '/ip/firewall/filter/remove [find comment=c]',
+      '/ip/firewall/filter/disable numbers=1',
+      '/ip/firewall/filter/add chain=input comment=top place-before=[find comment=d]',
+    ),
+  );
+  assert.deepEqual(order(slash), ['top', 'd', 'a', 'b']);
+  assert.equal(rule(slash, 'a').disabled, true);
+  assert.equal(rule(slash, 'b').disabled, false);
+  const full = modelOf(
+    rsc(
+      '/ip firewall filter add chain=input comment=a',
+      '/ip firewall filter add chain=input comment=b',
+      '/ip firewall filter move numbers=1 destination=0',
+      '/ip firewall filter set 1 action=drop',
+    ),
+  );
+  assert.deepEqual(order(full), ['b', 'a']);
+  assert.equal(rule(full, 'a').action, 'drop');
+  assert.deepEqual(slash.unresolved, []);
+});
