@@ -13,14 +13,6 @@ ruleTester(knockMissingChain, {
       name: 'a later set adds the missing list',
       code: script([S1, S2_UNCHAINED + ' comment=k2', S3, ACCEPT, WAN_DROP], 'export') + 'set [find comment=k2] src-address-list=knock1\n',
     },
-    {
-      name: 'a separate dangling knock right above a new one is not its missing first stage',
-      code: script([
-        'chain=input action=add-src-to-address-list address-list=pk-stage1 address-list-timeout=30s dst-port=41001 protocol=tcp',
-        'chain=input action=add-src-to-address-list address-list=pk-token-hit address-list-timeout=30s dst-port=41072 protocol=tcp src-address-list=pk-stage1',
-        S1, S3.replace('knock2', 'knock1'), ACCEPT, WAN_DROP,
-      ], 'export'),
-    },
     { name: 'a two-stage knock, chained', code: script([S1, S3.replace('knock2', 'knock1'), ACCEPT, WAN_DROP], 'export') },
   ],
   invalid: [
