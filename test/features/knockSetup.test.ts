@@ -245,6 +245,13 @@ describe('generateKnockSetup: into an existing file', () => {
     assert.deepEqual(findings(out), []);
   });
 
+  it('gives the same result from a prepared parse and model (the server passes its cached lint)', () => {
+    const r = lint(ONELINE);
+    const a = generateKnockSetup(base({ random: seeded(9), withBlacklist: true }), ONELINE);
+    const b = generateKnockSetup(base({ random: seeded(9), withBlacklist: true }), ONELINE, { parse: r.parse, model: r.model });
+    assert.deepEqual(b, a);
+  });
+
   it('avoids list names and ports the file already uses', () => {
     const text = `/ip firewall filter add action=add-src-to-address-list address-list=knock1 address-list-timeout=30s chain=input dst-port=1024 in-interface-list=WAN protocol=tcp
 /ip firewall filter add action=accept chain=input in-interface-list=WAN src-address-list=knock1

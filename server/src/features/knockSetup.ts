@@ -8,7 +8,7 @@
 import { parse, walkCommands } from '../parser/index';
 import { buildModel, findKnockSequences } from '../model/index';
 import { covers } from '../model/reason';
-import type { Command, Script, Statement } from '../parser/ast';
+import type { Command, ParseResult, Script, Statement } from '../parser/ast';
 import type { FirewallModel, KnockSequence, PortSet, Rule } from '../model/types';
 import type { TextEdit } from '../rules/types';
 
@@ -78,10 +78,6 @@ export const GUIDE_BLACKLIST_PORTS: PortSet = [
 const TIME_RE = /^(?:\d+(?:ms|s|m|h|d|w)?)+$|^\d{1,2}:\d{2}:\d{2}$/;
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
-function inSet(p: number, set: PortSet): boolean {
-  return set.some(([a, b]) => p >= a && p <= b);
-}
-
 /** True when every step goes up, or every step goes down (what a sequential scan would hit in order). */
 export function isMonotonic(ports: readonly number[]): boolean {
   if (ports.length < 2) return false;
@@ -99,9 +95,13 @@ let basePool: number[] | undefined;
 
 export function candidatePorts(avoid: PortSet = []): number[] {
   if (avoid.length === 0 && basePool) return basePool;
+  const blocked = new Uint8Array(65536);
+  for (const [a, b] of [...GUIDE_BLACKLIST_PORTS, ...avoid]) {
+    for (let p = Math.max(0, a); p <= Math.min(65535, b); p++) blocked[p] = 1;
+  }
   const out: number[] = [];
   for (let p = 1024; p <= 65535; p++) {
-    if (inSet(p, GUIDE_BLACKLIST_PORTS) || WELL_KNOWN_PORTS.has(p) || inSet(p, avoid)) continue;
+    if (blocked[p] || WELL_KNOWN_PORTS.has(p)) continue;
     out.push(p);
   }
   if (avoid.length === 0) basePool = out;
@@ -278,16 +278,22 @@ function uniqueName(base: string, avoid: Set<string>): string {
 /**
  * Generates the setup. Without `existingText` (or for an empty file) the result is a stand-alone
  * block in the one-line style. Throws an Error with a clear message on invalid options.
+ * `prepared`: the parse and model of `existingText` when the caller has them (the language server's
+ * cached lint), which saves parsing the file again.
  */
-export function generateKnockSetup(options: KnockSetupOptions, existingText?: string): KnockSetup {
+export function generateKnockSetup(
+  options: KnockSetupOptions,
+  existingText?: string,
+  prepared?: { parse: ParseResult; model: FirewallModel },
+): KnockSetup {
   validate(options);
   const text = existingText ?? '';
   let model: FirewallModel | undefined;
   let script: Script | undefined;
   if (text.trim() !== '') {
-    const pr = parse(text);
+    const pr = prepared?.parse ?? parse(text);
     script = pr.script;
-    model = buildModel(pr, text);
+    model = prepared?.model ?? buildModel(pr, text);
   }
   const avoid = collectAvoid(model);
   const ports = pickKnockPorts(options.stages, options.random, avoid.ports);
