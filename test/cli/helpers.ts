@@ -1,7 +1,8 @@
-// Runs the BUILT command line (node dist/cli.js) as a child process, the way users and CI run it.
-// dist/cli.js is rebuilt (node scripts/build.mjs, under a lock so parallel test files build once) when
-// it is missing or older than the sources.
-import { spawn, spawnSync } from 'node:child_process';
+// Runs the BUILT command line (node dist/cli.js, made by node scripts/build.mjs) as a child process, the
+// way users and CI run it. When dist/cli.js is missing or older than the sources (running one test file
+// after an edit), the CLI bundle alone is rebuilt, under a lock so parallel test files build it once.
+import { spawn } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,9 +46,20 @@ export function ensureBuilt(): void {
   }
   try {
     if (!isStale()) return;
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
-    if (r.status !== 0 || !fs.existsSync(cliPath)) {
-      throw new Error(`node scripts/build.mjs failed:\n${r.stdout}\n${r.stderr}`);
+    // Only the CLI bundle, with scripts/build.mjs's settings: other suites may be running dist/server.js.
+    const r = buildSync({
+      entryPoints: [path.join(repoRoot, 'server', 'src', 'cli', 'main.ts')],
+      outfile: cliPath,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+      sourcemap: true,
+      logLevel: 'silent',
+    });
+    if (r.errors.length > 0 || !fs.existsSync(cliPath)) {
+      throw new Error(`building dist/cli.js failed:\n${r.errors.map((e) => e.text).join('\n')}`);
     }
   } finally {
     fs.rmdirSync(lock);
