@@ -231,5 +231,13 @@ export interface SyntaxError {
 
 export interface ParseResult {
   script: Script;
+  /** Syntax errors of the file itself (RouterOS would reject the file). */
   errors: SyntaxError[];
+  /**
+   * Syntax errors inside code held in constant strings (`source="..."`, `on-event="..."`, `:parse "..."`),
+   * positions mapped into the file. RouterOS accepts the file (it stores such strings unparsed) but the
+   * script would fail when it runs, so tools report these as warnings. Strings with `$var` interpolation
+   * are parsed for navigation but never produce errors (their final text is only known at run time).
+   */
+  embeddedErrors?: SyntaxError[];
 }

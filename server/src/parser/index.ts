@@ -36,9 +36,12 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   };
   try {
     const errors: SyntaxError[] = [];
-    const script = parseText(text, mapper, 0, text.length, errors, options.embedded !== false ? 0 : MAX_EMBED_DEPTH);
-    errors.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
-    return { script, errors };
+    const embeddedErrors: SyntaxError[] = [];
+    const script = parseText(text, mapper, 0, text.length, errors, embeddedErrors, options.embedded !== false ? 0 : MAX_EMBED_DEPTH);
+    const byPos = (a: SyntaxError, b: SyntaxError) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset;
+    errors.sort(byPos);
+    embeddedErrors.sort(byPos);
+    return { script, errors, embeddedErrors };
   } catch (e) {
     // A bug in the parser must not take the editor or the CLI down with it.
     parserInstance = undefined;
@@ -54,7 +57,15 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 0xfeff;
 }
 
-function parseText(text: string, map: PositionMapper, scriptStart: number, scriptEnd: number, errors: SyntaxError[], depth: number): Script {
+function parseText(
+  text: string,
+  map: PositionMapper,
+  scriptStart: number,
+  scriptEnd: number,
+  errors: SyntaxError[],
+  embeddedErrors: SyntaxError[] | null,
+  depth: number,
+): Script {
   const lex = tokenize(text);
   const toRange = (s: number, e: number) => ({ start: map.start(s), end: map.end(e) });
   for (const le of lex.errors) {
@@ -91,7 +102,9 @@ function parseText(text: string, map: PositionMapper, scriptStart: number, scrip
         start: (o) => map.start(o < n ? starts[o] : emb.to),
         end: (o) => (o <= 0 ? map.start(n > 0 ? starts[0] : emb.to) : map.end(o <= n ? ends[o - 1] : emb.to)),
       };
-      emb.literal.embedded = parseText(buf.text, inner, 0, n, errors, depth + 1);
+      // errors inside a string go to embeddedErrors; none at all for strings with interpolation
+      const sink = emb.literal.constant ? (depth === 0 ? embeddedErrors : errors) : null;
+      emb.literal.embedded = parseText(buf.text, inner, 0, n, sink ?? [], sink ? embeddedErrors : null, depth + 1);
       // the embedded script spans the string content
       emb.literal.embedded.range = { start: map.start(emb.from), end: map.end(emb.to) };
     }

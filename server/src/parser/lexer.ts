@@ -49,6 +49,8 @@ export const StrayInBrace = createToken({ name: 'StrayInBrace', pattern: Lexer.N
 /** Tokens a glued bare value may start with / continue with (`a=b`, `x<y`, `,1`). */
 export const WordStart = createToken({ name: 'WordStart', pattern: Lexer.NA });
 export const WordPart = createToken({ name: 'WordPart', pattern: Lexer.NA });
+/** `=` `<` ... starting a bare value that is not a word (`comment=<x>`). */
+export const GlueStart = createToken({ name: 'GlueStart', pattern: Lexer.NA });
 /** `=` or a comparison operator after an argument name. */
 export const EqOrOp = createToken({ name: 'EqOrOp', pattern: Lexer.NA });
 /** Tokens skipped (with an error) inside a broken expression. */
@@ -89,14 +91,14 @@ export const RParen = createToken({ name: 'RParen', pattern: ')', pop_mode: true
 /** A whole string without `$(` / `$[` interpolation (escapes and `$var` decoded later). */
 export const StringSimple = createToken({
   name: 'StringSimple',
-  pattern: /"(?:[^"\\$]|\\[\s\S]|\$(?![(\[]))*"/,
+  pattern: /"(?:[^"\\$]|\\[\s\S]|\$"(?:[^"\\]|\\[\s\S])*"|\$(?![(\["]))*"/,
   line_breaks: true,
 });
 /** Opening quote of a string with `$(`/`$[` inside (or an unterminated string). */
 export const StringStart = createToken({ name: 'StringStart', pattern: '"', push_mode: 'str' });
 export const StringChunk = createToken({
   name: 'StringChunk',
-  pattern: /(?:[^"\\$]|\\[\s\S]|\$(?![(\[]))+/,
+  pattern: /(?:[^"\\$]|\\[\s\S]|\$"(?:[^"\\]|\\[\s\S])*"|\$(?![(\["]))+/,
   line_breaks: true,
   start_chars_hint: hintsExcept('"').concat([9, 10, 13, 32]),
 });
@@ -111,10 +113,10 @@ export const Variable = createToken({
 // ---- command mode ------------------------------------------------------------------------------
 
 /** Comparison operators in command position (`where name~"x"`, `rx-byte>100`, `a!=b`). */
-export const Op = createToken({ name: 'Op', pattern: /!=|<=|>=|[<>~]/, categories: [WordStart, WordPart, EqOrOp, Junk] });
-export const Equals = createToken({ name: 'Equals', pattern: '=', categories: [WordStart, WordPart, EqOrOp, Junk] });
+export const Op = createToken({ name: 'Op', pattern: /!=|<=|>=|[<>~]/, categories: [WordStart, GlueStart, WordPart, EqOrOp, Junk] });
+export const Equals = createToken({ name: 'Equals', pattern: '=', categories: [WordStart, GlueStart, WordPart, EqOrOp, Junk] });
 export const Bang = createToken({ name: 'Bang', pattern: '!', categories: [WordPart, Junk] });
-export const Comma = createToken({ name: 'Comma', pattern: ',', categories: [WordStart, WordPart, Junk] });
+export const Comma = createToken({ name: 'Comma', pattern: ',', categories: [WordPart, Junk] });
 const WORD_STOP = ' \t;{}[]()"=\\~<>!$';
 export const Word = createToken({
   name: 'Word',
@@ -125,10 +127,26 @@ export const Word = createToken({
 
 // ---- expression mode ---------------------------------------------------------------------------
 
-export const ExprOp = createToken({
-  name: 'ExprOp',
-  pattern: /->|&&|\|\||<<|>>|<=|>=|!=|[+\-*/%.,!<>=~&|^]/,
-  categories: [Junk],
+/** Binary operators (and `-`, which is binary or prefix; `!` is prefix only). */
+export const ExprOp = createToken({ name: 'ExprOp', pattern: Lexer.NA });
+/** `!` and `-` in prefix position. */
+export const ExprPrefix = createToken({ name: 'ExprPrefix', pattern: Lexer.NA });
+export const ExprBinOp = createToken({
+  name: 'ExprBinOp',
+  pattern: /->|&&|\|\||<<|>>|<=|>=|!=|[+*/%.,<>=&|^]/,
+  categories: [ExprOp, Junk],
+});
+export const ExprMinus = createToken({ name: 'ExprMinus', pattern: '-', categories: [ExprOp, ExprPrefix] });
+export const ExprNot = createToken({ name: 'ExprNot', pattern: '!', categories: [ExprPrefix] });
+/** `~`: regex match (binary) or bitwise not (prefix). */
+export const ExprTilde = createToken({ name: 'ExprTilde', pattern: '~', categories: [ExprOp, ExprPrefix] });
+/** `:cmd` right inside `( )`: `(:put [...])` runs a command; the rest of the parens is command mode. */
+export const ExprColonCmd = createToken({
+  name: 'ExprColonCmd',
+  pattern: /:[A-Za-z][\w-]*/,
+  pop_mode: true,
+  push_mode: 'cmd',
+  categories: [Word],
 });
 /** Numbers, addresses, prefixes, MACs, times: `10`, `0x1F`, `10.0.0.0/8`, `1d2h`, `00:30:00`. */
 export const ExprNumber = createToken({
@@ -136,17 +154,32 @@ export const ExprNumber = createToken({
   pattern: /\d+(?:\.\d+){3}\/\d+|\d[\dA-Fa-f]*:[\w:]*\/\d+|\d[\w:.]*/,
   start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 });
-/** Identifiers inside expressions: `true`, `and`, `ether1-gateway`, `fe80::1`. */
+/** Identifiers inside expressions: `true`, `ether1-gateway`, `fe80::1`. */
 export const ExprIdent = createToken({
   name: 'ExprIdent',
   pattern: /[A-Za-z_][\w:]*(?:-[A-Za-z_][\w:]*)*/,
 });
+/** `any $x` (v7: is set) and `not`, as prefix operators. */
+export const ExprWordPrefix = createToken({
+  name: 'ExprWordPrefix',
+  pattern: /any|not/,
+  longer_alt: ExprIdent,
+  categories: [ExprPrefix],
+});
+/** `and` `or` `in` as operators (an identifier that merely starts with them stays an identifier). */
+export const ExprWordOp = createToken({
+  name: 'ExprWordOp',
+  pattern: /and|or|in/,
+  longer_alt: ExprIdent,
+  categories: [ExprOp, Junk],
+});
 
 export const allTokens: TokenType[] = [
-  Closer, StrayInBrace, WordStart, WordPart, EqOrOp, Junk,
+  Closer, StrayInBrace, WordStart, WordPart, GlueStart, EqOrOp, Junk,
   WhiteSpace, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
   RBracket, LParen, RParen, StringSimple, StringStart, StringChunk, StringEnd, InterpParen,
-  InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprNumber, ExprIdent,
+  InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprPrefix, ExprBinOp, ExprMinus, ExprNot,
+  ExprTilde, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent,
 ];
 
 const common = [LBrace, RBrace, LBracket, RBracket, LParen, RParen, StringSimple, StringStart, InterpParen, InterpBracket, Variable];
@@ -155,7 +188,7 @@ export const lexerDefinition = {
   defaultMode: 'cmd',
   modes: {
     cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
-    expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprOp, ExprNumber, ExprIdent],
+    expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
     str: [StringChunk, InterpParen, InterpBracket, StringEnd],
   },
 };

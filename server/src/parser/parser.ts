@@ -1,10 +1,15 @@
 // The RouterOS script parser: a Chevrotain EmbeddedActionsParser that builds the AST (ast.ts) directly
 // in its actions (no CST). One instance is built lazily and reused for every parse.
 //
+// Speed: every OR/MANY/OPTION argument is a cached object (no per-call arrays or closures), actions run
+// under `if (!this.RECORDING_PHASE)` instead of ACTION closures, and per-invocation state lives in
+// arrays indexed by Chevrotain's rule-stack depth (`frame()`), which Chevrotain restores in a
+// `finally` even when recovery unwinds a rule. Cached alternatives read their rule's state from there.
+//
 // Error handling: closers (`}` `]` `)` `"`) are optional in the grammar and a missing one is reported
 // with the opener's range; stray closers and junk are consumed with an error; Chevrotain's own
-// recovery (recoveryEnabled) re-syncs anything else at the next command. Actions never assume a
-// sub-rule returned a node (after recovery it returns undefined).
+// recovery (recoveryEnabled) re-syncs anything else. Results of sub-rules may be undefined after
+// recovery; every action tolerates that.
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
 import type {
   Argument, ArrayElement, ArrayLiteral, BlockStatement, CodeBlock, Command, Expression, MenuPath,
@@ -12,9 +17,10 @@ import type {
   VariableRef, Word,
 } from './ast';
 import {
-  allTokens, Bang, Closer, Comma, EqOrOp, ExprIdent, ExprNumber, ExprOp, InterpBracket, InterpParen,
-  Junk, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen, Semicolon, StrayInBrace,
-  StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart, WordStart,
+  allTokens, Bang, Closer, Comma, EqOrOp, Equals, ExprColonCmd, ExprIdent, ExprNumber, ExprOp, ExprPrefix, InterpBracket,
+  InterpParen, Junk, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen, Semicolon,
+  StrayInBrace, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
+  WordStart,
 } from './lexer';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
@@ -42,15 +48,21 @@ export interface RawError {
   end: number;
 }
 
-/** Per-command state shared with the argument rule. */
+/** State of one `command` invocation. */
 interface CmdState {
-  verb: string | null;
+  start: number;
+  path: MenuPath | null;
+  verb: Word | null;
+  callee: VariableRef | undefined;
+  args: Argument[];
+  pathOpen: boolean;
   lastPositionalWord: string | null;
   positionalCount: number;
+  /** A positional `where` was seen: `( )` after it may hold conditions side by side. */
+  where: boolean;
 }
 
 type BraceMode = 0 /* auto */ | 1 /* code */ | 2 /* array */;
-type BodyKind = 0 /* top */ | 1 /* brace */ | 2 /* bracket */;
 
 const PRECEDENCE: Record<string, number> = {
   '->': 12, '*': 11, '/': 11, '%': 11, '+': 10, '-': 10, '.': 9, '<<': 8, '>>': 8,
@@ -62,6 +74,15 @@ function tokEnd(t: IToken): number {
   return t.startOffset + t.image.length;
 }
 
+function hasCategory(t: IToken, type: TokenType): boolean {
+  const tt = t.tokenType;
+  if (tt === type) return true;
+  const cats = tt.CATEGORIES;
+  if (!cats) return false;
+  for (let i = 0; i < cats.length; i++) if (cats[i] === type) return true;
+  return false;
+}
+
 export class RscParser extends EmbeddedActionsParser {
   // ---- per-parse state (set by run()) ----
   private text = '';
@@ -69,12 +90,31 @@ export class RscParser extends EmbeddedActionsParser {
   private errs: RawError[] = [];
   private embeds: PendingEmbed[] = [];
 
+  // ---- per-invocation state, indexed by rule depth ----
+  private fStmts: Statement[][] = [];
+  private fCmd: CmdState[] = [];
+  private fMode: BraceMode[] = [];
+  private fCode: boolean[] = [];
+  private fTok: IToken[] = [];
+  private fTok2: (IToken | undefined)[] = [];
+  private fParts: StringPart[][] = [];
+  private fValue: string[] = [];
+  private fElems: ArrayElement[][] = [];
+  private fOperands: (Expression | null)[][] = [];
+  private fOps: IToken[][] = [];
+  /** Inputs of `value` / `braceValue` / `stringLit`, set by the caller right before SUBRULE. */
+  private vMode: BraceMode = 0;
+  private vCode = false;
+  /** Input of `paren`: it is a `where` condition (conditions side by side are allowed). */
+  private vWhere = false;
+  private fWhere: boolean[] = [];
+
   /**
    * `validate`: run Chevrotain's grammar checks (a test does; they need Object.groupBy, which Node 20
    * lacks, so production skips them as Langium does).
    */
   constructor(validate = false) {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, skipValidations: !validate });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 1, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -90,10 +130,19 @@ export class RscParser extends EmbeddedActionsParser {
     this.errs = [];
     this.embeds = [];
     this.text = '';
+    this.input = [];
+    // drop references held by the frames
+    this.fStmts.length = this.fCmd.length = this.fTok.length = this.fTok2.length = 0;
+    this.fParts.length = this.fValue.length = this.fElems.length = this.fOperands.length = this.fOps.length = 0;
     return out;
   }
 
-  // ---- helpers (only called from ACTION / GATE) ----
+  // ---- helpers ----
+
+  /** Depth of the rule being executed (Chevrotain's rule stack index). */
+  private frame(): number {
+    return (this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX;
+  }
 
   private range(start: number, end: number): Range {
     return { start: this.map.start(start), end: this.map.end(end) };
@@ -114,17 +163,18 @@ export class RscParser extends EmbeddedActionsParser {
   private lastEnd(fallback: number): number {
     const t = this.LA(0);
     if (!t || t.tokenType === EOF || isNaN(t.startOffset)) return fallback;
-    return tokEnd(t);
+    const e = tokEnd(t);
+    return e > fallback ? e : fallback;
   }
 
   private adjacent(a: IToken, b: IToken): boolean {
-    return b.tokenType !== EOF && tokEnd(a) === b.startOffset;
+    return b.tokenType !== EOF && !!a && tokEnd(a) === b.startOffset;
   }
 
   /** LA(k) is `=`/operator glued to LA(k-1). */
   private adjEqAt(k: number): boolean {
     const t = this.LA(k);
-    return this.tokenMatcher(t, EqOrOp) && this.adjacent(this.LA(k - 1), t);
+    return t.tokenType !== EOF && hasCategory(t, EqOrOp) && this.adjacent(this.LA(k - 1), t);
   }
 
   /** The value after `name=` continues when nothing or only a `\` line continuation separates them. */
@@ -135,20 +185,18 @@ export class RscParser extends EmbeddedActionsParser {
     return this.text.charCodeAt(e) === 92; // `\` (the lexer skipped a continuation)
   }
 
-  private tokenMatcher(t: IToken, type: TokenType): boolean {
-    if (!t || t.tokenType === EOF) return false;
-    return t.tokenType === type || (t.tokenType.CATEGORIES?.includes(type) ?? false);
+  private isNewline(t: IToken): boolean {
+    return t.tokenType === Newline || (t.tokenType !== EOF && hasCategory(t, Newline));
   }
 
+  /** For `{` in auto mode: does the block hold commands (code) rather than array elements? */
   private looksLikeCode(): boolean {
-    // token after `{` (skipping line ends and `;`)
     let k = 2;
     let t = this.LA(k);
-    while (t.tokenType === Newline || t.tokenType.CATEGORIES?.includes(Newline) || t.tokenType === Semicolon) {
+    while (this.isNewline(t) || t.tokenType === Semicolon) {
       k++;
       t = this.LA(k);
     }
-    if (t.tokenType === LBrace) return false;
     if (t.tokenType === WordTok) {
       const img = t.image;
       const c = img.charCodeAt(0);
@@ -158,247 +206,6 @@ export class RscParser extends EmbeddedActionsParser {
     return false;
   }
 
-  private decodeString(open: IToken, contentFrom: number, contentTo: number, close: IToken | undefined, withParts: StringPart[] | null): StringLiteral {
-    const buf = new DecodeBuffer(false);
-    const parts: StringPart[] = withParts ?? [];
-    let textStart = contentFrom;
-    let textDecodedStart = 0;
-    let constant = true;
-    decodeInto(this.text, contentFrom, contentTo, buf, (v, decodedAt) => {
-      constant = false;
-      if (v.start > textStart) {
-        parts.push({ kind: 'text', text: buf.text.slice(textDecodedStart, decodedAt), range: this.range(textStart, v.start) });
-      }
-      const ref: VariableRef = { kind: 'variable', name: v.name, quoted: false, range: this.range(v.start, v.end) };
-      parts.push({ kind: 'interpolation', value: ref, range: ref.range });
-      textStart = v.end;
-      textDecodedStart = buf.text.length;
-    });
-    if (contentTo > textStart) {
-      parts.push({ kind: 'text', text: buf.text.slice(textDecodedStart), range: this.range(textStart, contentTo) });
-    }
-    const end = close ? tokEnd(close) : contentTo;
-    return {
-      kind: 'string',
-      raw: this.text.slice(open.startOffset, end),
-      value: buf.text,
-      parts,
-      constant,
-      range: this.range(open.startOffset, end),
-    };
-  }
-
-  // =============================================================================================
-  // Grammar
-
-  private script = this.RULE('script', (): Statement[] => {
-    return this.SUBRULE(this.body, { ARGS: [0] });
-  });
-
-  /** Statements until the closer of `kind` (not consumed). */
-  private body = this.RULE('body', (kind: BodyKind): Statement[] => {
-    const stmts: Statement[] = [];
-    this.MANY({
-      GATE: () => {
-        const t = this.LA(1).tokenType;
-        return kind === 0 || !(t === RBrace || (kind === 2 && t === RBracket));
-      },
-      DEF: () => this.OR([
-        { ALT: () => this.CONSUME(Newline) },
-        { ALT: () => this.CONSUME(Semicolon) },
-        {
-          ALT: () => {
-            const s = this.SUBRULE(this.statement);
-            this.ACTION(() => {
-              if (s) stmts.push(s);
-            });
-          },
-        },
-        {
-          // a closer that does not belong here: report and skip it
-          GATE: () => kind === 0,
-          ALT: () => {
-            const t = this.CONSUME(Closer);
-            this.ACTION(() => this.err(`unexpected '${t.image}' with nothing to close`, t.startOffset, tokEnd(t)));
-          },
-        },
-        {
-          GATE: () => kind === 1,
-          ALT: () => {
-            const t = this.CONSUME(StrayInBrace);
-            this.ACTION(() => this.err(`unexpected '${t.image}' inside '{ }'`, t.startOffset, tokEnd(t)));
-          },
-        },
-        {
-          GATE: () => kind === 2,
-          ALT: () => {
-            const t = this.CONSUME(RParen);
-            this.ACTION(() => this.err(`unexpected ')' inside '[ ]'`, t.startOffset, tokEnd(t)));
-          },
-        },
-      ]),
-    });
-    return stmts;
-  });
-
-  private statement = this.RULE('statement', (): Statement => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.blockStatement) },
-      { ALT: () => this.SUBRULE(this.command) },
-    ]);
-  });
-
-  private blockStatement = this.RULE('blockStatement', (): BlockStatement => {
-    const open = this.CONSUME(LBrace);
-    const statements = this.SUBRULE(this.body, { ARGS: [1] });
-    const close = this.OPTION(() => this.CONSUME(RBrace));
-    return this.ACTION(() => {
-      if (!close) this.err("missing '}' to close this '{'", open.startOffset, tokEnd(open));
-      return {
-        kind: 'block',
-        statements: statements ?? [],
-        closed: !!close,
-        range: this.range(open.startOffset, this.lastEnd(tokEnd(open))),
-      } as BlockStatement;
-    });
-  });
-
-  private command = this.RULE('command', (): Command => {
-    let start = 0;
-    let path: MenuPath | null = null;
-    let verb: Word | null = null;
-    let callee: VariableRef | undefined;
-    const args: Argument[] = [];
-    let pathOpen = false;
-    const st: CmdState = { verb: null, lastPositionalWord: null, positionalCount: 0 };
-
-    const addSegment = (t: IToken) => {
-      // a word may hold several `/`-separated segments (`/ip/firewall/filter/add`)
-      const img = t.image;
-      const base = t.startOffset;
-      let i = 0;
-      if (img.charCodeAt(0) === 47) {
-        i = 1;
-        if (!path) path = { kind: 'path', absolute: true, segments: [], range: this.range(base, base + 1) };
-      }
-      if (!path) path = { kind: 'path', absolute: false, segments: [], range: this.range(base, base) };
-      while (i < img.length) {
-        let j = img.indexOf('/', i);
-        if (j < 0) j = img.length;
-        if (j > i) path.segments.push(this.wordAt(img.slice(i, j), base + i));
-        i = j + 1;
-      }
-      path.range = { start: path.range.start, end: this.map.end(tokEnd(t)) };
-    };
-
-    this.OR([
-      {
-        GATE: () => !this.adjEqAt(2),
-        ALT: () => {
-          const head = this.CONSUME(WordTok);
-          this.ACTION(() => {
-            start = head.startOffset;
-            const img = head.image;
-            const c = img.charCodeAt(0);
-            if (c === 47 /* / */) {
-              addSegment(head);
-              const segs = path!.segments;
-              const last = segs[segs.length - 1];
-              if (last && VERBS.has(last.text) && !img.endsWith('/')) {
-                // `/ip/firewall/filter/add`, `/export`
-                segs.pop();
-                verb = last;
-                path!.range = { start: path!.range.start, end: this.map.end(segs.length ? segs[segs.length - 1].range.end.offset : head.startOffset + 1) };
-              } else pathOpen = true;
-            } else if (c === 58 /* : */ || VERBS.has(img) || GLOBAL_COMMANDS.has(img)) {
-              verb = this.word(head);
-            } else if (isPathWord(img)) {
-              addSegment(head);
-              pathOpen = true;
-            } else {
-              verb = this.word(head);
-            }
-          });
-          this.MANY({
-            GATE: () => {
-              if (!pathOpen) return false;
-              const t = this.LA(1);
-              return t.tokenType === WordTok && isPathWord(t.image) && !VERBS.has(t.image) && !this.adjEqAt(2);
-            },
-            DEF: () => {
-              const w = this.CONSUME2(WordTok);
-              this.ACTION(() => addSegment(w));
-            },
-          });
-          this.OPTION({
-            GATE: () => {
-              if (!pathOpen) return false;
-              const t = this.LA(1);
-              return t.tokenType === WordTok && VERBS.has(t.image) && !this.adjEqAt(2);
-            },
-            DEF: () => {
-              const v = this.CONSUME3(WordTok);
-              this.ACTION(() => {
-                verb = this.word(v);
-                pathOpen = false;
-              });
-            },
-          });
-        },
-      },
-      {
-        ALT: () => {
-          const v = this.CONSUME(Variable);
-          this.ACTION(() => {
-            start = v.startOffset;
-            callee = this.variable(v);
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.ACTION(() => {
-            start = this.LA(1).startOffset;
-          });
-          const a = this.SUBRULE(this.argument, { ARGS: [st] });
-          this.ACTION(() => {
-            if (a) args.push(a);
-          });
-        },
-      },
-    ], );
-    this.ACTION(() => {
-      st.verb = verb ? (verb as Word).text : null;
-    });
-    this.MANY2(() => {
-      const a = this.SUBRULE2(this.argument, { ARGS: [st] });
-      this.ACTION(() => {
-        if (a) args.push(a);
-      });
-    });
-    return this.ACTION(() => {
-      const p = path as MenuPath | null;
-      if (!verb && !callee && p && args.length > 0) {
-        // `/tool fetch url=...`, `/ping 1.1.1.1`: the last path word is the command
-        const segs = p.segments;
-        const last = segs[segs.length - 1];
-        if (last && last.text !== '..') {
-          segs.pop();
-          verb = last;
-          p.range = { start: p.range.start, end: segs.length ? segs[segs.length - 1].range.end : p.absolute ? this.map.end(p.range.start.offset + 1) : p.range.start };
-        }
-      }
-      const cmd: Command = {
-        kind: 'command',
-        path: p,
-        verb,
-        args,
-        range: this.range(start, this.lastEnd(start)),
-      };
-      if (callee) cmd.callee = callee;
-      return cmd;
-    });
-  });
 
   private variable(t: IToken): VariableRef {
     const img = t.image;
@@ -412,375 +219,769 @@ export class RscParser extends EmbeddedActionsParser {
     return { kind: 'variable', name, quoted, range: this.range(t.startOffset, tokEnd(t)) };
   }
 
-  private argument = this.RULE('argument', (st: CmdState): Argument => {
-    return this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          // !name (unset property / where !flag) or !value
-          ALT: () => {
-            const bang = this.CONSUME(Bang);
-            return this.OR2([
-              {
-                GATE: () => this.LA(1).tokenType === WordTok && this.adjacent(bang, this.LA(1)) && !this.adjEqAt(2),
-                ALT: () => {
-                  const w = this.CONSUME(WordTok);
-                  return this.ACTION((): Argument => ({
-                    kind: 'arg',
-                    name: this.word(w),
-                    value: null,
-                    negatedName: true,
-                    range: this.range(bang.startOffset, tokEnd(w)),
-                  }));
-                },
-              },
-              {
-                ALT: () => {
-                  const v = this.OPTION(() => this.SUBRULE(this.value, { ARGS: [0, false] }));
-                  return this.ACTION((): Argument => {
-                    const neg: Negated = { kind: 'negated', value: v ?? null, range: this.range(bang.startOffset, this.lastEnd(tokEnd(bang))) };
-                    if (!v) this.err("expected a value after '!'", bang.startOffset, tokEnd(bang));
-                    st.positionalCount++;
-                    return { kind: 'arg', name: null, value: neg, range: neg.range };
-                  });
-                },
-              },
-            ]);
-          },
-        },
-        {
-          // name=value, name~value (where), or a positional word
-          ALT: () => {
-            const w = this.CONSUME2(WordTok);
-            let eq: IToken | undefined;
-            let value: Value | undefined;
-            this.OPTION2({
-              GATE: () => this.tokenMatcher(this.LA(1), EqOrOp),
-              DEF: () => {
-                eq = this.CONSUME(EqOrOp);
-                value = this.OPTION3({
-                  GATE: () => this.joinable(eq!, this.LA(1)),
-                  DEF: () =>
-                    this.SUBRULE2(this.value, {
-                      ARGS: [
-                        this.ACTION(() => (CODE_ARGS.has(w.image) ? 1 : w.image === 'in' ? (st.verb === ':onerror' || st.verb === 'onerror' ? 1 : 2) : 0)) as BraceMode,
-                        this.ACTION(() => CODE_ARGS.has(w.image) && w.image !== 'do' && w.image !== 'else' && w.image !== 'on-error' && w.image !== 'command'),
-                      ],
-                    }),
-                });
-              },
-            });
-            return this.ACTION((): Argument => {
-              if (!eq) {
-                st.positionalCount++;
-                st.lastPositionalWord = w.image;
-                const v = this.word(w);
-                return { kind: 'arg', name: null, value: v, range: v.range };
-              }
-              const e = eq;
-              const name = this.word(w);
-              const val: Value = value ?? { kind: 'word', text: '', range: this.range(tokEnd(e), tokEnd(e)) };
-              st.lastPositionalWord = null;
-              const arg: Argument = {
-                kind: 'arg',
-                name,
-                equals: this.range(e.startOffset, tokEnd(e)),
-                value: val,
-                range: this.range(w.startOffset, value ? this.lastEnd(tokEnd(e)) : tokEnd(e)),
-              };
-              if (e.image !== '=') arg.operator = e.image;
-              return arg;
-            });
-          },
-        },
-        {
-          // any other positional value: "string", $var, [cmd], (expr), {code|array}, glued words
-          ALT: () => {
-            const v = this.SUBRULE3(this.value, {
-              ARGS: [
-                this.ACTION(() => {
-                  if (st && (CODE_POSITIONAL_VERBS.has(st.verb ?? '') || (st.lastPositionalWord !== null && CODE_KEYWORDS.has(st.lastPositionalWord)))) return 1;
-                  return 0;
-                }) as BraceMode,
-                this.ACTION(() => !!st && st.positionalCount === 0 && CODE_STRING_VERBS.has(st.verb ?? '')),
-              ],
-            });
-            return this.ACTION((): Argument => {
-              st.positionalCount++;
-              st.lastPositionalWord = null;
-              return { kind: 'arg', name: null, value: v ?? null, range: v ? v.range : this.range(this.LA(1).startOffset, this.LA(1).startOffset) };
-            });
-          },
-        },
-      ],
+  /** Decode source [from, to) into parts; returns the decoded value and whether it is constant. */
+  private decodeParts(from: number, to: number, parts: StringPart[]): { value: string; constant: boolean } {
+    const text = this.text;
+    let plain = true;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 92 || c === 36) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      const value = text.slice(from, to);
+      if (to > from) parts.push({ kind: 'text', text: value, range: this.range(from, to) });
+      return { value, constant: true };
+    }
+    const buf = new DecodeBuffer(false);
+    let textStart = from;
+    let textDecodedStart = 0;
+    let constant = true;
+    decodeInto(text, from, to, buf, (v, decodedAt) => {
+      constant = false;
+      if (v.start > textStart) {
+        parts.push({ kind: 'text', text: buf.text.slice(textDecodedStart, decodedAt), range: this.range(textStart, v.start) });
+      }
+      const ref: VariableRef = { kind: 'variable', name: v.name, quoted: !!v.quoted, range: this.range(v.start, v.end) };
+      parts.push({ kind: 'interpolation', value: ref, range: ref.range });
+      textStart = v.end;
+      textDecodedStart = buf.text.length;
     });
-  });
+    if (to > textStart) parts.push({ kind: 'text', text: buf.text.slice(textDecodedStart), range: this.range(textStart, to) });
+    return { value: buf.text, constant };
+  }
 
-  /** A value. `mode` decides what `{ }` is; `code` marks strings that hold code. */
-  private value = this.RULE('value', (mode: BraceMode, code: boolean): Value => {
-    return this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          ALT: () => {
-            const bang = this.CONSUME(Bang);
-            const inner = this.OPTION({
-              GATE: () => this.adjacent(bang, this.LA(1)),
-              DEF: () => this.SUBRULE(this.value, { ARGS: [mode, false] }),
-            });
-            return this.ACTION((): Negated => {
-              if (!inner) this.err("expected a value after '!'", bang.startOffset, tokEnd(bang));
-              return { kind: 'negated', value: inner ?? null, range: this.range(bang.startOffset, this.lastEnd(tokEnd(bang))) };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const first = this.CONSUME(WordStart);
-            this.MANY({
-              GATE: () => this.adjacent(this.LA(0), this.LA(1)),
-              DEF: () => this.CONSUME(WordPart),
-            });
-            return this.ACTION((): Word => {
-              const end = this.lastEnd(tokEnd(first));
-              return { kind: 'word', text: this.text.slice(first.startOffset, end), range: this.range(first.startOffset, end) };
-            });
-          },
-        },
-        { ALT: () => this.SUBRULE(this.stringLit, { ARGS: [code] }) },
-        {
-          ALT: () => {
-            const t = this.CONSUME(Variable);
-            return this.ACTION(() => this.variable(t));
-          },
-        },
-        { ALT: () => this.SUBRULE(this.substitution) },
-        { ALT: () => this.SUBRULE(this.paren) },
-        { ALT: () => this.SUBRULE(this.braceValue, { ARGS: [mode] }) },
-      ],
-    });
-  });
+  private simpleString(t: IToken): StringLiteral {
+    const parts: StringPart[] = [];
+    const start = t.startOffset;
+    const end = tokEnd(t);
+    const d = this.decodeParts(start + 1, end - 1, parts);
+    return { kind: 'string', raw: t.image, value: d.value, parts, constant: d.constant, range: this.range(start, end) };
+  }
 
-  /** `{ }` as a value: code or array, by `mode` (and by content when mode is auto). */
-  private braceValue = this.RULE('braceValue', (mode: BraceMode): CodeBlock | ArrayLiteral => {
-    return this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          GATE: () => mode === 1 || (mode === 0 && this.looksLikeCode()),
-          ALT: () => this.SUBRULE(this.codeBlock),
-        },
-        { ALT: () => this.SUBRULE(this.arrayLit) },
-      ],
-    });
-  });
+  private addSegment(st: CmdState, t: IToken): void {
+    // a word may hold several `/`-separated segments (`/ip/firewall/filter/add`)
+    const img = t.image;
+    const base = t.startOffset;
+    let i = 0;
+    let path = st.path;
+    if (img.charCodeAt(0) === 47) {
+      i = 1;
+      if (!path) path = st.path = { kind: 'path', absolute: true, segments: [], range: this.range(base, base + 1) };
+    }
+    if (!path) path = st.path = { kind: 'path', absolute: false, segments: [], range: this.range(base, base) };
+    while (i < img.length) {
+      let j = img.indexOf('/', i);
+      if (j < 0) j = img.length;
+      if (j > i) path.segments.push(this.wordAt(img.slice(i, j), base + i));
+      i = j + 1;
+    }
+    path.range = { start: path.range.start, end: this.map.end(tokEnd(t)) };
+  }
 
-  private stringLit = this.RULE('stringLit', (code: boolean): StringLiteral => {
-    return this.OR([
+  private startHead(st: CmdState, head: IToken): void {
+    st.start = head.startOffset;
+    const img = head.image;
+    const c = img.charCodeAt(0);
+    if (c === 47 /* / */) {
+      this.addSegment(st, head);
+      const path = st.path!;
+      const segs = path.segments;
+      const last = segs[segs.length - 1];
+      if (last && VERBS.has(last.text) && img.charCodeAt(img.length - 1) !== 47) {
+        // `/ip/firewall/filter/add`, `/export`
+        segs.pop();
+        st.verb = last;
+        path.range = { start: path.range.start, end: segs.length ? segs[segs.length - 1].range.end : this.map.end(head.startOffset + 1) };
+      } else st.pathOpen = true;
+    } else if (c === 58 /* : */ || VERBS.has(img) || GLOBAL_COMMANDS.has(img)) {
+      st.verb = this.word(head);
+    } else if (isPathWord(img)) {
+      this.addSegment(st, head);
+      st.pathOpen = true;
+    } else {
+      st.verb = this.word(head);
+    }
+  }
+
+  private finishCommand(st: CmdState): Command {
+    const p = st.path;
+    if (!st.verb && !st.callee && p && st.args.length > 0) {
+      // `/tool fetch url=...`, `/ping 1.1.1.1`: the last path word is the command
+      const segs = p.segments;
+      const last = segs[segs.length - 1];
+      if (last && last.text !== '..') {
+        segs.pop();
+        st.verb = last;
+        p.range = {
+          start: p.range.start,
+          end: segs.length ? segs[segs.length - 1].range.end : p.absolute ? this.map.end(p.range.start.offset + 1) : p.range.start,
+        };
+      }
+    }
+    const cmd: Command = { kind: 'command', path: p, verb: st.verb, args: st.args, range: this.range(st.start, this.lastEnd(st.start)) };
+    if (st.callee) cmd.callee = st.callee;
+    return cmd;
+  }
+
+  private positionalArg(st: CmdState | undefined, v: Value | undefined): void {
+    if (!st) return;
+    st.positionalCount++;
+    st.lastPositionalWord = null;
+    const at = this.LA(1).startOffset;
+    st.args.push({ kind: 'arg', name: null, value: v ?? null, range: v ? v.range : this.range(at, at) });
+  }
+
+  // =============================================================================================
+  // Grammar. Cached alternatives first, rules after; all fields initialize before performSelfAnalysis.
+
+  // ---- bodies: statements until a closer (not consumed) ----
+
+  private bodyAlt(kind: 0 | 1 | 2) {
+    return [
+      { ALT: () => this.CONSUME(Newline) },
+      { ALT: () => this.CONSUME(Semicolon) },
       {
         ALT: () => {
-          const t = this.CONSUME(StringSimple);
-          return this.ACTION(() => {
-            const lit = this.decodeString(t, t.startOffset + 1, tokEnd(t) - 1, t, null);
-            if (code) this.embeds.push({ literal: lit, from: t.startOffset + 1, to: tokEnd(t) - 1 });
-            return lit;
-          });
+          const s = this.SUBRULE(this.statement);
+          if (!this.RECORDING_PHASE && s) this.fStmts[this.frame()].push(s);
+        },
+      },
+      kind === 0
+        ? {
+            ALT: () => {
+              const t = this.CONSUME(Closer);
+              if (!this.RECORDING_PHASE) this.err(`unexpected '${t.image}' with nothing to close`, t.startOffset, tokEnd(t));
+            },
+          }
+        : kind === 1
+          ? {
+              ALT: () => {
+                const t = this.CONSUME(StrayInBrace);
+                if (!this.RECORDING_PHASE) this.err(`unexpected '${t.image}' inside '{ }'`, t.startOffset, tokEnd(t));
+              },
+            }
+          : {
+              ALT: () => {
+                const t = this.CONSUME(RParen);
+                if (!this.RECORDING_PHASE) this.err("unexpected ')' inside '[ ]'", t.startOffset, tokEnd(t));
+              },
+            },
+    ];
+  }
+
+  private topAlts = this.bodyAlt(0);
+  private braceAlts = this.bodyAlt(1);
+  private bracketAlts = this.bodyAlt(2);
+  private topMany = { DEF: () => this.OR(this.topAlts) };
+  private braceMany = { DEF: () => this.OR(this.braceAlts) };
+  private bracketMany = { DEF: () => this.OR(this.bracketAlts) };
+
+  private parenAlts = [
+    { ALT: () => this.CONSUME(Semicolon) },
+    {
+      ALT: () => {
+        const s = this.SUBRULE(this.statement);
+        if (!this.RECORDING_PHASE && s) this.fStmts[this.frame()].push(s);
+      },
+    },
+  ];
+  private parenMany = { DEF: () => this.OR(this.parenAlts) };
+
+  /** Commands inside `(:cmd ...)`, up to `)`. */
+  private parenBody = this.RULE('parenBody', (): Statement[] => {
+    const stmts: Statement[] = [];
+    if (!this.RECORDING_PHASE) this.fStmts[this.frame()] = stmts;
+    this.MANY(this.parenMany);
+    return stmts;
+  });
+
+  private script = this.RULE('script', (): Statement[] => {
+    const stmts: Statement[] = [];
+    if (!this.RECORDING_PHASE) this.fStmts[this.frame()] = stmts;
+    this.MANY(this.topMany);
+    return stmts;
+  });
+
+  private braceBody = this.RULE('braceBody', (): Statement[] => {
+    const stmts: Statement[] = [];
+    if (!this.RECORDING_PHASE) this.fStmts[this.frame()] = stmts;
+    this.MANY(this.braceMany);
+    return stmts;
+  });
+
+  private bracketBody = this.RULE('bracketBody', (): Statement[] => {
+    const stmts: Statement[] = [];
+    if (!this.RECORDING_PHASE) this.fStmts[this.frame()] = stmts;
+    this.MANY(this.bracketMany);
+    return stmts;
+  });
+
+  // ---- statements ----
+
+  // `{` at statement start is a block (a command could also start with a `{ }` value: ambiguity ignored)
+  private statementAlts = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { ALT: () => this.SUBRULE(this.blockStatement) as Statement },
+      { ALT: () => this.SUBRULE(this.command) as Statement },
+    ],
+  };
+
+  private statement = this.RULE('statement', (): Statement => this.OR(this.statementAlts));
+
+  private rbraceOpt = { DEF: () => this.CONSUME(RBrace) };
+
+  private blockStatement = this.RULE('blockStatement', (): BlockStatement => {
+    const open = this.CONSUME(LBrace);
+    const statements = this.SUBRULE(this.braceBody);
+    const close = this.OPTION(this.rbraceOpt);
+    if (this.RECORDING_PHASE) return undefined as unknown as BlockStatement;
+    if (!close) this.err("missing '}' to close this '{'", open.startOffset, tokEnd(open));
+    return { kind: 'block', statements: statements ?? [], closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
+  });
+
+  // ---- commands ----
+
+  private pathSegOpt = {
+    DEF: () => {
+      const w = this.CONSUME2(WordTok);
+      if (!this.RECORDING_PHASE) this.addSegment(this.fCmd[this.frame()], w);
+    },
+  };
+
+  private verbOpt = {
+    DEF: () => {
+      const v = this.CONSUME3(WordTok);
+      if (!this.RECORDING_PHASE) {
+        const st = this.fCmd[this.frame()];
+        st.verb = this.word(v);
+        st.pathOpen = false;
+      }
+    },
+  };
+
+  private headOr = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        ALT: () => {
+          const head = this.CONSUME(WordTok);
+          if (this.RECORDING_PHASE) {
+            this.OPTION(this.pathSegOpt);
+            this.OPTION2(this.verbOpt);
+            return;
+          }
+          const st = this.fCmd[this.frame()];
+          this.startHead(st, head);
+          while (st.pathOpen) {
+            const t = this.LA(1);
+            if (t.tokenType !== WordTok || this.adjEqAt(2)) break;
+            if (VERBS.has(t.image)) {
+              this.OPTION2(this.verbOpt);
+              break;
+            }
+            if (!isPathWord(t.image)) break;
+            this.OPTION(this.pathSegOpt);
+          }
         },
       },
       {
         ALT: () => {
-          const open = this.CONSUME(StringStart);
-          const parts: StringPart[] = [];
-          let value = '';
-          this.MANY(() => {
-            this.OR2([
-              {
-                ALT: () => {
-                  const c = this.CONSUME(StringChunk);
-                  this.ACTION(() => {
-                    const lit = this.decodeString(c, c.startOffset, tokEnd(c), undefined, parts);
-                    value += lit.value;
-                  });
-                },
-              },
-              {
-                ALT: () => {
-                  const s = this.SUBRULE(this.substitution);
-                  this.ACTION(() => {
-                    if (!s) return;
-                    parts.push({ kind: 'interpolation', value: s, range: s.range });
-                    value += this.text.slice(s.range.start.offset, s.range.end.offset);
-                  });
-                },
-              },
-              {
-                ALT: () => {
-                  const s = this.SUBRULE(this.paren);
-                  this.ACTION(() => {
-                    if (!s) return;
-                    parts.push({ kind: 'interpolation', value: s, range: s.range });
-                    value += this.text.slice(s.range.start.offset, s.range.end.offset);
-                  });
-                },
-              },
-            ]);
-          });
-          const close = this.OPTION(() => this.CONSUME(StringEnd));
-          return this.ACTION((): StringLiteral => {
-            const end = close ? tokEnd(close) : this.lastEnd(tokEnd(open));
-            if (!close) this.err('unterminated string: missing closing \'"\'', open.startOffset, tokEnd(open));
-            return {
-              kind: 'string',
-              raw: this.text.slice(open.startOffset, end),
-              value,
-              parts,
-              constant: parts.every((p) => p.kind === 'text'),
-              range: this.range(open.startOffset, end),
-            };
-          });
+          const v = this.CONSUME(Variable);
+          if (!this.RECORDING_PHASE) {
+            const st = this.fCmd[this.frame()];
+            st.start = v.startOffset;
+            st.callee = this.variable(v);
+          }
         },
       },
-    ]);
+      {
+        ALT: () => {
+          if (!this.RECORDING_PHASE) this.fCmd[this.frame()].start = this.LA(1).startOffset;
+          this.SUBRULE(this.argument);
+        },
+      },
+    ],
+  };
+
+  private argsMany = { DEF: () => this.SUBRULE2(this.argument) };
+  private firstArgOpt = { DEF: () => this.SUBRULE3(this.argument) };
+
+  private command = this.RULE('command', (): Command => {
+    let st: CmdState | undefined;
+    if (!this.RECORDING_PHASE) {
+      st = { start: this.LA(1).startOffset, path: null, verb: null, callee: undefined, args: [], pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
+      this.fCmd[this.frame()] = st;
+    }
+    // a command that starts with `name=value` has no head: its first token is an argument
+    const argFirst = !this.RECORDING_PHASE && this.LA(1).tokenType === WordTok && this.adjEqAt(2);
+    if (this.RECORDING_PHASE || !argFirst) this.OR(this.headOr);
+    if (this.RECORDING_PHASE || argFirst) this.OPTION2(this.firstArgOpt);
+    this.MANY2(this.argsMany);
+    if (this.RECORDING_PHASE || !st) return undefined as unknown as Command;
+    return this.finishCommand(st);
   });
+
+  // ---- arguments ----
+
+  private negNameOpt = {
+        // !name: unset property (verbose export) or `where !flag`
+        DEF: () => {
+          const w = this.CONSUME(WordTok);
+          if (!this.RECORDING_PHASE) {
+            const d = this.frame();
+            const st = this.fCmd[d - 1];
+            const bang = this.fTok[d];
+            st.positionalCount++;
+            st.args.push({ kind: 'arg', name: this.word(w), value: null, negatedName: true, range: this.range(bang.startOffset, tokEnd(w)) });
+          }
+        },
+  };
+  private negPosOpt = {
+        // !value
+        DEF: () => {
+          this.vMode = 0;
+          this.vCode = false;
+          const v = this.RECORDING_PHASE || this.adjacent(this.LA(0), this.LA(1)) ? this.OPTION(this.negValueOpt) : undefined;
+          if (!this.RECORDING_PHASE) {
+            const d = this.frame();
+            const bang = this.fTok[d];
+            if (!v) this.err("expected a value after '!'", bang.startOffset, tokEnd(bang));
+            const neg: Negated = { kind: 'negated', value: v ?? null, range: this.range(bang.startOffset, this.lastEnd(tokEnd(bang))) };
+            this.positionalArg(this.fCmd[d - 1], neg);
+          }
+        },
+  };
+
+  private negValueOpt = { DEF: () => this.SUBRULE(this.value) };
+  private eqValueOpt = { DEF: () => this.SUBRULE2(this.value) };
+
+  private eqOpt = {
+    DEF: () => {
+      const eq = this.CONSUME(EqOrOp);
+      let name = '';
+      let verb = '';
+      if (!this.RECORDING_PHASE) {
+        const d = this.frame();
+        this.fTok2[d] = eq;
+        name = this.fTok[d].image;
+        verb = this.fCmd[d - 1]?.verb?.text ?? '';
+      }
+      this.vMode = CODE_ARGS.has(name) ? 1 : name === 'in' ? (verb === ':onerror' || verb === 'onerror' ? 1 : 2) : 0;
+      this.vCode = CODE_ARGS.has(name) && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
+      return this.RECORDING_PHASE || this.joinable(eq, this.LA(1)) ? this.OPTION3(this.eqValueOpt) : undefined;
+    },
+  };
+
+  private argOr = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        ALT: () => {
+          const bang = this.CONSUME(Bang);
+          if (!this.RECORDING_PHASE) this.fTok[this.frame()] = bang;
+          const t = this.LA(1);
+          const isName = !this.RECORDING_PHASE && t.tokenType === WordTok && this.adjacent(bang, t) && !this.adjEqAt(2);
+          if (this.RECORDING_PHASE || isName) this.OPTION4(this.negNameOpt);
+          if (this.RECORDING_PHASE || !isName) this.OPTION5(this.negPosOpt);
+        },
+      },
+      {
+        // name=value, name~value (where), or a positional word
+        ALT: () => {
+          const w = this.CONSUME2(WordTok);
+          if (!this.RECORDING_PHASE) {
+            const d = this.frame();
+            this.fTok[d] = w;
+            this.fTok2[d] = undefined;
+          }
+          const value = this.OPTION2(this.eqOpt) as Value | undefined;
+          if (this.RECORDING_PHASE) return;
+          const d = this.frame();
+          const st = this.fCmd[d - 1];
+          const e = this.fTok2[d];
+          if (!e) {
+            st.positionalCount++;
+            st.lastPositionalWord = w.image;
+            if (w.image === 'where') st.where = true;
+            const v = this.word(w);
+            st.args.push({ kind: 'arg', name: null, value: v, range: v.range });
+            return;
+          }
+          const val: Value = value ?? { kind: 'word', text: '', range: this.range(tokEnd(e), tokEnd(e)) };
+          st.lastPositionalWord = null;
+          const arg: Argument = {
+            kind: 'arg',
+            name: this.word(w),
+            equals: this.range(e.startOffset, tokEnd(e)),
+            value: val,
+            range: this.range(w.startOffset, value ? this.lastEnd(tokEnd(e)) : tokEnd(e)),
+          };
+          if (e.image !== '=') arg.operator = e.image;
+          st.args.push(arg);
+        },
+      },
+      {
+        // any other positional value: "string", $var, [cmd], (expr), {code|array}, glued words
+        ALT: () => {
+          if (!this.RECORDING_PHASE) {
+            const st = this.fCmd[this.frame() - 1];
+            const verb = st?.verb?.text ?? '';
+            this.vMode = CODE_POSITIONAL_VERBS.has(verb) || (st?.lastPositionalWord != null && CODE_KEYWORDS.has(st.lastPositionalWord)) ? 1 : 0;
+            this.vCode = !!st && st.positionalCount === 0 && CODE_STRING_VERBS.has(verb);
+            this.vWhere = !!st && st.where;
+          }
+          const v = this.SUBRULE3(this.value);
+          if (!this.RECORDING_PHASE) this.positionalArg(this.fCmd[this.frame() - 1], v);
+        },
+      },
+    ],
+  };
+
+  private argument = this.RULE('argument', (): void => {
+    this.OR(this.argOr);
+  });
+
+  // ---- values ----
+
+  /** Swallow tokens glued to the last one (`url=http://x/?a=b`, `comment=<x>`): not grammar, just text. */
+  private glue(vars = false): void {
+    let last = this.LA(0);
+    for (;;) {
+      const n = this.LA(1);
+      if (n.tokenType === EOF || tokEnd(last) !== n.startOffset) return;
+      if (!hasCategory(n, WordPart) && !(vars && n.tokenType === Variable)) return;
+      this.SKIP_TOKEN();
+      last = n;
+    }
+  }
+
+  private negInnerOpt = { DEF: () => this.SUBRULE(this.value) };
+
+  private valueOr = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        ALT: (): Value => {
+          const bang = this.CONSUME(Bang);
+          if (!this.RECORDING_PHASE) {
+            const d = this.frame();
+            this.vMode = this.fMode[d];
+            this.vCode = false;
+          }
+          const inner = this.RECORDING_PHASE || this.adjacent(bang, this.LA(1)) ? this.OPTION(this.negInnerOpt) : undefined;
+          if (this.RECORDING_PHASE) return undefined as unknown as Value;
+          if (!inner) this.err("expected a value after '!'", bang.startOffset, tokEnd(bang));
+          return { kind: 'negated', value: inner ?? null, range: this.range(bang.startOffset, this.lastEnd(tokEnd(bang))) };
+        },
+      },
+      {
+        ALT: (): Value => {
+          const first = this.CONSUME(WordStart);
+          if (this.RECORDING_PHASE) return undefined as unknown as Value;
+          this.glue();
+          const end = this.lastEnd(tokEnd(first));
+          if (end === tokEnd(first) && first.tokenType === WordTok) return this.word(first);
+          return { kind: 'word', text: this.text.slice(first.startOffset, end), range: this.range(first.startOffset, end) };
+        },
+      },
+      {
+        ALT: (): Value => {
+          if (!this.RECORDING_PHASE) this.vCode = this.fCode[this.frame()];
+          return this.SUBRULE(this.stringLit);
+        },
+      },
+      {
+        ALT: (): Value => {
+          const t = this.CONSUME(Variable);
+          if (this.RECORDING_PHASE) return undefined as unknown as Value;
+          const v = this.variable(t);
+          // `$dns1,$dns2`: text glued to a variable is part of the same (dynamic) value
+          this.glue(true);
+          return v;
+        },
+      },
+      { ALT: (): Value => this.SUBRULE(this.substitution) },
+      { ALT: (): Value => this.SUBRULE(this.paren) },
+      {
+        ALT: (): Value => {
+          if (!this.RECORDING_PHASE) this.vMode = this.fMode[this.frame()];
+          return this.SUBRULE(this.braceValue);
+        },
+      },
+    ],
+  };
+
+  /** A value. Inputs: vMode (what `{ }` is), vCode (a string holds code). */
+  private value = this.RULE('value', (): Value => {
+    if (!this.RECORDING_PHASE) {
+      const d = this.frame();
+      this.fMode[d] = this.vMode;
+      this.fCode[d] = this.vCode;
+    }
+    return this.OR(this.valueOr);
+  });
+
+  // (a gated OR: two OPTIONs would make the rule possibly empty, which Chevrotain's analysis rejects)
+  private braceOr = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        GATE: () => {
+          const m = this.fMode[this.frame()];
+          return m === 1 || (m === 0 && this.looksLikeCode());
+        },
+        ALT: (): CodeBlock | ArrayLiteral => this.SUBRULE(this.codeBlock),
+      },
+      { ALT: (): CodeBlock | ArrayLiteral => this.SUBRULE(this.arrayLit) },
+    ],
+  };
+
+  /** `{ }` as a value: code or array, by vMode (and by content when auto). */
+  private braceValue = this.RULE('braceValue', (): CodeBlock | ArrayLiteral => {
+    if (!this.RECORDING_PHASE) this.fMode[this.frame()] = this.vMode;
+    return this.OR(this.braceOr);
+  });
+
+  // ---- strings ----
+
+  private strPartAlts = [
+    {
+      ALT: () => {
+        const c = this.CONSUME(StringChunk);
+        if (!this.RECORDING_PHASE) {
+          const d = this.frame();
+          this.fValue[d] += this.decodeParts(c.startOffset, tokEnd(c), this.fParts[d]).value;
+        }
+      },
+    },
+    {
+      ALT: () => {
+        const s = this.SUBRULE(this.substitution);
+        if (!this.RECORDING_PHASE && s) {
+          const d = this.frame();
+          this.fParts[d].push({ kind: 'interpolation', value: s, range: s.range });
+          this.fValue[d] += this.text.slice(s.range.start.offset, s.range.end.offset);
+        }
+      },
+    },
+    {
+      ALT: () => {
+        const s = this.SUBRULE(this.paren);
+        if (!this.RECORDING_PHASE && s) {
+          const d = this.frame();
+          this.fParts[d].push({ kind: 'interpolation', value: s, range: s.range });
+          this.fValue[d] += this.text.slice(s.range.start.offset, s.range.end.offset);
+        }
+      },
+    },
+  ];
+  private strPartMany = { DEF: () => this.OR2(this.strPartAlts) };
+  private strEndOpt = { DEF: () => this.CONSUME(StringEnd) };
+
+  private stringAlts = [
+    {
+      ALT: (): StringLiteral => {
+        const t = this.CONSUME(StringSimple);
+        if (this.RECORDING_PHASE) return undefined as unknown as StringLiteral;
+        const lit = this.simpleString(t);
+        if (this.fCode[this.frame()]) this.embeds.push({ literal: lit, from: t.startOffset + 1, to: tokEnd(t) - 1 });
+        return lit;
+      },
+    },
+    {
+      ALT: (): StringLiteral => {
+        const open = this.CONSUME(StringStart);
+        if (!this.RECORDING_PHASE) {
+          const d = this.frame();
+          this.fParts[d] = [];
+          this.fValue[d] = '';
+        }
+        this.MANY(this.strPartMany);
+        const close = this.OPTION(this.strEndOpt);
+        if (this.RECORDING_PHASE) return undefined as unknown as StringLiteral;
+        const d = this.frame();
+        const parts = this.fParts[d];
+        const end = close ? tokEnd(close) : this.lastEnd(tokEnd(open));
+        if (!close) this.err('unterminated string: missing closing \'"\'', open.startOffset, tokEnd(open));
+        let constant = true;
+        for (const p of parts) if (p.kind !== 'text') constant = false;
+        return { kind: 'string', raw: this.text.slice(open.startOffset, end), value: this.fValue[d], parts, constant, range: this.range(open.startOffset, end) };
+      },
+    },
+  ];
+
+  /** A string literal. Input: vCode (the string holds code: parse it after the outer parse). */
+  private stringLit = this.RULE('stringLit', (): StringLiteral => {
+    if (!this.RECORDING_PHASE) this.fCode[this.frame()] = this.vCode;
+    return this.OR(this.stringAlts);
+  });
+
+  // ---- [ ], { } code, { } arrays ----
+
+  private openBracketAlts = [{ ALT: () => this.CONSUME(LBracket) }, { ALT: () => this.CONSUME(InterpBracket) }];
+  private rbracketOpt = { DEF: () => this.CONSUME(RBracket) };
 
   private substitution = this.RULE('substitution', (): Substitution => {
-    const open = this.OR([{ ALT: () => this.CONSUME(LBracket) }, { ALT: () => this.CONSUME(InterpBracket) }]);
-    const statements = this.SUBRULE(this.body, { ARGS: [2] });
-    const close = this.OPTION(() => this.CONSUME(RBracket));
-    return this.ACTION((): Substitution => {
-      if (!close) this.err(`missing ']' to close this '${open.image}'`, open.startOffset, tokEnd(open));
-      return { kind: 'substitution', statements: statements ?? [], closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
-    });
+    const open = this.OR(this.openBracketAlts);
+    const statements = this.SUBRULE(this.bracketBody);
+    const close = this.OPTION(this.rbracketOpt);
+    if (this.RECORDING_PHASE) return undefined as unknown as Substitution;
+    if (!close) this.err(`missing ']' to close this '${open.image}'`, open.startOffset, tokEnd(open));
+    return { kind: 'substitution', statements: statements ?? [], closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
   });
 
   private codeBlock = this.RULE('codeBlock', (): CodeBlock => {
     const open = this.CONSUME(LBrace);
-    const statements = this.SUBRULE(this.body, { ARGS: [1] });
-    const close = this.OPTION(() => this.CONSUME(RBrace));
-    return this.ACTION((): CodeBlock => {
-      if (!close) this.err("missing '}' to close this '{'", open.startOffset, tokEnd(open));
-      return { kind: 'code', statements: statements ?? [], closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
-    });
+    const statements = this.SUBRULE(this.braceBody);
+    const close = this.OPTION(this.rbraceOpt);
+    if (this.RECORDING_PHASE) return undefined as unknown as CodeBlock;
+    if (!close) this.err("missing '}' to close this '{'", open.startOffset, tokEnd(open));
+    return { kind: 'code', statements: statements ?? [], closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
   });
+
+  private arrayAlts = [
+    { ALT: () => this.CONSUME(Newline) },
+    { ALT: () => this.CONSUME(Semicolon) },
+    { ALT: () => this.CONSUME(Comma) },
+    {
+      ALT: () => {
+        const e = this.SUBRULE(this.element);
+        if (!this.RECORDING_PHASE && e) this.fElems[this.frame()].push(e);
+      },
+    },
+  ];
+  private arrayMany = { DEF: () => this.OR(this.arrayAlts) };
 
   private arrayLit = this.RULE('arrayLit', (): ArrayLiteral => {
     const open = this.CONSUME(LBrace);
     const elements: ArrayElement[] = [];
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(Newline) },
-        { ALT: () => this.CONSUME(Semicolon) },
-        { ALT: () => this.CONSUME(Comma) },
-        {
-          ALT: () => {
-            const e = this.SUBRULE(this.element);
-            this.ACTION(() => {
-              if (e) elements.push(e);
-            });
-          },
-        },
-      ]);
-    });
-    const close = this.OPTION(() => this.CONSUME(RBrace));
-    return this.ACTION((): ArrayLiteral => {
-      if (!close) this.err("missing '}' to close this array", open.startOffset, tokEnd(open));
-      return { kind: 'array', elements, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
-    });
+    if (!this.RECORDING_PHASE) this.fElems[this.frame()] = elements;
+    this.MANY(this.arrayMany);
+    const close = this.OPTION(this.rbraceOpt);
+    if (this.RECORDING_PHASE) return undefined as unknown as ArrayLiteral;
+    if (!close) this.err("missing '}' to close this array", open.startOffset, tokEnd(open));
+    return { kind: 'array', elements, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
   });
 
-  private element = this.RULE('element', (): ArrayElement => {
-    return this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          GATE: () => (this.LA(1).tokenType === WordTok || this.LA(1).tokenType === StringSimple) && this.LA(2).tokenType === EqualsTok(),
-          ALT: () => {
-            const k = this.OR2([{ ALT: () => this.CONSUME(WordTok) }, { ALT: () => this.CONSUME(StringSimple) }]);
-            const eq = this.CONSUME(EqOrOp);
-            const v = this.OPTION({
-              GATE: () => this.joinable(eq, this.LA(1)),
-              DEF: () => this.SUBRULE(this.value, { ARGS: [2, false] }),
-            });
-            return this.ACTION((): ArrayElement => {
-              const key = k.tokenType === WordTok ? this.word(k) : this.decodeString(k, k.startOffset + 1, tokEnd(k) - 1, k, null);
-              return { key, value: v ?? null, range: this.range(k.startOffset, this.lastEnd(tokEnd(eq))) };
-            });
-          },
+  private keyAlts = [{ ALT: () => this.CONSUME(WordTok) }, { ALT: () => this.CONSUME(StringSimple) }];
+  private elemValueOpt = { DEF: () => this.SUBRULE(this.value) };
+
+  private elementOr = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        GATE: () => {
+          const t = this.LA(1).tokenType;
+          return (t === WordTok || t === StringSimple) && this.LA(2).tokenType === Equals;
         },
-        {
-          ALT: () => {
-            const v = this.SUBRULE2(this.value, { ARGS: [2, false] });
-            return this.ACTION((): ArrayElement => ({ key: null, value: v ?? null, range: v ? v.range : this.range(this.LA(1).startOffset, this.LA(1).startOffset) }));
-          },
+        ALT: (): ArrayElement => {
+          const k = this.OR2(this.keyAlts);
+          const eq = this.CONSUME(EqOrOp);
+          this.vMode = 2;
+          this.vCode = false;
+          const v = this.RECORDING_PHASE || this.joinable(eq, this.LA(1)) ? this.OPTION(this.elemValueOpt) : undefined;
+          if (this.RECORDING_PHASE) return undefined as unknown as ArrayElement;
+          const key = k.tokenType === WordTok ? this.word(k) : this.simpleString(k);
+          return { key, value: v ?? null, range: this.range(k.startOffset, this.lastEnd(tokEnd(eq))) };
         },
-      ],
-    });
-  });
+      },
+      {
+        ALT: (): ArrayElement => {
+          this.vMode = 2;
+          this.vCode = false;
+          const v = this.SUBRULE2(this.value);
+          if (this.RECORDING_PHASE) return undefined as unknown as ArrayElement;
+          const at = this.LA(1).startOffset;
+          return { key: null, value: v ?? null, range: v ? v.range : this.range(at, at) };
+        },
+      },
+    ],
+  };
+
+  private element = this.RULE('element', (): ArrayElement => this.OR(this.elementOr));
+
+  // ---- expressions ----
+
+  private openParenAlts = [{ ALT: () => this.CONSUME(LParen) }, { ALT: () => this.CONSUME(InterpParen) }];
+  private exprOpt = { DEF: () => this.SUBRULE(this.expression) };
+  private junkAlts = [
+    {
+      ALT: () => {
+        const s = this.LA(1).startOffset;
+        this.SUBRULE2(this.unary);
+        if (!this.RECORDING_PHASE && !this.fWhere[this.frame()]) this.err('expected an operator between values', s, this.lastEnd(s));
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME(Junk);
+        if (!this.RECORDING_PHASE) this.err(`unexpected '${t.image}' in expression`, t.startOffset, tokEnd(t));
+      },
+    },
+  ];
+  private junkMany = { DEF: () => this.OR2(this.junkAlts) };
+  private rparenOpt = { DEF: () => this.CONSUME(RParen) };
+
+  private parenCmdOpt = { DEF: (): Statement[] => this.SUBRULE(this.parenBody) };
 
   private paren = this.RULE('paren', (): ParenExpr => {
-    const open = this.OR([{ ALT: () => this.CONSUME(LParen) }, { ALT: () => this.CONSUME(InterpParen) }]);
-    const expr = this.OPTION({
-      GATE: () => this.LA(1).tokenType !== ExprOp || this.LA(1).image === '!' || this.LA(1).image === '-',
-      DEF: () => this.SUBRULE(this.expression),
-    });
-    // anything left before `)` is an error: operands without an operator, or junk
-    this.MANY({
-      GATE: () => {
-        const t = this.LA(1);
-        return t.tokenType !== EOF && t.tokenType !== RParen && !this.tokenMatcher(t, Closer) && !this.tokenMatcher(t, Newline);
-      },
-      DEF: () => {
-        this.OR2([
-          {
-            ALT: () => {
-              const s = this.LA(1).startOffset;
-              this.SUBRULE2(this.unary);
-              this.ACTION(() => this.err('expected an operator between values', s, this.lastEnd(s)));
-            },
-          },
-          {
-            ALT: () => {
-              const t = this.CONSUME(Junk);
-              this.ACTION(() => this.err(`unexpected '${t.image}' in expression`, t.startOffset, tokEnd(t)));
-            },
-          },
-        ]);
-      },
-    });
-    const close = this.OPTION2(() => this.CONSUME(RParen));
-    return this.ACTION((): ParenExpr => {
-      if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
-      return { kind: 'paren', expression: expr ?? null, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
-    });
+    if (!this.RECORDING_PHASE) {
+      this.fWhere[this.frame()] = this.vWhere;
+      this.vWhere = false;
+    }
+    const open = this.OR(this.openParenAlts);
+    if (this.RECORDING_PHASE || this.LA(1).tokenType === ExprColonCmd) {
+      // `(:put [...])`: a command in parentheses, kept as a substitution
+      const s = this.LA(1).startOffset;
+      const stmts = this.OPTION3(this.parenCmdOpt);
+      const close = this.OPTION4(this.rparenOpt);
+      if (!this.RECORDING_PHASE) {
+        if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
+        const e = this.lastEnd(s);
+        const sub: Substitution = { kind: 'substitution', statements: stmts ?? [], closed: !!close, range: this.range(s, close ? close.startOffset : e) };
+        return { kind: 'paren', expression: sub, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
+      }
+    }
+    const expr = this.OPTION(this.exprOpt);
+    this.MANY(this.junkMany);
+    const close = this.OPTION2(this.rparenOpt);
+    if (this.RECORDING_PHASE) return undefined as unknown as ParenExpr;
+    if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
+    return { kind: 'paren', expression: expr ?? null, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
   });
 
-  private isBinaryOp(t: IToken): boolean {
-    if (t.tokenType === ExprOp) return t.image !== '!';
-    if (t.tokenType === ExprIdent) return t.image === 'and' || t.image === 'or' || t.image === 'in';
-    return false;
-  }
+  private rhsOpt = { DEF: () => this.SUBRULE2(this.unary) };
+  private binopMany = {
+    DEF: () => {
+      const op = this.CONSUME(ExprOp);
+      const rhs = this.OPTION(this.rhsOpt);
+      if (!this.RECORDING_PHASE) {
+        const d = this.frame();
+        this.fOps[d].push(op);
+        if (!rhs) this.err(`expected a value after '${op.image}'`, op.startOffset, tokEnd(op));
+        this.fOperands[d].push(rhs ?? null);
+      }
+    },
+  };
 
   private expression = this.RULE('expression', (): Expression => {
+    const first = this.SUBRULE(this.unary);
     const operands: (Expression | null)[] = [];
     const ops: IToken[] = [];
-    const first = this.SUBRULE(this.unary);
-    this.ACTION(() => operands.push(first ?? null));
-    this.MANY({
-      GATE: () => this.isBinaryOp(this.LA(1)),
-      DEF: () => {
-        const op = this.OR([{ ALT: () => this.CONSUME(ExprOp) }, { ALT: () => this.CONSUME(ExprIdent) }]);
-        const rhs = this.OPTION({
-          GATE: () => !this.isBinaryOp(this.LA(1)) || this.LA(1).image === '-',
-          DEF: () => this.SUBRULE2(this.unary),
-        });
-        this.ACTION(() => {
-          ops.push(op);
-          if (!rhs) this.err(`expected a value after '${op.image}'`, op.startOffset, tokEnd(op));
-          operands.push(rhs ?? null);
-        });
-      },
-    });
-    return this.ACTION(() => this.buildBinary(operands, ops));
+    if (!this.RECORDING_PHASE) {
+      const d = this.frame();
+      operands.push(first ?? null);
+      this.fOperands[d] = operands;
+      this.fOps[d] = ops;
+    }
+    this.MANY(this.binopMany);
+    if (this.RECORDING_PHASE) return undefined as unknown as Expression;
+    if (ops.length === 0 && first) return first;
+    return this.buildBinary(operands, ops);
   });
 
   private buildBinary(operands: (Expression | null)[], ops: IToken[]): Expression {
@@ -803,55 +1004,57 @@ export class RscParser extends EmbeddedActionsParser {
     return parse(0) ?? { kind: 'word', text: '', range: this.range(0, 0) };
   }
 
+  private unaryOperandOpt = { DEF: () => this.SUBRULE(this.unary) };
+  private unaryAlts = [
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(ExprPrefix);
+        const operand = this.OPTION(this.unaryOperandOpt);
+        if (this.RECORDING_PHASE) return undefined as unknown as Expression;
+        if (!operand) this.err(`expected a value after '${t.image}'`, t.startOffset, tokEnd(t));
+        return { kind: 'unary', operator: t.image, operand: operand ?? null, range: { start: this.map.start(t.startOffset), end: operand ? operand.range.end : this.map.end(tokEnd(t)) } };
+      },
+    },
+    { ALT: (): Expression => this.SUBRULE(this.primary) },
+  ];
+
   /** A prefix `!`/`-` chain and a primary: never empty. */
-  private unary = this.RULE('unary', (): Expression => {
-    return this.OR([
-      {
-        GATE: () => this.LA(1).image === '!' || this.LA(1).image === '-',
-        ALT: () => {
-          const t = this.CONSUME(ExprOp);
-          const operand = this.OPTION(() => this.SUBRULE(this.unary));
-          return this.ACTION((): Expression => {
-            if (!operand) this.err(`expected a value after '${t.image}'`, t.startOffset, tokEnd(t));
-            return { kind: 'unary', operator: t.image, operand: operand ?? null, range: { start: this.map.start(t.startOffset), end: operand ? operand.range.end : this.map.end(tokEnd(t)) } };
-          });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
-  });
+  private unary = this.RULE('unary', (): Expression => this.OR(this.unaryAlts));
 
-  private primary = this.RULE('primary', (): Expression => {
-    return this.OR([
-      {
-        ALT: () => {
-          const t = this.CONSUME(ExprNumber);
-          return this.ACTION(() => this.word(t));
-        },
+  private primaryAlts = [
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(ExprNumber);
+        return this.RECORDING_PHASE ? (undefined as unknown as Expression) : this.word(t);
       },
-      {
-        GATE: () => !this.isBinaryOp(this.LA(1)),
-        ALT: () => {
-          const t = this.CONSUME(ExprIdent);
-          return this.ACTION(() => this.word(t));
-        },
+    },
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(ExprIdent);
+        return this.RECORDING_PHASE ? (undefined as unknown as Expression) : this.word(t);
       },
-      {
-        ALT: () => {
-          const t = this.CONSUME(Variable);
-          return this.ACTION(() => this.variable(t));
-        },
+    },
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(Variable);
+        return this.RECORDING_PHASE ? (undefined as unknown as Expression) : this.variable(t);
       },
-      { ALT: () => this.SUBRULE(this.stringLit, { ARGS: [false] }) },
-      { ALT: () => this.SUBRULE(this.substitution) },
-      { ALT: () => this.SUBRULE(this.paren) },
-      { ALT: () => this.SUBRULE(this.braceValue, { ARGS: [0] }) },
-    ]);
-  });
-}
+    },
+    {
+      ALT: (): Expression => {
+        this.vCode = false;
+        return this.SUBRULE(this.stringLit);
+      },
+    },
+    { ALT: (): Expression => this.SUBRULE(this.substitution) },
+    { ALT: (): Expression => this.SUBRULE(this.paren) },
+    {
+      ALT: (): Expression => {
+        this.vMode = 0;
+        return this.SUBRULE(this.braceValue);
+      },
+    },
+  ];
 
-// `=` token type, resolved lazily to avoid an import cycle in GATE code
-import { Equals } from './lexer';
-function EqualsTok(): TokenType {
-  return Equals;
+  private primary = this.RULE('primary', (): Expression => this.OR(this.primaryAlts));
 }

@@ -45,6 +45,8 @@ export interface InterpolatedVar {
   start: number;
   end: number;
   name: string;
+  /** `$"name"` form. */
+  quoted?: boolean;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -159,6 +161,27 @@ export function decodeInto(
       i += 2;
       runStart = i;
       continue;
+    }
+    if (c === 36 /* $ */ && onVar && i + 1 < to && text.charCodeAt(i + 1) === 34) {
+      // $"quoted-name" inside a string
+      let j = i + 2;
+      while (j < to && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      if (j < to) {
+        flush(i);
+        j++;
+        const decodedAt = buf.text.length;
+        if (buf.starts) {
+          for (let k = i; k < j; k++) {
+            buf.starts.push(k);
+            buf.ends!.push(k + 1);
+          }
+        }
+        buf.text += text.slice(i, j);
+        onVar({ start: i, end: j, name: text.slice(i + 2, j - 1), quoted: true }, decodedAt);
+        i = j;
+        runStart = i;
+        continue;
+      }
     }
     if (c === 36 /* $ */ && onVar && i + 1 < to && isNameChar(text.charCodeAt(i + 1))) {
       flush(i);
