@@ -18,6 +18,9 @@ CS_DIR="$CACHE/code-server"
 CS_BIN="$CS_DIR/node_modules/code-server/out/node/entry.js"
 export DEBIAN_FRONTEND=noninteractive
 start=$(date +%s)
+# Run from `npm run test:e2e`, npm's own variables are in the environment; code-server's postinstall reads the
+# Node version from npm_config_user_agent, which the inner npm would inherit from the outer one (Node 20).
+for v in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

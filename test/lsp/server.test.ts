@@ -2,7 +2,9 @@
 // run) as a child process, spoken to over stdio with vscode-jsonrpc, the way an editor does.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyLspEdits, binPath, LspTestClient, type Diagnostic } from './lspClient';
+import { fork } from 'node:child_process';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { applyLspEdits, binPath, ensureBuilt, LspTestClient, serverPath, type Diagnostic } from './lspClient';
 
 const URI = 'file:///work/test/firewall.rsc';
 
@@ -208,5 +210,29 @@ describe('language server transports', () => {
       await c.close();
     }
     assert.equal(c.proc.exitCode, 0);
+  });
+
+  test('--node-ipc (what the VS Code client uses) publishes diagnostics too', async () => {
+    ensureBuilt();
+    const child = fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    try {
+      const got = new Promise<{ uri: string; diagnostics: Diagnostic[] }>((resolve) =>
+        conn.onNotification('textDocument/publishDiagnostics', resolve),
+      );
+      conn.listen();
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      await conn.sendNotification('initialized', {});
+      await conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: 'file:///ipc.rsc', languageId: 'routeros', version: 1, text: BROKEN },
+      });
+      const p = await Promise.race([got, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no diagnostics over IPC')), 5000))]);
+      assert.deepEqual(rulesAt(p.diagnostics), ['parse-error@3']);
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+    } finally {
+      conn.dispose();
+      child.kill();
+    }
   });
 });

@@ -19,7 +19,6 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
-      { scheme: 'vscode-remote', language: LANGUAGE_ID },
     ],
     // The server pulls `routeros.*` with workspace/configuration; this also pushes changes to it.
     synchronize: { configurationSection: LANGUAGE_ID },

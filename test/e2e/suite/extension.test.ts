@@ -60,6 +60,12 @@ describe('RouterOS extension in a real VS Code', function () {
     metrics.extensionPath = ext.extensionPath;
   });
 
+  it('recognizes an export without the .rsc extension by its first line', async () => {
+    const editor = await openFile('router-export');
+    assert.equal(editor.document.languageId, 'routeros');
+    await expectDiagnostics(editor.document.uri, []);
+  });
+
   it('shows the expected diagnostics for a broken file, and clears them when it is repaired', async () => {
     const expected = await readExpected('broken-syntax.expected.json');
     const editor = await openFile('broken-syntax.rsc');
