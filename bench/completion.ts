@@ -45,13 +45,18 @@ export function run(): Row[] {
   });
   // After a keystroke the server has a new parse: the first request builds the name index and the
   // menu-change list for it. Shallow copies of the tree make those caches miss without re-parsing.
+  // CPU time is reported beside wall time: on a shared, busy machine wall time mostly measures waiting.
   const fresh: number[] = [];
+  const freshCpu: number[] = [];
   for (let round = 0; round < 3; round++) {
     for (const c of cases) {
       const copy = { ...c.parse, script: { ...c.parse.script } };
+      const cpu = process.cpuUsage();
       const s = performance.now();
       completion(c.text, copy, c.position, schema);
       fresh.push(performance.now() - s);
+      const u = process.cpuUsage(cpu);
+      freshCpu.push((u.user + u.system) / 1000);
     }
   }
   // Further requests on the same parse (the client asks again as the user types within a word).
@@ -67,6 +72,7 @@ export function run(): Row[] {
     }
   }
   fresh.sort((a, b) => a - b);
+  freshCpu.sort((a, b) => a - b);
   times.sort((a, b) => a - b);
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   const lines = original.split('\n').length;
@@ -76,6 +82,7 @@ export function run(): Row[] {
     { name: 'contexts with no items', value: `${empty}`, target: '0', ok: empty === 0 },
     { name: 'after an edit (new parse): median', value: ms(percentile(fresh, 50)), target: '20 ms', ok: percentile(fresh, 50) < 20 },
     { name: 'after an edit (new parse): p95', value: ms(percentile(fresh, 95)) },
+    { name: 'after an edit (new parse): CPU median / p95', value: `${ms(percentile(freshCpu, 50))} / ${ms(percentile(freshCpu, 95))}` },
     { name: 'same parse: median', value: ms(percentile(times, 50)), target: '20 ms', ok: percentile(times, 50) < 20 },
     { name: 'same parse: p95', value: ms(percentile(times, 95)) },
   ];

@@ -14,7 +14,7 @@ import type { Argument, Node, ParseResult, StringLiteral, Value, Word } from '..
 import type { Schema } from '../schema';
 import { walkScript } from '../schema/walk';
 import type { CommandVisit, Scope } from '../schema/walk';
-import { offsetAt, positionAt, subRange } from './textPos';
+import { offsetAt, subRange } from './textPos';
 
 export type NameKind = 'address-list' | 'interface-list' | 'chain' | 'layer7' | 'script' | 'variable';
 
@@ -52,35 +52,62 @@ export const BUILTIN_INTERFACE_LISTS = ['all', 'none', 'dynamic', 'static'];
 
 const FIREWALL_TABLES = new Set(['filter', 'nat', 'mangle', 'raw']);
 
-/** Is the menu a firewall rule table (`ip firewall filter`, `ipv6 firewall raw`, ...)? */
-export function firewallTable(menu: readonly string[]): { family: 'ip' | 'ipv6'; table: string } | undefined {
-  if (menu.length === 3 && (menu[0] === 'ip' || menu[0] === 'ipv6') && menu[1] === 'firewall' && FIREWALL_TABLES.has(menu[2])) {
-    return { family: menu[0], table: menu[2] };
-  }
-  return undefined;
+interface MenuFacts {
+  key: string;
+  fw?: { family: 'ip' | 'ipv6'; table: string };
+  family: 'ip' | 'ipv6';
 }
 
-const familyOf = (menu: readonly string[]): 'ip' | 'ipv6' => (menu[0] === 'ipv6' ? 'ipv6' : 'ip');
-const menuIs = (menu: readonly string[], ...path: string[]) => menu.length === path.length && path.every((p, i) => menu[i] === p);
+/** Per menu array (the schema hands out shared arrays), so the index allocates nothing per argument. */
+const factsCache = new WeakMap<readonly string[], MenuFacts>();
+
+function menuFacts(menu: readonly string[]): MenuFacts {
+  let f = factsCache.get(menu);
+  if (!f) {
+    const fw =
+      menu.length === 3 && (menu[0] === 'ip' || menu[0] === 'ipv6') && menu[1] === 'firewall' && FIREWALL_TABLES.has(menu[2])
+        ? { family: menu[0] as 'ip' | 'ipv6', table: menu[2] }
+        : undefined;
+    f = { key: menu.join(' '), fw, family: menu[0] === 'ipv6' ? 'ipv6' : 'ip' };
+    factsCache.set(menu, f);
+  }
+  return f;
+}
+
+const familyOf = (menu: readonly string[]): 'ip' | 'ipv6' => menuFacts(menu).family;
+
+/** Is the menu a firewall rule table (`ip firewall filter`, `ipv6 firewall raw`, ...)? */
+export function firewallTable(menu: readonly string[]): { family: 'ip' | 'ipv6'; table: string } | undefined {
+  return menuFacts(menu).fw;
+}
 
 /** What kind of name the value of `argName` is, in a command of `menu` (undefined: not a name). */
 export function nameKindOfArg(menu: readonly string[], verb: string | undefined, argName: string): NameKind | undefined {
-  const fw = firewallTable(menu);
+  const { key, fw } = menuFacts(menu);
   if (fw) {
     if (argName === 'src-address-list' || argName === 'dst-address-list' || argName === 'address-list') return 'address-list';
     if (argName === 'chain' || argName === 'jump-target') return 'chain';
     if (argName === 'layer7-protocol') return 'layer7';
   }
   if (argName.endsWith('interface-list')) return 'interface-list';
-  if ((menu[0] === 'ip' || menu[0] === 'ipv6') && menu[1] === 'firewall' && menu[2] === 'address-list' && argName === 'list') {
-    return 'address-list';
+  switch (key) {
+    case 'ip firewall address-list':
+    case 'ipv6 firewall address-list':
+      if (argName === 'list') return 'address-list';
+      break;
+    case 'interface list member':
+      if (argName === 'list') return 'interface-list';
+      break;
+    case 'interface list':
+      if (argName === 'name' || argName === 'include' || argName === 'exclude') return 'interface-list';
+      break;
+    case 'ip firewall layer7-protocol':
+      if (argName === 'name') return 'layer7';
+      break;
+    case 'system script':
+      if (argName === 'name') return 'script';
+      break;
   }
-  if (menuIs(menu, 'interface', 'list', 'member') && argName === 'list') return 'interface-list';
-  if (menuIs(menu, 'interface', 'list') && (argName === 'name' || argName === 'include' || argName === 'exclude')) {
-    return 'interface-list';
-  }
-  if (menuIs(menu, 'ip', 'firewall', 'layer7-protocol') && argName === 'name') return 'layer7';
-  if (menuIs(menu, 'system', 'script') && argName === 'name') return 'script';
   if (argName === 'address-list' || argName === 'address-lists') return 'address-list';
   void verb;
   return undefined;
@@ -143,10 +170,12 @@ export function indexNames(parse: ParseResult, schema: Schema, text: string): Na
     if (text.startsWith(name, offset) && !hasLineBreak(text, nodeStart, offset)) {
       range = subRange(node.range.start, offset, offset + name.length);
     } else {
-      const found = text.indexOf(name, nodeStart);
-      if (found < 0 || found + name.length > node.range.end.offset) return;
-      offset = found;
-      range = { start: positionAt(text, offset), end: positionAt(text, offset + name.length) };
+      // Bounded search inside the node (an unbounded indexOf would scan the rest of the file).
+      const at = text.slice(nodeStart, node.range.end.offset).indexOf(name);
+      if (at < 0) return;
+      offset = nodeStart + at;
+      const start = positionFrom(text, node.range.start, offset);
+      range = { start, end: { line: start.line, character: start.character + name.length } };
       inString = inString || text[offset - 1] === '"';
     }
     const k = keyOf(kind, name, menu);
@@ -276,7 +305,7 @@ function isDefinition(kind: NameKind, menu: readonly string[], verb: string | un
     case 'chain':
       return creates && argName === 'chain';
     case 'interface-list':
-      return creates && argName === 'name' && menuIs(menu, 'interface', 'list');
+      return creates && argName === 'name' && menuFacts(menu).key === 'interface list';
     case 'layer7':
     case 'script':
       return creates && argName === 'name';
@@ -292,6 +321,20 @@ function stringInner(s: StringLiteral): { text: string; offset: number } | undef
   const inner = raw.endsWith('"') ? raw.slice(1, -1) : raw.slice(1);
   if (inner !== s.value || inner.includes('\\')) return undefined;
   return { text: inner, offset: s.range.start.offset + 1 };
+}
+
+/** LSP position of `offset`, counted from a known position before it (no scan from the file start). */
+function positionFrom(text: string, base: { line: number; column: number; offset: number }, offset: number): LspRange['start'] {
+  let line = base.line;
+  let lineStart = base.offset - base.column;
+  for (let i = base.offset; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: offset - lineStart };
 }
 
 function hasLineBreak(text: string, from: number, to: number): boolean {

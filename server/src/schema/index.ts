@@ -60,6 +60,7 @@ interface DecodedMenu {
   props: Record<string, number>;
   submenus: string[];
   children: Map<string, DecodedMenu>;
+  parent?: DecodedMenu;
 }
 
 export class Schema {
@@ -92,6 +93,7 @@ export class Schema {
       const name = m.path[m.path.length - 1];
       parent?.submenus.push(name);
       parent?.children.set(name, m);
+      m.parent = parent;
     }
     this.root = this.menus.get('')!;
   }
@@ -161,28 +163,35 @@ export class Schema {
    * menu) when the words are relative; `..` goes up. `menu` is the deepest menu reached.
    */
   resolve(words: readonly string[], base: readonly string[] = []): { menu: string[]; command?: string; rest: string[] } {
-    const menu = [...base];
-    let node = this.menu(menu);
+    let node = this.menu(base);
+    if (!node) {
+      // A menu the table does not know: only `..` can be followed.
+      const menu = [...base];
+      let i = 0;
+      while (i < words.length && words[i] === '..') {
+        menu.pop();
+        i++;
+      }
+      const known = this.menu(menu);
+      if (i === 0 || !known) return { menu, rest: words.slice(i) };
+      return this.resolve(words.slice(i), known.path);
+    }
+    // Walks the decoded tree; the returned `menu` is the table's own path array (do not mutate it).
     let i = 0;
     for (; i < words.length; i++) {
       const w = words[i];
       if (w === '..') {
-        menu.pop();
-        node = this.menu(menu);
+        node = node.parent ?? node;
         continue;
       }
-      const child = node?.children.get(w);
-      if (child) {
-        menu.push(w);
-        node = child;
-        continue;
-      }
-      break;
+      const child: DecodedMenu | undefined = node.children.get(w);
+      if (!child) break;
+      node = child;
     }
-    if (i < words.length && node?.commands.has(words[i])) {
-      return { menu, command: words[i], rest: words.slice(i + 1) };
+    if (i < words.length && node.commands.has(words[i])) {
+      return { menu: node.path, command: words[i], rest: i + 1 === words.length ? [] : words.slice(i + 1) };
     }
-    return { menu, rest: i === 0 ? [...words] : words.slice(i) };
+    return { menu: node.path, rest: i === words.length ? [] : words.slice(i) };
   }
 
   /** True when `word` is a command of any menu (`add`, `print`, `monitor-traffic`, ...). */

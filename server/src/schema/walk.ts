@@ -60,6 +60,37 @@ export function joinMenu(base: readonly string[], words: readonly string[]): str
   return out;
 }
 
+export interface CommandClass {
+  /** The menu the command runs in (for a bare menu change: the new menu). Shared: do not mutate. */
+  menu: string[];
+  verb?: string;
+  global: boolean;
+  menuChange: boolean;
+}
+
+const ROOT: string[] = [];
+
+/** What a command is, given the current menu: see CommandVisit. */
+export function classifyCommand(cmd: Command, current: string[], schema: Schema): CommandClass {
+  const verbText = cmd.verb?.text;
+  if (verbText && verbText.startsWith(':')) return { menu: ROOT, verb: verbText.slice(1), global: true, menuChange: false };
+  const base = cmd.path?.absolute ? ROOT : current;
+  if (cmd.callee) return { menu: base, global: false, menuChange: false };
+  // Plain loops, no closures: this runs for every command of every request (see bench/completion.ts).
+  const words: string[] = [];
+  const segs = cmd.path?.segments;
+  if (segs) for (let i = 0; i < segs.length; i++) words.push(segs[i].text);
+  if (verbText) words.push(verbText);
+  const r = schema.resolve(words, base);
+  if (verbText) words.pop();
+  if (r.command && r.rest.length === 0) return { menu: r.menu, verb: r.command, global: false, menuChange: false };
+  // Unknown menus are kept as written: the table may not know an older or newer menu.
+  if (!verbText) return { menu: joinMenu(base, words), global: false, menuChange: true };
+  const menu = joinMenu(base, words);
+  const isGlobal = words.length === 0 && !schema.hasCommand(menu, verbText) && schema.hasCommand(ROOT, verbText);
+  return { menu: isGlobal ? ROOT : menu, verb: verbText, global: isGlobal, menuChange: false };
+}
+
 /**
  * Visits every command of `script` in order. `startMenu` is the current menu at the start (default the
  * root): pass menuAt(...) to walk a single statement cut out of a larger file.
@@ -78,40 +109,8 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor,
   };
 
   const walkCommand = (cmd: Command, state: { menu: string[] }, scope: Scope, depth: number) => {
-    // Plain loops, no closures: this runs for every command of every request (see bench/completion.ts).
-    const words: string[] = [];
-    const segs = cmd.path?.segments;
-    if (segs) for (let i = 0; i < segs.length; i++) words.push(segs[i].text);
-    const base = cmd.path?.absolute ? [] : state.menu;
-    const verbText = cmd.verb?.text;
-    let visit: CommandVisit;
-    if (verbText && verbText.startsWith(':')) {
-      visit = { command: cmd, menu: [], verb: verbText.slice(1), global: true, menuChange: false, depth, scope };
-    } else if (cmd.callee) {
-      visit = { command: cmd, menu: [...base], global: false, menuChange: false, depth, scope };
-    } else {
-      if (verbText) words.push(verbText);
-      const r = schema.resolve(words, base);
-      if (verbText) words.pop();
-      if (r.command && r.rest.length === 0) {
-        visit = { command: cmd, menu: r.menu, verb: r.command, global: false, menuChange: false, depth, scope };
-      } else if (!verbText) {
-        // Unknown menus are kept as written: the table may not know an older or newer menu.
-        visit = { command: cmd, menu: joinMenu(base, words), global: false, menuChange: true, depth, scope };
-      } else {
-        const menu = joinMenu(base, words);
-        const isGlobal = !schema.hasCommand(menu, verbText) && schema.hasCommand([], verbText) && words.length === 0;
-        visit = {
-          command: cmd,
-          menu: isGlobal ? [] : menu,
-          verb: verbText,
-          global: isGlobal,
-          menuChange: false,
-          depth,
-          scope,
-        };
-      }
-    }
+    const c = classifyCommand(cmd, state.menu, schema);
+    const visit: CommandVisit = { command: cmd, menu: c.menu, verb: c.verb, global: c.global, menuChange: c.menuChange, depth, scope };
     if (visit.menuChange && cmd.args.length === 0) state.menu = visit.menu;
     visitor.command?.(visit);
     if (cmd.callee) walkValue(cmd.callee, state.menu, scope, depth);
@@ -177,56 +176,79 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor,
   walkStatements(script.statements ?? [], [...startMenu], newScope(script), 0);
 }
 
-interface MenuChange {
-  /** End of the menu-change command. */
-  end: number;
-  start: number;
-  depth: number;
-  menu: string[];
-  scope: Scope;
-}
+const holds = (n: Node | null | undefined, offset: number) =>
+  !!n && !!n.range && n.range.start.offset < offset && offset <= n.range.end.offset;
 
-const changesCache = new WeakMap<Script, Map<Schema, MenuChange[]>>();
-
-/** Every bare menu change (`/ip firewall filter`) in the file, in order; cached per tree and schema. */
-function menuChanges(script: Script, schema: Schema): MenuChange[] {
-  let perSchema = changesCache.get(script);
-  if (!perSchema) changesCache.set(script, (perSchema = new Map()));
-  let list = perSchema.get(schema);
-  if (!list) {
-    const out: MenuChange[] = [];
-    walkScript(script, schema, {
-      command(v) {
-        if (v.menuChange && v.command.args.length === 0) {
-          out.push({ start: v.command.range.start.offset, end: v.command.range.end.offset, depth: v.depth, menu: v.menu, scope: v.scope });
-        }
-      },
-    });
-    list = out;
-    perSchema.set(schema, list);
-  }
-  return list;
-}
-
-/** The current menu at `offset` (what a relative command typed there would run in). */
+/**
+ * The current menu at `offset` (what a relative command typed there would run in). Only the
+ * statements before the offset at each level and the nodes holding the offset are looked at, so this
+ * is cheap enough for every completion request on a fresh parse.
+ */
 export function menuAt(script: Script, schema: Schema, offset: number): string[] {
-  // The last menu change before the offset in the innermost scope that holds the offset.
-  let result: string[] = [];
-  let bestDepth = -1;
-  for (const c of menuChanges(script, schema)) {
-    if (c.start >= offset) break;
-    if (c.end > offset || !scopeContains(c.scope, offset)) continue;
-    if (c.depth >= bestDepth) {
-      bestDepth = c.depth;
-      result = c.menu;
-    }
-  }
-  return result;
+  return menuIn(script.statements ?? [], ROOT, schema, offset);
 }
 
-function scopeContains(scope: Scope, offset: number): boolean {
-  if (scope.node.range === undefined) return true;
-  // The file scope covers everything; nested scopes their braces.
-  if (!scope.parent && (scope.node as { kind?: string }).kind === 'script') return true;
-  return scope.node.range.start.offset <= offset && offset <= scope.node.range.end.offset;
+function menuIn(stmts: Statement[], start: string[], schema: Schema, offset: number): string[] {
+  let cur = start;
+  for (const st of stmts) {
+    if (!st || st.range.start.offset >= offset) break;
+    if (st.kind === 'block') {
+      if (holds(st, offset) && (st.closed === false || offset < st.range.end.offset)) return menuIn(st.statements ?? [], cur, schema, offset);
+      continue;
+    }
+    if (st.kind !== 'command') continue;
+    if (holds(st, offset)) {
+      const c = classifyCommand(st, cur, schema);
+      const menuCommand = !c.global && !!c.verb;
+      for (const a of st.args ?? []) {
+        const inner = innerCode(a.value, offset);
+        if (!inner) continue;
+        if (inner.kind === 'code') return menuIn(inner.statements ?? [], menuCommand ? ROOT : cur, schema, offset);
+        if (inner.kind === 'substitution') return menuIn(inner.statements ?? [], menuCommand ? c.menu : cur, schema, offset);
+        if (inner.kind === 'embedded') return menuIn(inner.statements, ROOT, schema, offset);
+      }
+      return cur;
+    }
+    if (!st.verb && !st.callee && st.path && (st.args?.length ?? 0) === 0) cur = classifyCommand(st, cur, schema).menu;
+  }
+  return cur;
+}
+
+type Inner =
+  | { kind: 'code'; statements: Statement[] }
+  | { kind: 'substitution'; statements: Statement[] }
+  | { kind: 'embedded'; statements: Statement[] };
+
+/** The outermost code block, substitution or code string inside `v` that holds `offset`. */
+function innerCode(v: Value | Expression | null | undefined, offset: number): Inner | undefined {
+  if (!v || !holds(v, offset)) return undefined;
+  switch (v.kind) {
+    case 'code':
+      return { kind: 'code', statements: v.statements };
+    case 'substitution':
+      return { kind: 'substitution', statements: v.statements };
+    case 'string':
+      if (v.embedded) return { kind: 'embedded', statements: v.embedded.statements };
+      for (const p of v.parts ?? []) if (p.kind === 'interpolation') {
+        const r = innerCode(p.value, offset);
+        if (r) return r;
+      }
+      return undefined;
+    case 'paren':
+      return innerCode(v.expression, offset);
+    case 'negated':
+      return innerCode(v.value, offset);
+    case 'binary':
+      return innerCode(v.left, offset) ?? innerCode(v.right, offset);
+    case 'unary':
+      return innerCode(v.operand, offset);
+    case 'array':
+      for (const e of v.elements ?? []) {
+        const r = innerCode(e.value, offset);
+        if (r) return r;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
 }
