@@ -141,3 +141,9 @@ test('names inside code strings, where escapes shift positions', () => {
     src.replace('<|>', '').replace(/blocked/g, 'deny'),
   );
 });
+
+test('scripts: run, scheduler on-event and find name= refer to the script', () => {
+  const src = '/system script add name=back<|>up source=":put 1"\n/system scheduler add name=nightly on-event=backup interval=1d\n/system script run backup\n:put [/system script find name="backup"]';
+  assert.deepEqual(refsText(src), ['0:24:backup', '1:44:backup', '2:19:backup', '3:32:backup']);
+  assert.equal(applyRename(src, 'save'), src.replace('<|>', '').replace(/backup/g, 'save'));
+});

@@ -113,6 +113,9 @@ export function nameKindOfArg(menu: readonly string[], verb: string | undefined,
   return undefined;
 }
 
+/** Verbs of `/system script` whose first positional argument names a script. */
+const SCRIPT_SELECTING_VERBS = new Set(['run', 'get', 'set', 'remove', 'enable', 'disable', 'edit', 'comment']);
+
 /** Arguments whose value is a comma-separated list of names. */
 const LIST_ARGS = new Set(['include', 'exclude', 'address-lists']);
 
@@ -246,6 +249,7 @@ export function indexNames(parse: ParseResult, schema: Schema, text: string): Na
         return;
       }
       for (const a of cmd.args) visitArg(a, v);
+      scriptRefs(v);
     },
     variable(ref, scope) {
       if (!ref.name) return;
@@ -254,6 +258,20 @@ export function indexNames(parse: ParseResult, schema: Schema, text: string): Na
       add('variable', ref.name, [], start, false, ref.quoted, ref, `variable ${key}`);
     },
   });
+
+  /** `/system script run NAME` (and get/remove/...), scheduler `on-event=NAME`: references to scripts. */
+  function scriptRefs(v: CommandVisit) {
+    const key = menuFacts(v.menu).key;
+    const cmd = v.command;
+    if (key === 'system script' && v.verb && SCRIPT_SELECTING_VERBS.has(v.verb)) {
+      const first = cmd.args.find((a) => !a.name);
+      if (first) addValue('script', first.value, v.menu, false, false);
+    } else if (key === 'system scheduler') {
+      const ev = cmd.args.find((a) => a.name?.text === 'on-event' && !a.negatedName)?.value;
+      if (ev?.kind === 'word' && /^[\w.-]+$/.test(ev.text)) addValue('script', ev, v.menu, false, false);
+      else if (ev?.kind === 'string' && ev.constant && /^[\w.-]+$/.test(ev.value)) addValue('script', ev, v.menu, false, false);
+    }
+  }
 
   function visitArg(a: Argument, v: CommandVisit) {
     const menu = v.menu;
