@@ -208,7 +208,10 @@ export type Expression = BinaryExpr | UnaryExpr | Value;
 
 export interface BinaryExpr extends Node {
   kind: 'binary';
-  /** `+ - * / % . , && || and or in ~ -> < > = <= >= != & | ^ << >>` */
+  /**
+   * `+ - * / % . , && || and or in ~ -> < > = <= >= != & | ^ << >> <%%`, or `' '` (a space) for two values
+   * side by side inside `( )` (`where (a=1 b=2)`, `($arr->"k" $v)`), which RouterOS accepts.
+   */
   operator: string;
   left: Expression | null;
   right: Expression | null;

@@ -133,13 +133,15 @@ export const ExprOp = createToken({ name: 'ExprOp', pattern: Lexer.NA });
 export const ExprPrefix = createToken({ name: 'ExprPrefix', pattern: Lexer.NA });
 export const ExprBinOp = createToken({
   name: 'ExprBinOp',
-  pattern: /->|&&|\|\||<<|>>|<=|>=|!=|[+*/%.,<>=&|^]/,
+  pattern: /->|&&|\|\||<%%|<<|>>|<=|>=|!=|[+*/%.,<>=&|^]/,
   categories: [ExprOp, Junk],
 });
 export const ExprMinus = createToken({ name: 'ExprMinus', pattern: '-', categories: [ExprOp, ExprPrefix] });
 export const ExprNot = createToken({ name: 'ExprNot', pattern: '!', categories: [ExprPrefix] });
 /** `~`: regex match (binary) or bitwise not (prefix). */
 export const ExprTilde = createToken({ name: 'ExprTilde', pattern: '~', categories: [ExprOp, ExprPrefix] });
+/** IPv6 literals that start with `::` (`::`, `::1`, `::/0`). */
+export const ExprIPv6 = createToken({ name: 'ExprIPv6', pattern: /::[\dA-Fa-f:.]*(?:\/\d+)?/ });
 /** `:cmd` right inside `( )`: `(:put [...])` runs a command; the rest of the parens is command mode. */
 export const ExprColonCmd = createToken({
   name: 'ExprColonCmd',
@@ -179,7 +181,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
   RBracket, LParen, RParen, StringSimple, StringStart, StringChunk, StringEnd, InterpParen,
   InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprPrefix, ExprBinOp, ExprMinus, ExprNot,
-  ExprTilde, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent,
+  ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent,
 ];
 
 const common = [LBrace, RBrace, LBracket, RBracket, LParen, RParen, StringSimple, StringStart, InterpParen, InterpBracket, Variable];
@@ -188,7 +190,7 @@ export const lexerDefinition = {
   defaultMode: 'cmd',
   modes: {
     cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
-    expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
+    expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
     str: [StringChunk, InterpParen, InterpBracket, StringEnd],
   },
 };

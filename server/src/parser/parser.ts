@@ -17,7 +17,7 @@ import type {
   VariableRef, Word,
 } from './ast';
 import {
-  allTokens, Bang, Closer, Comma, EqOrOp, Equals, ExprColonCmd, ExprIdent, ExprNumber, ExprOp, ExprPrefix, InterpBracket,
+  allTokens, Bang, Closer, Comma, EqOrOp, Equals, ExprColonCmd, ExprIdent, ExprIPv6, ExprNumber, ExprOp, ExprPrefix, InterpBracket,
   InterpParen, Junk, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen, Semicolon,
   StrayInBrace, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
   WordStart,
@@ -108,6 +108,7 @@ export class RscParser extends EmbeddedActionsParser {
   /** Input of `paren`: it is a `where` condition (conditions side by side are allowed). */
   private vWhere = false;
   private fWhere: boolean[] = [];
+  private fExpr: (Expression | null)[] = [];
 
   /**
    * `validate`: run Chevrotain's grammar checks (a test does; they need Object.groupBy, which Node 20
@@ -911,9 +912,14 @@ export class RscParser extends EmbeddedActionsParser {
   private junkAlts = [
     {
       ALT: () => {
-        const s = this.LA(1).startOffset;
-        this.SUBRULE2(this.unary);
-        if (!this.RECORDING_PHASE && !this.fWhere[this.frame()]) this.err('expected an operator between values', s, this.lastEnd(s));
+        // values side by side: `where (a=1 b=2)` conditions, `($arr->"k" $v)`. RouterOS scripts in the
+        // wild use it and RouterOS runs them, so it is not an error: kept as a binary ' ' node.
+        const e = this.SUBRULE2(this.expression);
+        if (!this.RECORDING_PHASE && e) {
+          const d = this.frame();
+          const prev = this.fExpr[d];
+          this.fExpr[d] = prev ? { kind: 'binary', operator: ' ', left: prev, right: e, range: { start: prev.range.start, end: e.range.end } } : e;
+        }
       },
     },
     {
@@ -947,11 +953,13 @@ export class RscParser extends EmbeddedActionsParser {
       }
     }
     const expr = this.OPTION(this.exprOpt);
+    if (!this.RECORDING_PHASE) this.fExpr[this.frame()] = expr ?? null;
     this.MANY(this.junkMany);
     const close = this.OPTION2(this.rparenOpt);
     if (this.RECORDING_PHASE) return undefined as unknown as ParenExpr;
+    const full = this.fExpr[this.frame()];
     if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
-    return { kind: 'paren', expression: expr ?? null, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
+    return { kind: 'paren', expression: full ?? null, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
   });
 
   private rhsOpt = { DEF: () => this.SUBRULE2(this.unary) };
@@ -1025,6 +1033,12 @@ export class RscParser extends EmbeddedActionsParser {
     {
       ALT: (): Expression => {
         const t = this.CONSUME(ExprNumber);
+        return this.RECORDING_PHASE ? (undefined as unknown as Expression) : this.word(t);
+      },
+    },
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(ExprIPv6);
         return this.RECORDING_PHASE ? (undefined as unknown as Expression) : this.word(t);
       },
     },
