@@ -20,6 +20,10 @@ export function dumpParse(res: ParseResult): string {
     out.push('errors:');
     for (const e of res.errors) out.push(`  ${r(e.range)} ${e.message}`);
   }
+  if (res.embeddedErrors && res.embeddedErrors.length > 0) {
+    out.push('embedded errors:');
+    for (const e of res.embeddedErrors) out.push(`  ${r(e.range)} ${e.message}`);
+  }
   return out.join('\n') + '\n';
 }
 

@@ -69,6 +69,8 @@ function parseText(
   const lex = tokenize(text);
   const toRange = (s: number, e: number) => ({ start: map.start(s), end: map.end(e) });
   for (const le of lex.errors) {
+    // a closer with nothing to close: the parser reports it (with a better message)
+    if (le.message.includes('Unable to pop')) continue;
     const ch = text.slice(le.offset, le.offset + le.length);
     errors.push({ message: describeLexError(ch), range: toRange(le.offset, le.offset + le.length) });
   }

@@ -86,7 +86,11 @@ export const RBrace = createToken({ name: 'RBrace', pattern: '}', pop_mode: true
 export const LBracket = createToken({ name: 'LBracket', pattern: '[', push_mode: 'cmd' });
 export const RBracket = createToken({ name: 'RBracket', pattern: ']', pop_mode: true, categories: [Closer, StrayInBrace] });
 export const LParen = createToken({ name: 'LParen', pattern: '(', push_mode: 'expr' });
-export const RParen = createToken({ name: 'RParen', pattern: ')', pop_mode: true, categories: [Closer, StrayInBrace] });
+/** `)` (stray in `[ ]`), and the category of both `)` tokens. */
+export const StrayParen = createToken({ name: 'StrayParen', pattern: Lexer.NA });
+export const RParen = createToken({ name: 'RParen', pattern: ')', pop_mode: true, categories: [Closer, StrayInBrace, StrayParen] });
+/** `)` in command mode is always stray: it must not pop the mode a `{` or `[` pushed. */
+export const RParenCmd = createToken({ name: 'RParenCmd', pattern: ')', categories: [Closer, StrayInBrace, StrayParen] });
 
 /** A whole string without `$(` / `$[` interpolation (escapes and `$var` decoded later). */
 export const StringSimple = createToken({
@@ -177,7 +181,7 @@ export const ExprWordOp = createToken({
 });
 
 export const allTokens: TokenType[] = [
-  Closer, StrayInBrace, WordStart, WordPart, GlueStart, EqOrOp, Junk,
+  Closer, StrayInBrace, StrayParen, RParenCmd, WordStart, WordPart, GlueStart, EqOrOp, Junk,
   WhiteSpace, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
   RBracket, LParen, RParen, StringSimple, StringStart, StringChunk, StringEnd, InterpParen,
   InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprPrefix, ExprBinOp, ExprMinus, ExprNot,
@@ -189,7 +193,7 @@ const common = [LBrace, RBrace, LBracket, RBracket, LParen, RParen, StringSimple
 export const lexerDefinition = {
   defaultMode: 'cmd',
   modes: {
-    cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
+    cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, RParenCmd, ...common, Op, Equals, Bang, Comma, Word],
     expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
     str: [StringChunk, InterpParen, InterpBracket, StringEnd],
   },

@@ -19,7 +19,7 @@ import type {
 import {
   allTokens, Bang, Closer, Comma, EqOrOp, Equals, ExprColonCmd, ExprIdent, ExprIPv6, ExprNumber, ExprOp, ExprPrefix, InterpBracket,
   InterpParen, Junk, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen, Semicolon,
-  StrayInBrace, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
+  StrayInBrace, StrayParen, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
   WordStart,
 } from './lexer';
 import { DecodeBuffer, decodeInto } from './strings';
@@ -366,7 +366,7 @@ export class RscParser extends EmbeddedActionsParser {
             }
           : {
               ALT: () => {
-                const t = this.CONSUME(RParen);
+                const t = this.CONSUME(StrayParen);
                 if (!this.RECORDING_PHASE) this.err("unexpected ')' inside '[ ]'", t.startOffset, tokEnd(t));
               },
             },

@@ -1,0 +1,3 @@
+:put a \ b
+:local x $
+:put ok

@@ -1,0 +1,4 @@
+:local x !
+:put ($a +)
+:put (* 2)
+:put "fine"

@@ -1,0 +1,2 @@
+:local x [/system identity get name
+:put "after"

@@ -1,0 +1,3 @@
+:put "ok"
+:put "never closed
+:put "swallowed"

@@ -1,0 +1,3 @@
+﻿:put "bom"
+:put "crlf"
+:put "cr":put "no final newline"
