@@ -350,6 +350,12 @@ describe('reorder: move above the rule that hides a knock stage', () => {
     const out = move(src, 'Move above "drop WAN" (line 2)', shadowed);
     assert.deepEqual(chainOrder(out), ['est', 'stage1', 'drop WAN']);
   });
+  it('offers no "Move above" a rule of another chain (the text move would change nothing)', () => {
+    const other = text.replace('chain=input action=drop in-interface-list=WAN comment="drop WAN"', 'chain=forward action=drop in-interface-list=WAN comment="drop WAN"').replace('action=drop chain=input in-interface-list=WAN comment="drop WAN"', 'action=drop chain=forward in-interface-list=WAN comment="drop WAN"');
+    const { moves } = movesAt(other.replace('comment=stage1', '<|>comment=stage1'), shadowed);
+    assert.ok(!moves.some((m) => m.kind === 'above'), JSON.stringify(moves.map((m) => m.title)));
+    assert.ok(moves.some((m) => m.kind === 'up'));
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

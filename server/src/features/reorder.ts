@@ -228,7 +228,8 @@ export function moveRuleEdits(
       // Only when it is not already directly below the top (then "up" is the same move).
       return i > 1 ? moveAbove(text, parse, model, rule, chain[0]) : undefined;
     case 'above':
-      return target ? moveAbove(text, parse, model, rule, target) : undefined;
+      // Only within the chain: above a rule of another chain the move would change nothing.
+      return target && target.chain === rule.chain ? moveAbove(text, parse, model, rule, target) : undefined;
   }
 }
 
