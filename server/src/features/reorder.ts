@@ -2,7 +2,7 @@
 // knock-shadowed stage, "Move above <the rule that hides it>". Pure: offsets in, TextEdits out; the
 // code-action layer (./codeActions.ts) turns them into LSP actions.
 //
-// Decisions (see also ARCHITECTURE notes in the report):
+// Decisions:
 // - Up/down swap with the previous/next rule OF THE SAME CHAIN in the table's final order. RouterOS
 //   evaluates a chain's rules in order and ignores other chains' rules in between, so moving past an
 //   `output` rule while on an `input` rule would change nothing: the user means "one step in my chain".
@@ -14,7 +14,12 @@
 //   and no command of that table menu says `move` or `place-before=` (the script sets the order
 //   itself; a text move could be undone by it or shift its numbers), and no other command of the
 //   table's menu (`set`, `remove`, `disable`, ... with `[find ...]`) stands between the old and new
-//   position (its selector could start or stop matching the moved rule). Otherwise: no action.
+//   position (its selector could start or stop matching the moved rule), and no syntax error lies in
+//   the text the move touches. Otherwise: no action.
+// - Whole lines move (blockExtent): a `;`, a trailing `# comment` and the line end go along; a rule
+//   that shares its line with another command (`add a; add b`) is not moved (it may be a target).
+// - "Move above" is offered for knock-shadowed findings whose related range names an earlier rule of
+//   the same chain; the check's own quick fix moves the whole sequence, this moves just the one rule.
 
 import type { CodeAction } from 'vscode-languageserver-types';
 import type { Command, ParseResult, Script } from '../parser/ast';
