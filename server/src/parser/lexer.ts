@@ -151,7 +151,7 @@ export const ExprColonCmd = createToken({
   name: 'ExprColonCmd',
   pattern: /:[A-Za-z][\w-]*/,
   pop_mode: true,
-  push_mode: 'cmd',
+  push_mode: 'pcmd',
   categories: [Word],
 });
 /** Numbers, addresses, prefixes, MACs, times: `10`, `0x1F`, `10.0.0.0/8`, `1d2h`, `00:30:00`. */
@@ -194,6 +194,8 @@ export const lexerDefinition = {
   defaultMode: 'cmd',
   modes: {
     cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, RParenCmd, ...common, Op, Equals, Bang, Comma, Word],
+    // command mode inside `(:cmd ...)`: there `)` closes the parentheses
+    pcmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
     expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
     str: [StringChunk, InterpParen, InterpBracket, StringEnd],
   },

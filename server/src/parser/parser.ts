@@ -520,7 +520,7 @@ export class RscParser extends EmbeddedActionsParser {
     // a command that starts with `name=value` has no head: its first token is an argument
     const argFirst = !this.RECORDING_PHASE && this.LA(1).tokenType === WordTok && this.adjEqAt(2);
     if (this.RECORDING_PHASE || !argFirst) this.OR(this.headOr);
-    if (this.RECORDING_PHASE || argFirst) this.OPTION2(this.firstArgOpt);
+    if (this.RECORDING_PHASE || argFirst) this.OPTION3(this.firstArgOpt);
     this.MANY2(this.argsMany);
     if (this.RECORDING_PHASE || !st) return undefined as unknown as Command;
     return this.finishCommand(st);
@@ -931,6 +931,7 @@ export class RscParser extends EmbeddedActionsParser {
   ];
   private junkMany = { DEF: () => this.OR2(this.junkAlts) };
   private rparenOpt = { DEF: () => this.CONSUME(RParen) };
+  private rparenCmdOpt = { DEF: () => this.CONSUME2(RParen) };
 
   private parenCmdOpt = { DEF: (): Statement[] => this.SUBRULE(this.parenBody) };
 
@@ -944,7 +945,7 @@ export class RscParser extends EmbeddedActionsParser {
       // `(:put [...])`: a command in parentheses, kept as a substitution
       const s = this.LA(1).startOffset;
       const stmts = this.OPTION3(this.parenCmdOpt);
-      const close = this.OPTION4(this.rparenOpt);
+      const close = this.OPTION4(this.rparenCmdOpt);
       if (!this.RECORDING_PHASE) {
         if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
         const e = this.lastEnd(s);
