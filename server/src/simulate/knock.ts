@@ -239,13 +239,19 @@ export interface KnockRun {
 
 const VERB: Record<string, string> = { accept: 'accepted', drop: 'dropped', reject: 'rejected', tarpit: 'tarpitted' };
 
-function ruleName(r: Rule): string {
-  const line = r.source.range.start.line + 1;
-  return `line ${line}${r.comment ? ` ("${r.comment}")` : ''}`;
-}
+const SUMMARY_SKIP = new Set(['action', 'chain', 'comment', 'disabled', 'log', 'log-prefix', 'place-before', 'address-list-timeout']);
 
+/**
+ * `drop` rule "drop all from WAN" / `drop` rule `in-interface-list=WAN protocol=tcp`: by comment, else by
+ * its first conditions. No line numbers: the text stays the same in /export and hand-written forms.
+ */
 export function describeRule(r: Rule): string {
-  return `\`${r.action}\` rule at ${ruleName(r)}`;
+  if (r.comment) return `\`${r.action}\` rule "${r.comment}"`;
+  const conds = Object.entries(r.props)
+    .filter(([k]) => !SUMMARY_SKIP.has(k))
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${v}`);
+  return `\`${r.action}\` rule in chain ${r.chain}${conds.length ? ` (\`${conds.join(' ')}\`)` : ''}`;
 }
 
 function explainStage(sim: Simulator, plan: KnockPlan, i: number, packet: SimPacket, tr: PacketTrace, timeBefore: Map<string, number>): StageFailure {
