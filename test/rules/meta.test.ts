@@ -14,6 +14,8 @@ const ISSUE_IDS = [
   'knock-timeout-missing', 'knock-timeout-short', 'knock-timeout-long', 'knock-blacklist-untested',
   'knock-blacklist-catches-knock', 'knock-blacklist-order', 'knock-layer7-tcp', 'knock-sequential-ports',
   'knock-weak-port', 'knock-no-interface', 'invalid-value',
+  // issue 6: verification on the simulator (server/src/simulate)
+  'knock-sim-fails', 'knock-sim-slow-grants', 'knock-sim-scan-completes', 'knock-sim-blacklist-blocks',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {

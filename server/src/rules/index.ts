@@ -18,6 +18,10 @@ import { knockTimeoutLong } from './knock-timeout-long';
 import { knockTimeoutMissing } from './knock-timeout-missing';
 import { knockTimeoutShort } from './knock-timeout-short';
 import { knockWeakPort } from './knock-weak-port';
+import { knockSimFails } from './knock-sim-fails';
+import { knockSimSlowGrants } from './knock-sim-slow-grants';
+import { knockSimScanCompletes } from './knock-sim-scan-completes';
+import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -36,4 +40,8 @@ export const allChecks: Check[] = [
   knockWeakPort,
   knockNoInterface,
   invalidValue,
+  knockSimFails,
+  knockSimSlowGrants,
+  knockSimScanCompletes,
+  knockSimBlacklistBlocks,
 ];
