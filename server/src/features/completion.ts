@@ -391,9 +391,9 @@ export function completion(
   schema: Schema,
   options: CompletionOptions = {},
 ): CompletionItem[] {
-  const items = completeAt(text, parse, position, schema, options);
-  if (!options.insertReplace) return items;
   const offset = offsetAt(text, position);
+  const items = completeAt(text, parse, position, offset, schema, options);
+  if (!options.insertReplace) return items;
   let end = offset;
   while (end < text.length && !/[\s"\]\)\};,=/[({$]/.test(text[end])) end++;
   if (end === offset) return items;
@@ -412,10 +412,10 @@ function completeAt(
   text: string,
   parse: ParseResult | undefined,
   position: LspPosition,
+  offset: number,
   schema: Schema,
   options: CompletionOptions,
 ): CompletionItem[] {
-  const offset = offsetAt(text, position);
   const ctx = cursorContext(text, parse, offset, schema);
   const base = ctx.base ?? (parse ? menuAt(parse.script, schema, ctx.statementStart) : []);
   const partial = ctx.partial;

@@ -85,7 +85,7 @@ export function classifyCommand(cmd: Command, current: string[], schema: Schema)
   if (verbText) words.pop();
   if (r.command && r.rest.length === 0) return { menu: r.menu, verb: r.command, global: false, menuChange: false };
   // Unknown menus are kept as written: the table may not know an older or newer menu.
-  if (!verbText) return { menu: joinMenu(base, words), global: false, menuChange: true };
+  if (!verbText) return { menu: r.rest.length === 0 ? r.menu : joinMenu(base, words), global: false, menuChange: true };
   const menu = joinMenu(base, words);
   const isGlobal = words.length === 0 && !schema.hasCommand(menu, verbText) && schema.hasCommand(ROOT, verbText);
   return { menu: isGlobal ? ROOT : menu, verb: verbText, global: isGlobal, menuChange: false };
