@@ -312,3 +312,110 @@ test('dynamic knock ports (facubertran style jump chain) are recognized with unk
   assert.equal(ks[0].stages[0].ports, undefined);
   assert.equal(ks[0].stages[0].trigger, 'port');
 });
+
+// ----- missing chaining recognized by position, whatever the lists are called -----
+
+test('IPv6: an unnamed stage directly above an unchained stage is its previous stage', () => {
+  const text = rsc(
+    '/ipv6 firewall filter',
+    'add action=accept chain=input connection-state=established,related',
+    'add action=add-src-to-address-list address-list=k6a address-list-timeout=30s chain=input dst-port=7342 in-interface-list=WAN protocol=tcp',
+    'add action=add-src-to-address-list address-list=k6b address-list-timeout=30s chain=input dst-port=4519 in-interface-list=WAN protocol=tcp',
+    'add action=add-src-to-address-list address-list=sec6 address-list-timeout=30m chain=input dst-port=9121 in-interface-list=WAN protocol=tcp src-address-list=k6b',
+    'add action=accept chain=input in-interface-list=WAN src-address-list=sec6 comment=acc',
+    'add action=drop chain=input in-interface-list=WAN',
+  );
+  const ks = knocks(text);
+  assert.deepEqual(ks.map(view), ['ipv6 input: k6a* > k6b(missing) > sec6 => [acc]']);
+  assert.deepEqual(ks[0].brokenLinks, [{ stage: 1, kind: 'missing', expected: 'k6a', actual: undefined }]);
+});
+
+test('UDP: an unchained final stage with a chained pair right above it is the last stage', () => {
+  const text = rsc(
+    '/ip firewall filter',
+    'add action=add-src-to-address-list address-list=port1 address-list-timeout=30s chain=input dst-port=7342 in-interface-list=WAN protocol=udp',
+    'add action=add-src-to-address-list address-list=port2 address-list-timeout=30s chain=input dst-port=4519 in-interface-list=WAN protocol=udp src-address-list=port1',
+    'add action=add-src-to-address-list address-list=allowed address-list-timeout=30m chain=input dst-port=9121 in-interface-list=WAN protocol=udp',
+    'add action=accept chain=input in-interface-list=WAN src-address-list=allowed comment=acc',
+    'add action=drop chain=input in-interface-list=WAN',
+  );
+  const ks = knocks(text);
+  assert.deepEqual(ks.map(view), ['ip input: port1* > port2* > allowed(missing) => [acc]']);
+  assert.deepEqual(ks[0].brokenLinks, [{ stage: 2, kind: 'missing', expected: 'port2', actual: undefined }]);
+  assert.equal(ks[0].stages[2].rule.source.range.start.line, 3);
+});
+
+test('no stage chained at all: every unnamed stage attaches, in rule order, across a comment and a log rule', () => {
+  const text = rsc(
+    '/ip firewall filter',
+    'add chain=input action=add-src-to-address-list address-list=ka address-list-timeout=30s protocol=udp dst-port=7342',
+    '# second knock',
+    'add chain=input action=log log-prefix=hit',
+    'add chain=input action=add-src-to-address-list address-list=kb address-list-timeout=30s protocol=udp dst-port=4519',
+    'add chain=input action=add-src-to-address-list address-list=ok address-list-timeout=30m protocol=udp dst-port=9121',
+    'add chain=input action=accept src-address-list=ok comment=acc',
+    'add chain=input action=drop in-interface-list=WAN',
+  );
+  assert.deepEqual(knocks(text).map(view), ['ip input: ka* > kb(missing)* > ok(missing) => [acc]']);
+});
+
+test('a sequence written bottom-up takes the unchained stage directly below its head', () => {
+  const text = rsc(
+    '/ip firewall filter',
+    'add chain=input action=add-src-to-address-list address-list=ok address-list-timeout=30m protocol=udp dst-port=9121 src-address-list=kb',
+    'add chain=input action=add-src-to-address-list address-list=kb address-list-timeout=30s protocol=udp dst-port=4519',
+    'add chain=input action=add-src-to-address-list address-list=ka address-list-timeout=30s protocol=udp dst-port=7342',
+    'add chain=input action=accept src-address-list=ok comment=acc',
+  );
+  assert.deepEqual(knocks(text).map(view), ['ip input: ka* > kb(missing) > ok => [acc]']);
+});
+
+test('an unchained stage squeezed between two stages, the lower one requiring the upper one: mismatch', () => {
+  const text = rsc(
+    '/ip firewall filter',
+    'add chain=input action=add-src-to-address-list address-list=ka address-list-timeout=30s protocol=udp dst-port=7342',
+    'add chain=input action=add-src-to-address-list address-list=kb address-list-timeout=30s protocol=udp dst-port=4519',
+    'add chain=input action=add-src-to-address-list address-list=ok address-list-timeout=30m protocol=udp dst-port=9121 src-address-list=ka',
+    'add chain=input action=accept src-address-list=ok comment=acc',
+  );
+  assert.deepEqual(knocks(text).map(view), ['ip input: ka > kb(missing)* > ok(mismatch) => [acc]']);
+});
+
+test('position alone does not attach: a terminal rule between, a port list, a long timeout, a blacklist name', () => {
+  const stage2 = 'add chain=input action=add-src-to-address-list address-list=ok address-list-timeout=30m protocol=udp dst-port=9121';
+  const accept = 'add chain=input action=accept src-address-list=ok comment=acc';
+  const above = (rule: string, between = '') =>
+    knocks(rsc('/ip firewall filter', rule, ...(between ? [between] : []), stage2, accept, 'add chain=input action=drop'));
+  const orphan = 'add chain=input action=add-src-to-address-list address-list=ka address-list-timeout=30s protocol=udp dst-port=7342';
+  // the positive control: the same orphan right above
+  assert.deepEqual(above(orphan).map(view), ['ip input: ka* > ok(missing) => [acc]']);
+  assert.deepEqual(above(orphan, 'add chain=input action=accept connection-state=established,related'), []);
+  assert.deepEqual(above(orphan.replace('dst-port=7342', 'dst-port=21,22,23')), []);
+  assert.deepEqual(above(orphan.replace('dst-port=7342', 'dst-port=1000-2000')), []);
+  assert.deepEqual(above(orphan.replace('timeout=30s', 'timeout=1d')), []);
+  assert.deepEqual(above(orphan.replace('list=ka', 'list=port-scanners')), []);
+  // the orphan's list is used elsewhere (a mangle rule marks its routing): not an orphan stage
+  assert.deepEqual(
+    knocks(rsc('/ip firewall filter', orphan, stage2, accept, '/ip firewall mangle add chain=prerouting src-address-list=ka action=mark-routing new-routing-mark=x')),
+    [],
+  );
+  // below the single stage: not its previous stage
+  assert.deepEqual(knocks(rsc('/ip firewall filter', stage2, orphan, accept)), []);
+});
+
+test('loggers filling lists nothing uses are not knocks, neither are staged detectors feeding a drop', () => {
+  const text = rsc(
+    '/ip firewall filter',
+    'add chain=input action=add-src-to-address-list address-list=telnet-tries address-list-timeout=1d protocol=tcp dst-port=23',
+    'add chain=input action=add-src-to-address-list address-list=rdp-tries protocol=tcp dst-port=3389',
+    'add chain=input action=add-src-to-address-list address-list=ftp-tries address-list-timeout=1m protocol=tcp dst-port=21',
+    'add chain=input action=add-src-to-address-list address-list=s1 address-list-timeout=1m protocol=tcp dst-port=2222 connection-state=new',
+    'add chain=input action=add-src-to-address-list address-list=s2 address-list-timeout=1m protocol=tcp dst-port=2222 connection-state=new src-address-list=s1',
+    'add chain=input action=add-src-to-address-list address-list=s3 address-list-timeout=1h protocol=tcp dst-port=2222 connection-state=new src-address-list=s2',
+    'add chain=input action=drop src-address-list=s3',
+    'add chain=input action=add-src-to-address-list address-list=vpn-ok address-list-timeout=10m protocol=udp dst-port=4500',
+    'add chain=input action=accept src-address-list=vpn-ok',
+    'add chain=input action=drop in-interface-list=WAN',
+  );
+  assert.deepEqual(knocks(text), []);
+});

@@ -199,7 +199,75 @@ class Analysis {
     const y = this.chainOrder.get(b);
     return !!x && !!y && x.chain === y.chain && Math.abs(x.index - y.index) === 1;
   }
+
+  /**
+   * A rule between two knock stages that does not separate them: logging, passthrough, add-dst, a
+   * disabled rule, a refresher, or a rule filling a blacklist (the guide's blacklist rules sit among
+   * the knock rules).
+   */
+  transparent(r: Rule): boolean {
+    if (r.disabled) return true;
+    if (r.action === 'log' || r.action === 'passthrough' || r.action === 'add-dst-to-address-list') return true;
+    if (r.action === 'add-src-to-address-list' && r.addressList) {
+      if (requiredList(r) === r.addressList) return true;
+      if (this.blacklistFeeders.has(r)) return true;
+    }
+    return false;
+  }
+
+  /** `a` comes before `b` in the same chain. */
+  above(a: Rule, b: Rule): boolean {
+    const x = this.chainOrder.get(a);
+    const y = this.chainOrder.get(b);
+    return !!x && !!y && x.chain === y.chain && x.index < y.index;
+  }
+
+  /** `a` comes before `b` in the same chain with only transparent rules between. */
+  directlyAbove(a: Rule, b: Rule): boolean {
+    const x = this.chainOrder.get(a);
+    const y = this.chainOrder.get(b);
+    if (!x || !y || x.chain !== y.chain || x.index >= y.index) return false;
+    for (let i = x.index + 1; i < y.index; i++) if (!this.transparent(x.chain[i])) return false;
+    return true;
+  }
+
+  /** A list some rule fills or some static entry provides. */
+  filled(list: string): boolean {
+    const u = this.u(list);
+    return !!u && (u.fillers.length > 0 || u.staticEntries > 0);
+  }
+
+  /**
+   * A rule that looks like a knock stage whatever its name: one port (or a packet size) per hit, a
+   * short timeout (or none), a list not named like a blacklist. Scan and brute-force loggers use port
+   * lists, long timeouts and telling names.
+   */
+  stageLike(r: Rule): boolean {
+    const t = trigger(r);
+    if (t === 'size') {
+      // fine: a packet size is a knock trigger
+    } else if (t === 'port') {
+      const p = r.match.dstPort ?? r.match.anyPort;
+      if (!p || p.negated) return false;
+      const v = p.value;
+      if (Array.isArray(v) && !(v.length === 1 && v[0][0] === v[0][1])) return false;
+    } else return false;
+    if (BLACKLISTISH.test(r.addressList ?? '') || (r.comment && BLACKLISTISH.test(r.comment))) return false;
+    const to = r.addressListTimeout;
+    if (typeof to === 'number' && to > STAGE_TIMEOUT_MAX) return false;
+    return true;
+  }
+
+  /** No rule of any table matches on the list (refreshers aside) and no script reads it. */
+  fullyUnused(list: string, rules: Rule[]): boolean {
+    const l = this.model.addressLists.get(`${this.family} ${list}`);
+    if (l && l.usedBy.some((r) => !(r.action === 'add-src-to-address-list' && r.addressList === list))) return false;
+    return !finalUsedOutside(this.model, list, rules);
+  }
 }
+
+/** Longest timeout of a stage attached without knock naming (a logger keeps entries for hours or days). */
+const STAGE_TIMEOUT_MAX = 3600;
 
 function namesOf(rules: Rule[]): string[] {
   const out: string[] = [];
@@ -333,16 +401,56 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
   const consider = (c: { rules: Rule[]; dangling: boolean }): void => {
     let rules = c.rules;
     const attached = new Set<Rule>();
-    const head = rules[0];
-    const headReq = requiredList(head);
-    const headOpen = !headReq || !(a.u(headReq)?.fillers.length || a.u(headReq)?.staticEntries);
+    const headReq = requiredList(rules[0]);
+    const headOpen = !headReq || !a.filled(headReq);
     if (!c.dangling) {
-      // Attach orphan chains (repeat: an orphan next to an attached orphan attaches too). A chain whose
-      // first rule requires a stage's list branches off that stage: it goes right after it (the next
-      // stage then requires the wrong list). Any other chain goes before the head, when the head's own
-      // requirement is open (absent, or a list nothing fills).
+      // Attach orphan chains (repeat: an orphan next to an attached orphan attaches too).
+      // - A chain whose first rule requires a stage's list branches off that stage: it goes right after
+      //   it (the next stage then requires the wrong list).
+      // - A chain named like the sequence (same list stem, or knock naming and adjacency) goes before the
+      //   head, when the head's own requirement is open (absent, or a list nothing fills).
+      // - Whatever its naming, a stage-like chain (stageLike) whose list nothing uses and whose last rule
+      //   sits directly above a stage (only transparent rules between) is that stage's previous stage:
+      //   above an open head it goes first; squeezed between two stages of the sequence it goes between
+      //   them (the stage below then requires the wrong list). A sequence written bottom-up (each stage
+      //   below its successor) takes a chain directly below its head likewise.
       const prepend: Rule[][] = [];
       const after = new Map<Rule, Rule[][]>();
+      const before = new Map<Rule, Rule[][]>();
+      const rebuild = (): void => {
+        // order prepended chains by their last list's trailing number, then by rule order
+        const key = (r: Rule) => (r.addressList ? numberOf(r.addressList) : undefined) ?? Number.MAX_SAFE_INTEGER;
+        prepend.sort((x, y) => key(x[x.length - 1]) - key(y[y.length - 1]) || a.order.get(x[0])! - a.order.get(y[0])!);
+        const seen = new Set<Rule>();
+        const expand = (r: Rule): Rule[] => {
+          if (seen.has(r)) return [];
+          seen.add(r);
+          const out: Rule[] = [];
+          for (const ch of before.get(r) ?? []) for (const x of ch) out.push(...expand(x));
+          out.push(r);
+          for (const ch of after.get(r) ?? []) for (const x of ch) out.push(...expand(x));
+          return out;
+        };
+        rules = [...prepend.flat(), ...c.rules].flatMap(expand);
+      };
+      const bottomUp = (): boolean => rules.length > 1 && rules.every((r, i) => i === 0 || a.above(r, rules[i - 1]));
+      const positionOf = (oc: Rule[]): Rule | undefined => {
+        const last = oc[oc.length - 1];
+        if (!oc.every((r) => a.stageLike(r)) || !a.fullyUnused(last.addressList!, [...oc, ...rules])) return undefined;
+        const head = rules[0];
+        const headReq = requiredList(head);
+        const headOpenNow = !headReq || !a.filled(headReq);
+        if (headOpenNow && trigger(head) !== 'none') {
+          if (a.directlyAbove(last, head)) return head;
+          if (bottomUp() && a.directlyAbove(head, last)) return head;
+        }
+        for (let i = 1; i < rules.length; i++) {
+          const r = rules[i];
+          if (trigger(r) === 'none' || r.chain !== last.chain) continue;
+          if (a.directlyAbove(rules[i - 1], oc[0]) && a.directlyAbove(last, r)) return r;
+        }
+        return undefined;
+      };
       let changed = true;
       while (changed) {
         changed = false;
@@ -352,7 +460,6 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
           if (!rules.some((r) => r.chain === last.chain)) continue;
           const firstReq = requiredList(oc[0]);
           const anchor = firstReq ? rules.find((r) => r.addressList === firstReq) : undefined;
-          if (!anchor && !headOpen) continue;
           const stems = new Set<string>();
           for (const r of rules) {
             for (const n of [r.addressList, requiredList(r)]) {
@@ -364,23 +471,23 @@ function analyseFamily(model: FirewallModel, family: Family): KnockSequence[] {
           const stemMatch = !!ocStem && stems.has(ocStem);
           const adjacent = oc.some((o) => rules.some((r) => a.adjacent(o, r)));
           const named = namesOf(oc).some((n) => KNOCKISH.test(n)) && !BLACKLISTISH.test(last.addressList ?? '');
-          if (!(stemMatch || (adjacent && named))) continue;
+          if ((anchor || headOpen) && (stemMatch || (adjacent && named))) {
+            if (anchor) {
+              const list = after.get(anchor) ?? [];
+              list.push(oc);
+              after.set(anchor, list);
+            } else prepend.push(oc);
+          } else {
+            const at = firstReq ? undefined : positionOf(oc);
+            if (!at) continue;
+            const list = before.get(at) ?? [];
+            list.push(oc);
+            before.set(at, list);
+          }
           attachedChains.add(oc);
           for (const r of oc) attached.add(r);
-          if (anchor) {
-            const list = after.get(anchor) ?? [];
-            list.push(oc);
-            after.set(anchor, list);
-          } else prepend.push(oc);
           changed = true;
-        }
-        if (changed) {
-          // order prepended chains by their last list's trailing number, then by rule order
-          const key = (r: Rule) => (r.addressList ? numberOf(r.addressList) : undefined) ?? Number.MAX_SAFE_INTEGER;
-          prepend.sort((x, y) => key(x[x.length - 1]) - key(y[y.length - 1]) || a.order.get(x[0])! - a.order.get(y[0])!);
-          const expand = (r: Rule): Rule[] => [r, ...(after.get(r) ?? []).flat().flatMap((x) => (x === r ? [x] : expand(x)))];
-          const seen = new Set<Rule>();
-          rules = [...prepend.flat(), ...c.rules].flatMap(expand).filter((r) => !seen.has(r) && (seen.add(r), true));
+          rebuild();
         }
       }
     }
