@@ -54,7 +54,9 @@ const BROKEN = `/interface list member add interface=ether1 list=WAN
 
 describe('code actions with the knock checks', () => {
   it('the broken setup has the findings these tests fix', () => {
-    assert.deepEqual(rules(BROKEN), [
+    // (Other checks, such as the scan simulation, may report more on it; these are the ones fixed here.)
+    const ids = ['knock-shadowed', 'knock-timeout-missing', 'knock-missing-chain', 'knock-no-access', 'knock-blacklist-order', 'knock-blacklist-untested'];
+    assert.deepEqual(rules(BROKEN).filter((r) => ids.includes(r.split(':')[0])), [
       'knock-shadowed:5',
       'knock-timeout-missing:5',
       'knock-missing-chain:6',

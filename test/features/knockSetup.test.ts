@@ -44,6 +44,15 @@ function findings(text: string): string[] {
   return lint(text).findings.map((f) => `${f.rule} ${f.range.start.line + 1}: ${f.message}`);
 }
 
+/**
+ * Findings, leaving out the scan simulation's warning for 1- and 2-stage knocks: one port, or two
+ * (always ascending or descending), are completed by a sequential scan whatever the ports; the
+ * warning is true and expected. From 3 stages on the ports are never in order and nothing is left out.
+ */
+function findingsFor(text: string, stages: number): string[] {
+  return findings(text).filter((f) => stages >= 3 || !f.startsWith('knock-sim-scan-completes'));
+}
+
 function inBlacklist(p: number): boolean {
   return GUIDE_BLACKLIST_PORTS.some(([a, b]) => p >= a && p <= b);
 }
@@ -138,7 +147,7 @@ describe('generateKnockSetup: a new file', () => {
           }),
         );
         const out = applyEdits('', s.edits);
-        assert.deepEqual(findings(out), [], out);
+        assert.deepEqual(findingsFor(out, stages), [], out);
         const r = lint(out);
         assert.equal(r.knocks.length, 1);
         assert.equal(r.knocks[0].stages.length, stages);
@@ -200,12 +209,13 @@ describe('generateKnockSetup: into an existing file', () => {
 
   it('keeps the blacklist off the knock ports the file already has', () => {
     const text = `/ip firewall filter add action=add-src-to-address-list address-list=k1 address-list-timeout=30s chain=input dst-port=12345 in-interface-list=WAN protocol=tcp
-/ip firewall filter add action=add-src-to-address-list address-list=ok address-list-timeout=30m chain=input dst-port=23456 in-interface-list=WAN protocol=tcp src-address-list=k1
+/ip firewall filter add action=add-src-to-address-list address-list=k2 address-list-timeout=30s chain=input dst-port=23456 in-interface-list=WAN protocol=tcp src-address-list=k1
+/ip firewall filter add action=add-src-to-address-list address-list=ok address-list-timeout=30m chain=input dst-port=17000 in-interface-list=WAN protocol=tcp src-address-list=k2
 /ip firewall filter add action=accept chain=input in-interface-list=WAN src-address-list=ok
 /ip firewall filter add action=drop chain=input in-interface-list=WAN
 `;
     const { setup, out } = apply(text, { withBlacklist: true });
-    assert.match(setup.text, /dst-port=21,22,23,8291,10000-12344,12346-23455,23457-60000 /);
+    assert.match(setup.text, /dst-port=21,22,23,8291,10000-12344,12346-16999,17001-23455,23457-60000 /);
     assert.deepEqual(findings(out), []);
   });
 
@@ -220,8 +230,9 @@ describe('generateKnockSetup: into an existing file', () => {
 
   it('is clean for many seeds with the blacklist too', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const { out } = apply(ONELINE, { random: seeded(seed), stages: 2 + (seed % 4), withBlacklist: seed % 2 === 0 });
-      assert.deepEqual(findings(out), [], out);
+      const stages = 2 + (seed % 4);
+      const { out } = apply(ONELINE, { random: seeded(seed), stages, withBlacklist: seed % 2 === 0 });
+      assert.deepEqual(findingsFor(out, stages), [], out);
     }
   });
 
@@ -231,6 +242,19 @@ describe('generateKnockSetup: into an existing file', () => {
 `;
     const { out } = apply(text);
     assert.match(out, /knock stage 1\/3" dst-port=\d+ in-interface=ether1 protocol=tcp/);
+    assert.deepEqual(findings(out), []);
+  });
+
+  it('goes above a drop that would block the service after the knock (the accept must precede it)', () => {
+    const text = `/interface list member add interface=ether1 list=WAN
+/ip firewall filter add action=accept chain=input connection-state=established,related
+/ip firewall filter add action=drop chain=input dst-port=22 in-interface=ether1 protocol=tcp comment="no ssh from outside"
+/ip firewall filter add action=drop chain=input src-address-list=scanners
+/ip firewall filter add action=drop chain=input in-interface-list=WAN
+`;
+    const { setup, out } = apply(text);
+    assert.equal(setup.insertAt, text.indexOf('/ip firewall filter add action=drop chain=input dst-port=22'));
+    assert.match(setup.text, /in-interface-list=WAN protocol=tcp\n/, 'keeps listening on the WAN list, not on the ssh rule\'s interface');
     assert.deepEqual(findings(out), []);
   });
 
@@ -379,7 +403,12 @@ describe('generateKnockSetup: into corpus files (skipped without ../shared/corpu
       const after = lint(out);
       const start = setup.insertAt + setup.edits.filter((e) => e.start < setup.insertAt).reduce((n, e) => n + e.newText.length, 0);
       const end = start + setup.text.length;
-      const onBlock = after.findings.filter((x) => x.range.start.offset >= start && x.range.start.offset < end);
+      const onBlock = after.findings.filter(
+        (x) =>
+          x.range.start.offset >= start &&
+          x.range.start.offset < end &&
+          (setup.ports.length >= 3 || x.rule !== 'knock-sim-scan-completes'),
+      );
       assert.deepEqual(onBlock.map((x) => `${x.rule}: ${x.message}`), [], `${f}\n${setup.text}`);
       const seq = after.knocks.find((k) => k.finalList === 'secured' && k.stages.some((s) => s.list === setup.lists[0]));
       assert.ok(seq, `${f}: the new sequence is recognized`);

@@ -75,11 +75,16 @@ describe('snippets/routeros.json', () => {
     }
   });
 
+  // Two ports are always either ascending or descending, so a sequential port scan can complete a
+  // 2-stage knock: the scan simulation rightly warns. The snippet is offered anyway (its description
+  // says so); every other snippet is clean.
+  const expected: Record<string, string[]> = { 'knock-2': ['knock-sim-scan-completes'] };
   for (const name of Object.keys(snippets)) {
     it(`"${name}" expands with its defaults and lints clean`, () => {
       const text = expand(name);
       assert.ok(!text.includes('${'), 'no unexpanded placeholder');
-      assert.deepEqual(findingsOf(text), []);
+      const allowed = expected[snippets[name].prefix as string] ?? [];
+      assert.deepEqual(findingsOf(text).filter((f) => !allowed.includes(f.split(' ')[0])), []);
     });
   }
 

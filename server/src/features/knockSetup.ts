@@ -7,7 +7,7 @@
 
 import { parse, walkCommands } from '../parser/index';
 import { buildModel, findKnockSequences } from '../model/index';
-import { covers } from '../model/reason';
+import { covers, mayOverlap } from '../model/reason';
 import type { Command, ParseResult, Script, Statement } from '../parser/ast';
 import type { FirewallModel, KnockSequence, PortSet, Rule } from '../model/types';
 import type { TextEdit } from '../rules/types';
@@ -507,6 +507,7 @@ function syntheticStage(options: KnockSetupOptions, wan: WanMatch, port: number)
 }
 
 const TERMINAL = new Set(['accept', 'drop', 'reject', 'tarpit', 'jump']);
+const DROPS = new Set(['drop', 'reject', 'tarpit']);
 
 /**
  * The first enabled rule of the input chain that would catch a knock packet (a drop, reject, tarpit,
@@ -520,7 +521,7 @@ function findAnchor(
   wan: WanMatch,
   port: number,
   skip: ReadonlySet<Command>,
-): (Anchor & { wan: WanMatch }) | undefined {
+): (Anchor & { wan: WanMatch; accessOnly?: boolean }) | undefined {
   const table = model.tables.get('ip filter');
   if (!table) return undefined;
   const probes = new Map<string, Rule | undefined>();
@@ -537,6 +538,20 @@ function findAnchor(
       return false;
     }
   };
+  // What a client that completed the knock sends next: a new connection from the final list.
+  const accessSrc = `/ip firewall filter add action=accept chain=input connection-state=new ${wan[0]}=${wan[1]} src-address-list=${options.finalList ?? 'secured'}\n`;
+  const access = buildModel(parse(accessSrc), accessSrc).tables.get('ip filter')?.rules[0];
+  const blocksAccess = (r: Rule): boolean => {
+    if (!access || !DROPS.has(r.action)) return false;
+    // A drop of listed sources (a blacklist, a brute-force list) is meant to stay above everything.
+    const l = r.match.srcAddressList;
+    if (l && !l.negated) return false;
+    try {
+      return mayOverlap(r, access, model);
+    } catch {
+      return false;
+    }
+  };
   for (const r of table.rules) {
     if (r.chain !== 'input' || r.disabled || !TERMINAL.has(r.action)) continue;
     if (skip.has(r.source.command)) continue;
@@ -545,6 +560,9 @@ function findAnchor(
     if (own && own.join('=') !== wan.join('=') && r.action !== 'accept' && hides(r, probe(own))) {
       return { rule: r, command: r.source.command, wan: own };
     }
+    // A drop that may catch the service connections after a successful knock (`drop port=22` from
+    // the WAN): the accept for the final list must come before it, so the whole block does.
+    if (blocksAccess(r)) return { rule: r, command: r.source.command, wan, accessOnly: true };
   }
   return undefined;
 }
@@ -644,8 +662,9 @@ function place(
     if (ctx.inEmbedded) stored.add(c);
   });
   const anchor = findAnchor(model, options, defaultWan, ports[0], stored);
-  if (anchor && !options.wanList) {
-    // Listen where the rule in the way listens, when it names its WAN side.
+  if (anchor && !options.wanList && !anchor.accessOnly) {
+    // Listen where the rule in the way listens, when it names its WAN side (only a rule that drops
+    // the knock packets themselves tells where the WAN is).
     const w = anchor.rule.action === 'accept' ? undefined : wanOf(anchor.rule);
     defaultWan.splice(0, 2, ...(w ?? anchor.wan));
   }
