@@ -4,3 +4,5 @@ export { Simulator, defaultDst } from './engine';
 export type { PacketCtx, CompiledRule } from './compile';
 export * from './types';
 export * from './knock';
+export * from './spec';
+export * from './format';

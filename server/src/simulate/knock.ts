@@ -87,7 +87,7 @@ function quietPort(model: FirewallModel): number {
 }
 
 /** Chooses where knock packets come from: the first interface constraint of the knock's rules. */
-function interfaceOf(model: FirewallModel, rules: Rule[]): Pick<SimPacket, 'inInterface' | 'inInterfaceLists'> {
+export function interfaceOf(model: FirewallModel, rules: Rule[]): Pick<SimPacket, 'inInterface' | 'inInterfaceLists'> {
   for (const r of rules) {
     const iface = known(r.match.inInterface);
     if (iface !== undefined) return { inInterface: iface };
