@@ -181,6 +181,27 @@ test('hiddenBy: a drop above, an accept above, a return in the rule\'s own chain
   assert.equal(label(hiddenBy(rule(m, 'k2'), m)!), 'cret');
 });
 
+test('hiddenBy newConnection: a drop of new WAN connections hides a knock stage and the final accept', () => {
+  const m = modelOf(
+    rsc(
+      '/ip firewall filter',
+      'add chain=input action=accept connection-state=established,related comment=est',
+      'add chain=input action=drop connection-state=new in-interface-list=WAN comment=dropNew',
+      'add chain=input action=add-src-to-address-list address-list=knock1 in-interface-list=WAN protocol=tcp dst-port=7342 comment=k1',
+      'add chain=input action=accept in-interface-list=WAN src-address-list=knock1 comment=acc',
+      'add chain=input action=accept in-interface-list=WAN connection-state=established comment=estOnly',
+      'add chain=input action=accept in-interface-list=WAN connection-state=!established comment=notEst',
+    ),
+  );
+  // by default a packet of another state could pass
+  assert.equal(hiddenBy(rule(m, 'k1'), m), undefined);
+  assert.equal(label(hiddenBy(rule(m, 'k1'), m, { newConnection: true })!), 'dropNew');
+  assert.equal(label(hiddenBy(rule(m, 'acc'), m, { newConnection: true })!), 'dropNew');
+  // a rule for established packets only is not hidden by a drop of new ones
+  assert.equal(label(hiddenBy(rule(m, 'estOnly'), m, { newConnection: true })!), 'est');
+  assert.equal(hiddenBy(rule(m, 'notEst'), m, { newConnection: true }), undefined);
+});
+
 test('unreachable custom chains have no path; jump loops terminate', () => {
   const m = modelOf(
     rsc(

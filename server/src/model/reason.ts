@@ -643,9 +643,9 @@ export function rulesBefore(rule: Rule, model: FirewallModel): Rule[] {
  * packets reaching the target match the target and every jump of `path.jumps`; the step catches them
  * when its rule matches them and so do the jumps it sits behind (`step.via`) beyond those.
  */
-export function stepCatches(step: PathStep, path: RulePath, target: Rule, model: FirewallModel): boolean {
+export function stepCatches(step: PathStep, path: RulePath, target: Rule, model: FirewallModel, assume: Match[] = []): boolean {
   if (!step.terminal) return false;
-  const context = [target.match, ...path.jumps.map((j) => j.match)];
+  const context = [target.match, ...path.jumps.map((j) => j.match), ...assume];
   const shared = new Set(path.jumps);
   for (const j of step.via) if (!shared.has(j) && !matchCovers(j.match, context, model)) return false;
   return matchCovers(step.rule.match, context, model);
@@ -654,6 +654,23 @@ export function stepCatches(step: PathStep, path: RulePath, target: Rule, model:
 export interface HideOptions {
   /** Actions that count as hiding (default: accept, drop, reject, tarpit, and `return`). */
   actions?: string[];
+  /**
+   * The target's packets that matter open new connections (a knock packet, the first packet of a
+   * connection an accept admits): a hider limited to `connection-state=new` catches them. Applies when
+   * the target has no connection-state of its own, or one that includes `new`.
+   */
+  newConnection?: boolean;
+}
+
+/** The packet conditions HideOptions adds to the target's own. */
+function assumed(target: Rule, options: HideOptions): Match[] {
+  if (!options.newConnection) return [];
+  const cs = target.match.connectionState;
+  if (cs) {
+    const v = known(cs);
+    if (!v || v.negated || !v.value.includes('new')) return [];
+  }
+  return [{ connectionState: { negated: false, value: ['new'] }, other: {} }];
 }
 
 /**
@@ -666,10 +683,11 @@ export function hiddenBy(target: Rule, model: FirewallModel, options: HideOption
   const actions = new Set(options.actions ?? ['accept', 'drop', 'reject', 'tarpit', 'return']);
   const paths = pathTo(target, model);
   if (paths.length === 0) return undefined;
+  const assume = assumed(target, options);
   let first: Rule | undefined;
   for (const p of paths) {
     const hit = p.steps.find(
-      (s) => s.rule.positionKnown && actions.has(s.rule.action) && stepCatches(s, p, target, model),
+      (s) => s.rule.positionKnown && actions.has(s.rule.action) && stepCatches(s, p, target, model, assume),
     );
     if (!hit) return undefined;
     first ??= hit.rule;
