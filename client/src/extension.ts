@@ -11,11 +11,13 @@ import { createLanguageClient } from './lsp';
 import { registerDocs } from './docs';
 import { registerKnockSetup } from './knockSetup';
 import { registerUpload } from './upload/command';
+import { registerKnock } from './knock/command';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
   ['knock setup', registerKnockSetup],
   ['upload', registerUpload],
+  ['knock', registerKnock],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */
