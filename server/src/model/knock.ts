@@ -18,6 +18,15 @@
 //    has the same stem as a stage list (`knock1` ~ `knock2`: the name without its trailing number) or
 //    when it sits right next to a stage in the chain's rule order and is named like a knock. Attached
 //    stages are ordered by their list's trailing number when they have one, else by rule order.
+//    Whatever the names, an orphan chain also attaches by position when it looks like knock stages
+//    (one port or a packet size per rule, timeout <= 1h or none, no blacklist-like name), its last list
+//    is used by no rule of any table and no script, and its last rule sits directly above (only
+//    transparent rules between: log, passthrough, disabled, refreshers, blacklist fillers) a stage of a
+//    sequence that grants access: above the head when the head's requirement is open (it becomes the
+//    previous stage: `k6a` above `k6b -> sec6`; `port1 -> port2` above a lone `allowed` stage), or
+//    squeezed between two stages. A sequence written bottom-up takes it directly below its head. So an
+//    unchained stage is found in any position, while a lone logger (port list, long timeout, "scan"
+//    name, or a list nothing grants access with) never becomes a knock.
 // 4. A single stage is a knock only when something names it one (KNOCKISH in a list name or comment)
 //    or orphans attach to it: a lone "add-src-to-address-list on port X" + accept is too common otherwise.
 // 5. A sequence whose rules are all part of a longer sequence is dropped.
