@@ -248,10 +248,10 @@ test('suppression comments and --rule work end to end on a real check', async ()
   // Severity overrides from the command line.
   const off = await runCli(['-f', 'json', '--rule', 'knock-shadowed=off', '--rule', 'knock-weak-port=error', '-'], { stdin: broken });
   assert.equal(count(off.stdout, 'knock-shadowed'), 0);
-  const downgraded = await runCli(
-    ['-f', 'json', '-r', 'knock-shadowed=warning,knock-missing-chain=warning,knock-no-access=warning,knock-blacklist-catches-knock=info', '-'],
-    { stdin: broken },
-  );
+  // Every rule that reported an error, downgraded: nothing at error severity is left, exit 0.
+  const errorRules = [...new Set((JSON.parse(base.stdout) as Row[]).filter((x) => x.severity === 'error').map((x) => x.rule))];
+  assert.ok(errorRules.includes('knock-shadowed') && errorRules.includes('knock-missing-chain'));
+  const downgraded = await runCli(['-f', 'json', '-r', errorRules.map((id) => `${id}=warning`).join(','), '-'], { stdin: broken });
   assert.deepEqual((JSON.parse(downgraded.stdout) as Row[]).filter((x) => x.severity === 'error'), []);
   assert.equal(downgraded.code, 0);
 });
