@@ -41,7 +41,7 @@ describe('language server features on a knock setup', () => {
     version++;
     text = next;
     await c.change(uri, version, [{ text }]);
-    return c.diagnosticsFor(uri, version);
+    return c.diagnosticsFor(uri, version, 20_000);
   }
 
   test('the forgotten stage timeout is reported on its rule, with a doc link only when the doc exists', async () => {
@@ -136,15 +136,21 @@ describe('language server features on a knock setup', () => {
     await setText(KNOCK);
   });
 
-  test('completion is fast on a large file (under 20 ms server-side per request, median of 10)', async () => {
-    const big = (KNOCK + '\n').repeat(200) + 'add chain=input act';
+  test('completion is fast on a large file (under 20 ms per request, median of 10)', async () => {
+    // 2,000 filter rules (the size of a big export's firewall), then a property being typed.
+    const rules = Array.from(
+      { length: 2000 },
+      (_, i) => `add chain=forward action=accept src-address=10.${i >> 8}.${i & 255}.1 protocol=tcp dst-port=${1000 + i} comment="rule ${i}"`,
+    );
+    const big = ['/ip firewall filter', ...rules, 'add chain=input act'].join('\n');
     await setText(big);
-    const line = big.split('\n').length - 1;
+    const line = rules.length + 1;
     const times: number[] = [];
     for (let i = 0; i < 10; i++) {
       const t = performance.now();
-      await c.request('textDocument/completion', { textDocument: { uri }, position: { line, character: 19 } });
+      const items = await c.request<any>('textDocument/completion', { textDocument: { uri }, position: { line, character: 19 } });
       times.push(performance.now() - t);
+      assert.ok((Array.isArray(items) ? items : items.items).length > 0);
     }
     times.sort((a, b) => a - b);
     // Round trip includes JSON-RPC over pipes, so this bounds the server side from above.
