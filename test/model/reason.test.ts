@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { covers, hiddenBy, mayOverlap, pathTo, rulesBefore } from '../../server/src/model';
+import { blockedByJump, covers, hiddenBy, mayOverlap, pathTo, rulesBefore } from '../../server/src/model';
 import { label, modelOf, rsc, rule } from './helpers';
 
 const LISTS = rsc(
@@ -200,6 +200,28 @@ test('hiddenBy newConnection: a drop of new WAN connections hides a knock stage 
   // a rule for established packets only is not hidden by a drop of new ones
   assert.equal(label(hiddenBy(rule(m, 'estOnly'), m, { newConnection: true })!), 'est');
   assert.equal(hiddenBy(rule(m, 'notEst'), m, { newConnection: true }), undefined);
+});
+
+test('blockedByJump: a jump no packet of the rule can take (wrong protocol, a port typo)', () => {
+  const m = modelOf(
+    rsc(
+      '/ip firewall filter',
+      'add chain=input action=jump jump-target=pk protocol=tcp in-interface-list=WAN comment=jTcp',
+      'add chain=pk action=add-src-to-address-list address-list=k1 protocol=udp dst-port=23811 comment=udpStage',
+      'add chain=pk action=add-src-to-address-list address-list=k2 protocol=tcp dst-port=5512 comment=tcpStage',
+      'add chain=input action=jump jump-target=ssh dst-port=9835,6738,475 protocol=tcp comment=jPorts',
+      'add chain=ssh action=accept dst-port=457 protocol=tcp src-address-list=allow comment=acc457',
+      'add chain=ssh action=accept dst-port=475 protocol=tcp src-address-list=allow comment=acc475',
+      'add chain=input action=jump jump-target=ssh protocol=udp comment=jUdp',
+      'add chain=nowhere action=accept comment=orphan',
+    ),
+  );
+  assert.equal(label(blockedByJump(rule(m, 'udpStage'), m)!), 'jTcp');
+  assert.equal(blockedByJump(rule(m, 'tcpStage'), m), undefined);
+  // two paths into chain ssh, both closed to tcp/457
+  assert.equal(label(blockedByJump(rule(m, 'acc457'), m)!), 'jPorts');
+  assert.equal(blockedByJump(rule(m, 'acc475'), m), undefined);
+  assert.equal(blockedByJump(rule(m, 'orphan'), m), undefined);
 });
 
 test('unreachable custom chains have no path; jump loops terminate', () => {

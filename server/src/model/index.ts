@@ -12,6 +12,7 @@ export {
   hiddenBy,
   stepCatches,
   reachable,
+  blockedByJump,
   builtinChains,
   listsDisjoint,
 } from './reason';

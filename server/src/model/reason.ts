@@ -699,3 +699,21 @@ export function hiddenBy(target: Rule, model: FirewallModel, options: HideOption
 export function reachable(rule: Rule, model: FirewallModel): boolean {
   return pathTo(rule, model).length > 0;
 }
+
+/**
+ * The jump that keeps every packet of `rule` out of its chain, when every path to the rule has one:
+ * a jump whose conditions no packet of the rule can meet (`jump protocol=tcp` in front of a UDP knock
+ * stage, `jump dst-port=...,475` in front of `accept dst-port=457`). Undefined when some path lets
+ * such a packet through, or when the chain is not reachable at all (see `reachable`).
+ */
+export function blockedByJump(rule: Rule, model: FirewallModel): Rule | undefined {
+  const paths = pathTo(rule, model);
+  if (paths.length === 0) return undefined;
+  let first: Rule | undefined;
+  for (const p of paths) {
+    const j = p.jumps.find((x) => !matchMayOverlap(x.match, rule.match, model));
+    if (!j) return undefined;
+    first ??= j;
+  }
+  return first;
+}
