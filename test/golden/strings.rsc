@@ -16,3 +16,4 @@
 }
 :local code [:parse ":put hello"]
 /tool netwatch add host=1.1.1.1 up-script=":log info up" down-script="/ip route disable 0"
+/ip firewall layer7-protocol add name=pass regexp="^passphrase$"

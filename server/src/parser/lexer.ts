@@ -95,14 +95,14 @@ export const RParenCmd = createToken({ name: 'RParenCmd', pattern: ')', categori
 /** A whole string without `$(` / `$[` interpolation (escapes and `$var` decoded later). */
 export const StringSimple = createToken({
   name: 'StringSimple',
-  pattern: /"(?:[^"\\$]|\\[\s\S]|\$"(?:[^"\\]|\\[\s\S])*"|\$(?![(\["]))*"/,
+  pattern: /"(?:[^"\\$]|\\[\s\S]|\$"[\w-]+"|\$(?![(\[]))*"/,
   line_breaks: true,
 });
 /** Opening quote of a string with `$(`/`$[` inside (or an unterminated string). */
 export const StringStart = createToken({ name: 'StringStart', pattern: '"', push_mode: 'str' });
 export const StringChunk = createToken({
   name: 'StringChunk',
-  pattern: /(?:[^"\\$]|\\[\s\S]|\$"(?:[^"\\]|\\[\s\S])*"|\$(?![(\["]))+/,
+  pattern: /(?:[^"\\$]|\\[\s\S]|\$"[\w-]+"|\$(?![(\[]))+/,
   line_breaks: true,
   start_chars_hint: hintsExcept('"').concat([9, 10, 13, 32]),
 });

@@ -164,9 +164,10 @@ export function decodeInto(
     }
     if (c === 36 /* $ */ && onVar && i + 1 < to && text.charCodeAt(i + 1) === 34) {
       // $"quoted-name" inside a string
+      // only `$"name-chars"`: a `$` right before the closing quote (`"^abc$"`) is a plain dollar
       let j = i + 2;
-      while (j < to && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
-      if (j < to) {
+      while (j < to && (isNameChar(text.charCodeAt(j)) || text.charCodeAt(j) === 45)) j++;
+      if (j > i + 2 && j < to && text.charCodeAt(j) === 34) {
         flush(i);
         j++;
         const decodedAt = buf.text.length;
