@@ -61,7 +61,7 @@ export const knockSimScanCompletes: Check = {
         ruleFinding(
           this.id,
           seq.stages[0].rule,
-          `a ${scanName(first.scan)} of every ${first.protocols.join('+')} port from ${SCAN_SOURCE[seq.family]} (10,000 packets/s) reaches \`${seq.finalList}\`${others}: ${advancesText(first)}${how.length ? `; ${how.join('; ')}` : ''}${blNote}`,
+          `${/^[aeiou]/.test(scanName(first.scan)) ? 'an' : 'a'} ${scanName(first.scan)} of every ${first.protocols.join('+')} port from ${SCAN_SOURCE[seq.family]} (10,000 packets/s) reaches \`${seq.finalList}\`${others}: ${advancesText(first)}${how.length ? `; ${how.join('; ')}` : ''}${blNote}`,
           related.length ? { related } : {},
         ),
       );

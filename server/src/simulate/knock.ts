@@ -165,7 +165,8 @@ export function planKnock(model: FirewallModel, seq: KnockSequence, options: { s
     const dyn = (r.dynamicProps ?? []).filter((p) => p !== 'comment');
     if (dyn.length > 0) problems.push(`a value is computed at run time (${dyn.join(', ')})`);
   }
-  const entry = pathTo(seq.stages[0].rule, model)[0]?.entry;
+  const path = pathTo(seq.stages[0].rule, model)[0];
+  const entry = path?.entry;
   const hook: Hook = entry === 'forward' || entry === 'output' ? entry : 'input';
   // the knocker: inside every src-address= the knock's rules require
   let source = options.source;
@@ -176,7 +177,8 @@ export function planKnock(model: FirewallModel, seq: KnockSequence, options: { s
   let dst: string | undefined;
   for (const r of rules) dst ??= addressIn(known(r.match.dstAddress));
   dst ??= hook === 'forward' ? (family === 'ipv6' ? '2001:db8:10::10' : '192.0.2.10') : defaultDst(family);
-  const base = { ...interfaceOf(model, [...rules, ...seq.otherGrants]), dst, hook };
+  // the interface: what the jumps into the knock chain, the stages or the accepts require
+  const base = { ...interfaceOf(model, [...(path?.jumps ?? []), ...rules, ...seq.otherGrants]), dst, hook };
   let q: number | undefined;
   const quiet = () => (q ??= quietPort(model));
   const stages = seq.stages.map((s) => ({ stage: s, packet: { ...stagePacket(model, { problems }, s, family, quiet), ...base, src: source! } }));
