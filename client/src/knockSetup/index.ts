@@ -35,12 +35,34 @@ export function isRouterOsTime(s: string): boolean {
   return /^(?:\d+(?:ms|[wdhms]))+$/.test(s) || /^(?:\d+d)?\d{1,2}:\d{2}:\d{2}$/.test(s);
 }
 
+/** The number of stages; 3 (the guide's choice: 2 stages fall to a plain port scan) is preselected. */
+function pickStages(): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
+    qp.title = 'Port knocking (1/5)';
+    qp.placeholder = 'How many knock stages?';
+    qp.items = ['2', '3', '4', '5', '6'].map((n) => ({
+      label: n,
+      description: n === '3' ? "the guide's choice" : n === '2' ? 'weak: a port scan can complete it' : undefined,
+    }));
+    qp.activeItems = [qp.items[1]];
+    let result: number | undefined;
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      result = item ? Number(item.label) : undefined;
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      resolve(result);
+    });
+    qp.show();
+  });
+}
+
 async function ask(): Promise<KnockSetupAnswers | undefined> {
-  const stagesPick = await vscode.window.showQuickPick(
-    ['2', '3', '4', '5', '6'].map((n) => ({ label: n, description: n === '3' ? 'the guide\'s choice' : undefined })),
-    { title: 'Port knocking (1/5)', placeHolder: 'How many knock stages?' },
-  );
-  if (!stagesPick) return undefined;
+  const stages = await pickStages();
+  if (stages === undefined) return undefined;
   const protocolPick = await vscode.window.showQuickPick(
     [
       { label: 'tcp', description: 'knock with SYN packets (nmap, Test-NetConnection)' },
@@ -74,7 +96,7 @@ async function ask(): Promise<KnockSetupAnswers | undefined> {
   );
   if (!blacklistPick) return undefined;
   return {
-    stages: Number(stagesPick.label),
+    stages,
     protocol: protocolPick.label as 'tcp' | 'udp',
     stageTimeout: stageTimeout.trim(),
     finalTimeout: finalTimeout.trim(),

@@ -175,6 +175,32 @@ describe('RouterOS extension in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('"Insert port-knocking setup..." asks its questions in the UI; accepting the defaults inserts the guide\'s 3 TCP stages', async () => {
+    const editor = await openFile('knock-command.rsc');
+    let finished: unknown;
+    const run = vscode.commands.executeCommand<boolean>('routeros.insertKnockSetup').then((r) => (finished = r));
+    // Five questions (stages, protocol, stage timeout, final timeout, blacklist): accept each default as a
+    // user pressing Enter would. Accepting while no picker is open does nothing, so this polls.
+    await poll(
+      'the five knock setup questions to be answered',
+      async () => {
+        if (finished !== undefined) return true;
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return false;
+      },
+      30_000,
+      250,
+    );
+    await run;
+    assert.equal(finished, true);
+    const text = editor.document.getText();
+    assert.equal(text.match(/action=add-src-to-address-list/g)?.length, 3, text);
+    assert.match(text, /address-list-timeout=30s/);
+    assert.match(text, /address-list-timeout=30m/);
+    await expectDiagnostics(editor.document.uri, []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('completes a property name', async () => {
     const doc = await vscode.workspace.openTextDocument({
       language: 'routeros',
