@@ -393,6 +393,8 @@ test('position alone does not attach: a terminal rule between, a port list, a lo
   assert.deepEqual(above(orphan.replace('dst-port=7342', 'dst-port=21,22,23')), []);
   assert.deepEqual(above(orphan.replace('dst-port=7342', 'dst-port=1000-2000')), []);
   assert.deepEqual(above(orphan.replace('timeout=30s', 'timeout=1d')), []);
+  // a logger of ssh hits (a service port) is not a stage by position alone
+  assert.deepEqual(above(orphan.replace('dst-port=7342', 'dst-port=22').replace('protocol=udp', 'protocol=tcp')), []);
   assert.deepEqual(above(orphan.replace('list=ka', 'list=port-scanners')), []);
   // the orphan's list is used elsewhere (a mangle rule marks its routing): not an orphan stage
   assert.deepEqual(

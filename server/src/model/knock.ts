@@ -19,7 +19,8 @@
 //    when it sits right next to a stage in the chain's rule order and is named like a knock. Attached
 //    stages are ordered by their list's trailing number when they have one, else by rule order.
 //    Whatever the names, an orphan chain also attaches by position when it looks like knock stages
-//    (one port or a packet size per rule, timeout <= 1h or none, no blacklist-like name), its last list
+//    (one port, not a service port like 22 or 3389, or a packet size per rule; timeout <= 1h or none;
+//    no blacklist-like name), its last list
 //    is used by no rule of any table and no script, and its last rule sits directly above (only
 //    transparent rules between: log, passthrough, disabled, refreshers, blacklist fillers) a stage of a
 //    sequence that grants access: above the head when the head's requirement is open (it becomes the
@@ -260,6 +261,7 @@ class Analysis {
       if (!p || p.negated) return false;
       const v = p.value;
       if (Array.isArray(v) && !(v.length === 1 && v[0][0] === v[0][1])) return false;
+      if (Array.isArray(v) && SERVICE_PORTS.has(v[0][0])) return false;
     } else return false;
     if (BLACKLISTISH.test(r.addressList ?? '') || (r.comment && BLACKLISTISH.test(r.comment))) return false;
     const to = r.addressListTimeout;
@@ -274,6 +276,9 @@ class Analysis {
     return !finalUsedOutside(this.model, list, rules);
   }
 }
+
+/** Service ports whose hits loggers and brute-force detectors record: not a stage without knock naming. */
+const SERVICE_PORTS = new Set([20, 21, 22, 23, 25, 53, 80, 110, 135, 139, 143, 443, 445, 993, 995, 1433, 1723, 3306, 3389, 5900, 8080, 8291, 8728, 8729]);
 
 /** Longest timeout of a stage attached without knock naming (a logger keeps entries for hours or days). */
 const STAGE_TIMEOUT_MAX = 3600;
