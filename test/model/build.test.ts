@@ -271,6 +271,25 @@ test('a block keeps the menu of its surroundings', () => {
   assert.deepEqual(order(m), ['a', 'b']);
 });
 
+test('a menu with a block: `/ip firewall filter { add ... }` runs the block in that menu', () => {
+  const m = modelOf(
+    rsc(
+      '/ip firewall filter {',
+      '  add chain=input action=drop comment=a',
+      '  add chain=input action=accept comment=b place-before=0',
+      '}',
+      '/ipv6/firewall/raw { add chain=prerouting action=drop comment=r6 }',
+      '/interface list member { add list=WAN interface=ether1 }',
+      '/system script add name=s source={ /ip firewall filter add chain=input comment=inScript }',
+      '/ip firewall nat add chain=srcnat action=masquerade comment=n',
+    ),
+  );
+  assert.deepEqual(order(m), ['b', 'a']);
+  assert.deepEqual(order(m, 'ipv6 raw'), ['r6']);
+  assert.deepEqual(order(m, 'ip nat'), ['n']);
+  assert.deepEqual(m.interfaceLists.get('WAN')!.members, ['ether1']);
+});
+
 test('values computed at run time are Unknown, never guessed', () => {
   const m = modelOf(
     rsc(

@@ -247,6 +247,13 @@ export class ModelBuilder {
         verb = menu.pop();
       }
     }
+    // `/ip firewall filter { add ...; add ... }`: commands of the block run in that menu
+    const only = cmd.args.length === 1 && cmd.args[0].name === null ? cmd.args[0].value : undefined;
+    if (only && only.kind === 'code' && (verb === undefined || !VERBS.has(verb))) {
+      const inner = verb === undefined ? menu : [...menu, verb];
+      this.walkCode(only, { menu: inner, conditional: ctx.conditional });
+      return;
+    }
     if (verb === undefined) {
       if (cmd.path && cmd.args.length === 0) ctx.menu = menu; // bare menu change
       return;
