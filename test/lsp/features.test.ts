@@ -136,7 +136,7 @@ describe('language server features on a knock setup', () => {
     await setText(KNOCK);
   });
 
-  test('completion is fast on a large file (under 20 ms per request, median of 10)', async () => {
+  test('completion works on a large file (2,000 rules; its speed is measured in bench/lsp.ts)', async () => {
     // 2,000 filter rules (the size of a big export's firewall), then a property being typed.
     const rules = Array.from(
       { length: 2000 },
@@ -145,16 +145,9 @@ describe('language server features on a knock setup', () => {
     const big = ['/ip firewall filter', ...rules, 'add chain=input act'].join('\n');
     await setText(big);
     const line = rules.length + 1;
-    const times: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const t = performance.now();
-      const items = await c.request<any>('textDocument/completion', { textDocument: { uri }, position: { line, character: 19 } });
-      times.push(performance.now() - t);
-      assert.ok((Array.isArray(items) ? items : items.items).length > 0);
-    }
-    times.sort((a, b) => a - b);
-    // Round trip includes JSON-RPC over pipes, so this bounds the server side from above.
-    assert.ok(times[5] < 20, `median ${times[5].toFixed(1)} ms`);
+    const items = await c.request<any>('textDocument/completion', { textDocument: { uri }, position: { line, character: 19 } });
+    const labels = (Array.isArray(items) ? items : items.items).map((i: any) => i.label);
+    assert.ok(labels.includes('action='), `action= in ${JSON.stringify(labels.slice(0, 20))}`);
     await setText(KNOCK);
   });
 
