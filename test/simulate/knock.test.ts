@@ -193,3 +193,36 @@ test('property: random packet sequences never reach the final list unless they c
     { numRuns: 400, seed: 42 },
   );
 });
+
+test('the plan satisfies what the jump into the knock chain asks (MAC, interface) and sends content= as the payload', () => {
+  const { model, knocks } = knocksOf(
+    rsc(
+      '/ip firewall filter',
+      'add chain=input action=jump jump-target=pk protocol=udp in-interface=bridge src-mac-address=AA:BB:CC:DD:EE:FF',
+      'add chain=input action=accept src-address-list=ok',
+      'add chain=input action=drop',
+      'add chain=pk action=add-src-to-address-list address-list=pk1 address-list-timeout=10s protocol=udp dst-port=41001',
+      'add chain=pk action=add-src-to-address-list address-list=ok address-list-timeout=1h protocol=udp dst-port=41002 content="token-v1" src-address-list=pk1',
+    ),
+  );
+  const plan = planKnock(model, knocks[0]);
+  assert.equal(plan.base.inInterface, 'bridge');
+  assert.equal(plan.base.srcMac, 'AA:BB:CC:DD:EE:FF');
+  assert.equal(plan.stages[1].packet.payload, 'token-v1');
+  assert.equal(runKnock(model, plan).access, true);
+});
+
+test('without interface conditions on the knock, packets come from the WAN the drops name; disabled stages are not simulated', () => {
+  const text = rsc(
+    '/ip firewall filter',
+    'add chain=input action=add-src-to-address-list address-list=k1 address-list-timeout=30s protocol=tcp dst-port=7391',
+    'add chain=input action=add-src-to-address-list address-list=ok address-list-timeout=1h protocol=tcp dst-port=4263 src-address-list=k1',
+    'add chain=input action=accept src-address-list=ok',
+    'add chain=input action=drop in-interface-list=WAN',
+  );
+  const { model, knocks } = knocksOf(text);
+  assert.deepEqual(planKnock(model, knocks[0]).base.inInterfaceLists, ['WAN']);
+  assert.equal(verification(model, knocks[0])!.intended!.access, true);
+  const off = knocksOf(text.replace('dst-port=4263', 'dst-port=4263 disabled=yes'));
+  assert.equal(verification(off.model, off.knocks[0]), undefined);
+});

@@ -343,7 +343,14 @@ export class Simulator {
     for (const chains of this.tables.values()) for (const rules of chains.values()) all.push(...rules);
     const reads = all.flatMap((cr) => cr.listsRead);
     const uniq = [...new Map(reads.map((r) => [`${r[1] ? 's' : 'd'} ${r[0]}`, r])).values()];
-    const memo = !all.some((c) => c.stateful) && uniq.length <= 24;
+    // a stateful rule (psd, limit) that cannot match these protocols does not spoil the memo
+    const protoSet = new Set(protocols.map(normalizeProtocol));
+    const canMatch = (c: CompiledRule) => {
+      const p = c.rule.match.protocol;
+      if (!p || typeof p.value !== 'string') return true;
+      return p.negated ? !protoSet.has(normalizeProtocol(p.value)) || protoSet.size > 1 : protoSet.has(normalizeProtocol(p.value));
+    };
+    const memo = !all.some((c) => c.stateful && canMatch(c)) && uniq.length <= 24;
     // port classes: ports between consecutive boundaries of every port set behave alike
     let classOf: Int32Array | undefined;
     let classes = 1;

@@ -36,7 +36,7 @@ export interface KnockPlan {
   hook: Hook;
   source: string;
   /** Interface fields and destination shared by every packet of the knock. */
-  base: Pick<SimPacket, 'inInterface' | 'inInterfaceLists' | 'dst' | 'hook'>;
+  base: Pick<SimPacket, 'inInterface' | 'inInterfaceLists' | 'dst' | 'hook' | 'srcMac'>;
   stages: PlannedStage[];
   /** A new connection to the protected service after the knock; undefined when access is granted by nat. */
   probe?: Packet;
@@ -133,12 +133,15 @@ function stagePacket(model: FirewallModel, plan: { problems: string[] }, s: Knoc
     if (sp) p.srcPort = sp[0][0];
   }
   if (s.packetSize) p.size = s.packetSize[0];
+  const content = m.other.content;
+  if (content !== undefined && !content.startsWith('!') && protocol !== 'tcp' && !(s.rule.dynamicProps ?? []).includes('content')) p.payload = content;
   if (s.layer7 !== undefined) {
     const def = model.layer7.get(s.layer7);
     const text = layer7Literal(def?.regexp);
     // a TCP connection attempt (SYN) carries no payload: the passphrase cannot travel with it
     if (protocol !== 'tcp') {
       if (text === undefined) plan.problems.push(`stage ${s.index + 1}: the layer7 pattern \`${s.layer7}\` is not a plain passphrase`);
+      else if (p.payload !== undefined && !text.includes(p.payload)) plan.problems.push(`stage ${s.index + 1}: content= and the layer7 passphrase disagree`);
       else p.payload = text;
     }
   }
@@ -171,14 +174,20 @@ export function planKnock(model: FirewallModel, seq: KnockSequence, options: { s
   // the knocker: inside every src-address= the knock's rules require
   let source = options.source;
   if (source === undefined) {
-    for (const r of rules) source ??= addressIn(known(r.match.srcAddress));
+    for (const r of [...(path?.jumps ?? []), ...rules]) source ??= addressIn(known(r.match.srcAddress));
     source ??= KNOCK_SOURCE[family];
   }
   let dst: string | undefined;
-  for (const r of rules) dst ??= addressIn(known(r.match.dstAddress));
+  for (const r of [...(path?.jumps ?? []), ...rules]) dst ??= addressIn(known(r.match.dstAddress));
   dst ??= hook === 'forward' ? (family === 'ipv6' ? '2001:db8:10::10' : '192.0.2.10') : defaultDst(family);
-  // the interface: what the jumps into the knock chain, the stages or the accepts require
-  const base = { ...interfaceOf(model, [...(path?.jumps ?? []), ...rules, ...seq.otherGrants]), dst, hook };
+  // the interface: what the jumps into the knock chain, the stages or the accepts require; else the WAN
+  // the chain's drops name (the knocker comes from where the firewall drops strangers)
+  const drops = (model.tables.get(`${family} filter`)?.rules ?? []).filter(
+    (r) => !r.disabled && (r.chain === seq.stages[0].rule.chain || r.chain === entry) && (r.action === 'drop' || r.action === 'reject'),
+  );
+  const constrained = [...(path?.jumps ?? []), ...rules, ...seq.otherGrants];
+  const base: KnockPlan['base'] = { ...interfaceOf(model, [...constrained, ...drops]), dst, hook };
+  for (const r of constrained) base.srcMac ??= known(r.match.srcMacAddress);
   let q: number | undefined;
   const quiet = () => (q ??= quietPort(model));
   const stages = seq.stages.map((s) => ({ stage: s, packet: { ...stagePacket(model, { problems }, s, family, quiet), ...base, src: source! } }));
@@ -458,7 +467,7 @@ export function runScan(
     },
   });
   const packets =
-    protocols.length === 0 ? 0 : sim.scan({ ...plan.base, src: source, protocol: protocols[0], time: 0 }, protocols, ports, rate, () => granted);
+    protocols.length === 0 ? 0 : sim.scan({ ...plan.base, srcMac: undefined, src: source, protocol: protocols[0], time: 0 }, protocols, ports, rate, () => granted);
   return { scan, protocols, packets, granted, advances: last.filter((a): a is StageAdvance => a !== undefined), climbed };
 }
 
@@ -508,7 +517,8 @@ export function simulatable(model: FirewallModel, seq: KnockSequence): boolean {
   if (seq.table !== 'filter' || seq.stages.length === 0) return false;
   const t = model.tables.get(`${seq.family} filter`);
   if (!t || t.rules.some((r) => !r.positionKnown)) return false;
-  return seq.stages.every((s) => s.trigger !== 'none');
+  // a disabled stage is the author's choice (a script enables it later): nothing to prove as written
+  return seq.stages.every((s) => s.trigger !== 'none' && !s.rule.disabled);
 }
 
 export function verification(model: FirewallModel, seq: KnockSequence): Verification | undefined {
