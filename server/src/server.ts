@@ -307,7 +307,7 @@ export function startServer(connection: Connection): void {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const r = lintOf(doc);
-      return documentSymbols(r.parse, schemaOf(doc.uri), r.knocks);
+      return documentSymbols(r.parse, schemaOf(doc.uri), r.knocks, r.model.layer7);
     }),
   );
 

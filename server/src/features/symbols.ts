@@ -4,11 +4,11 @@
 
 import type { DocumentSymbol, Range as LspRange, SymbolKind } from 'vscode-languageserver-types';
 import type { Argument, Command, ParseResult, Value } from '../parser/ast';
-import type { KnockSequence, Rule } from '../model/types';
+import type { FirewallModel, KnockSequence, Rule } from '../model/types';
 import type { Schema } from '../schema';
 import { walkScript } from '../schema/walk';
 import type { CommandVisit } from '../schema/walk';
-import { describeKnockSequence, formatTimeout } from './knockClients';
+import { describeKnockSequence, formatTimeout, knockClientCommands } from './knockClients';
 import { firewallTable } from './navigation';
 import { lspRange } from './textPos';
 
@@ -119,8 +119,16 @@ function commandSymbol(v: CommandVisit): DocumentSymbol | undefined {
   return symbol(truncate(`${verb} ${label}`.trim()), verb === 'add' ? S.Object : S.Property, range, sel);
 }
 
-/** The outline of a file. `knocks` (from the lint result) adds the port-knocking groups. */
-export function documentSymbols(parse: ParseResult, schema: Schema, knocks: KnockSequence[] = []): DocumentSymbol[] {
+/**
+ * The outline of a file. `knocks` (from the lint result) adds the port-knocking groups, each with its
+ * stages, accepts and ready-to-copy client commands; `layer7` (model.layer7) fills in passphrases.
+ */
+export function documentSymbols(
+  parse: ParseResult,
+  schema: Schema,
+  knocks: KnockSequence[] = [],
+  layer7?: FirewallModel['layer7'],
+): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   let section: { sym: DocumentSymbol; menu: string; explicit: boolean } | undefined;
   const close = () => {
@@ -164,7 +172,7 @@ export function documentSymbols(parse: ParseResult, schema: Schema, knocks: Knoc
   // Sections with nothing to show (a bare `/ip firewall filter` followed by prints) are dropped.
   const shown = out.filter((s) => s.kind !== S.Namespace || (s.children?.length ?? 0) > 0);
   for (const seq of knocks) {
-    const g = knockGroup(seq);
+    const g = knockGroup(seq, layer7);
     if (g) shown.push(g);
   }
   shown.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
@@ -176,7 +184,7 @@ function ruleRange(r: Rule): LspRange | undefined {
   return c ? lspRange(c.range) : undefined;
 }
 
-function knockGroup(seq: KnockSequence): DocumentSymbol | undefined {
+function knockGroup(seq: KnockSequence, layer7?: FirewallModel['layer7']): DocumentSymbol | undefined {
   const children: DocumentSymbol[] = [];
   for (const s of seq.stages) {
     const r = ruleRange(s.rule);
@@ -194,6 +202,10 @@ function knockGroup(seq: KnockSequence): DocumentSymbol | undefined {
   children.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const range = { start: children[0].range.start, end: children.reduce((e, c) => (c.range.end.line > e.line || (c.range.end.line === e.line && c.range.end.character > e.character) ? c.range.end : e), children[0].range.end) };
   const g = symbol(`Port knocking: ${describeKnockSequence(seq)}`, S.Key, range, children[0].selectionRange, `${seq.family} ${seq.table} ${seq.chain}`);
+  // Ready-to-copy client commands (outline entries of the first stage: the name is the command).
+  for (const c of knockClientCommands(seq, { layer7 })) {
+    children.push(symbol(c.command, S.String, children[0].range, children[0].selectionRange, `client: ${c.label}${c.notes.length ? ` (${c.notes.join('; ')})` : ''}`));
+  }
   g.children = children;
   return g;
 }
