@@ -6,7 +6,6 @@ import type { Comment, ParseResult, Position, Script, SyntaxError } from './ast'
 import { tokenize } from './lexer';
 import { LineIndex } from './lineIndex';
 import { RscParser, type PositionMapper } from './parser';
-import { DecodeBuffer, decodeInto } from './strings';
 
 export * from './ast';
 export { LineIndex } from './lineIndex';
@@ -95,18 +94,25 @@ function parseText(
   // Code inside strings: parsed after the outer parse (the parser instance is not re-entrant).
   if (depth < MAX_EMBED_DEPTH) {
     for (const emb of res.embeds) {
-      const buf = new DecodeBuffer(true);
-      decodeInto(text, emb.from, emb.to, buf, null);
-      const starts = buf.starts!;
-      const ends = buf.ends!;
-      const n = buf.text.length;
-      const inner: PositionMapper = {
-        start: (o) => map.start(o < n ? starts[o] : emb.to),
-        end: (o) => (o <= 0 ? map.start(n > 0 ? starts[0] : emb.to) : map.end(o <= n ? ends[o - 1] : emb.to)),
-      };
+      // the parser decoded the string (value) and kept its offset map when there was any escape
+      const code = emb.literal.value;
+      const n = code.length;
+      const from = emb.from;
+      const to = emb.to;
+      const starts = emb.starts;
+      const ends = emb.ends;
+      const inner: PositionMapper = starts && ends
+        ? {
+            start: (o) => map.start(o < n ? starts[o] : to),
+            end: (o) => (o <= 0 ? map.start(n > 0 ? starts[0] : to) : map.end(o <= n ? ends[o - 1] : to)),
+          }
+        : {
+            start: (o) => map.start(o < n ? from + o : to),
+            end: (o) => (o <= 0 ? map.start(n > 0 ? from : to) : map.end(o <= n ? from + o : to)),
+          };
       // errors inside a string go to embeddedErrors; none at all for strings with interpolation
       const sink = emb.literal.constant ? (depth === 0 ? embeddedErrors : errors) : null;
-      emb.literal.embedded = parseText(buf.text, inner, 0, n, sink ?? [], sink ? embeddedErrors : null, depth + 1);
+      emb.literal.embedded = parseText(code, inner, 0, n, sink ?? [], sink ? embeddedErrors : null, depth + 1);
       // the embedded script spans the string content
       emb.literal.embedded.range = { start: map.start(emb.from), end: map.end(emb.to) };
     }

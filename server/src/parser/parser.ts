@@ -40,6 +40,12 @@ export interface PendingEmbed {
   /** Content offsets (without quotes) in the text being parsed. */
   from: number;
   to: number;
+  /**
+   * Source offsets (in the text being parsed) of each unit of `literal.value`: where it starts and
+   * where it ends. Null when the content needed no decoding: `value` is then the source text itself.
+   */
+  starts: Int32Array | null;
+  ends: Int32Array | null;
 }
 
 export interface RawError {
@@ -220,8 +226,12 @@ export class RscParser extends EmbeddedActionsParser {
     return { kind: 'variable', name, quoted, range: this.range(t.startOffset, tokEnd(t)) };
   }
 
-  /** Decode source [from, to) into parts; returns the decoded value and whether it is constant. */
-  private decodeParts(from: number, to: number, parts: StringPart[]): { value: string; constant: boolean } {
+  /**
+   * Decode source [from, to) into parts; returns the decoded value and whether it is constant.
+   * `map` (for a string that holds code) also receives the decoded-to-source offset map; it stays
+   * empty when the string needs no decoding (the map is then the identity shifted by `from`).
+   */
+  private decodeParts(from: number, to: number, parts: StringPart[], map: DecodeBuffer | null = null): { value: string; constant: boolean; mapped: boolean } {
     const text = this.text;
     let plain = true;
     for (let i = from; i < to; i++) {
@@ -234,32 +244,41 @@ export class RscParser extends EmbeddedActionsParser {
     if (plain) {
       const value = text.slice(from, to);
       if (to > from) parts.push({ kind: 'text', text: value, range: this.range(from, to) });
-      return { value, constant: true };
+      return { value, constant: true, mapped: false };
     }
-    const buf = new DecodeBuffer(false);
+    const buf = map ?? new DecodeBuffer(false);
     let textStart = from;
     let textDecodedStart = 0;
     let constant = true;
+    // text parts get their text once the whole value is decoded (slices of one flat string)
+    const pending: { part: { kind: 'text'; text: string; range: Range }; from: number; to: number }[] = [];
     decodeInto(text, from, to, buf, (v, decodedAt) => {
       constant = false;
       if (v.start > textStart) {
-        parts.push({ kind: 'text', text: buf.text.slice(textDecodedStart, decodedAt), range: this.range(textStart, v.start) });
+        const part = { kind: 'text' as const, text: '', range: this.range(textStart, v.start) };
+        parts.push(part);
+        pending.push({ part, from: textDecodedStart, to: decodedAt });
       }
       const ref: VariableRef = { kind: 'variable', name: v.name, quoted: !!v.quoted, range: this.range(v.start, v.end) };
       parts.push({ kind: 'interpolation', value: ref, range: ref.range });
       textStart = v.end;
-      textDecodedStart = buf.text.length;
+      textDecodedStart = decodedAt + (v.end - v.start);
     });
-    if (to > textStart) parts.push({ kind: 'text', text: buf.text.slice(textDecodedStart), range: this.range(textStart, to) });
-    return { value: buf.text, constant };
+    const value = buf.text;
+    for (const p of pending) p.part.text = value.slice(p.from, p.to);
+    if (to > textStart) parts.push({ kind: 'text', text: value.slice(textDecodedStart), range: this.range(textStart, to) });
+    return { value, constant, mapped: true };
   }
 
-  private simpleString(t: IToken): StringLiteral {
+  private simpleString(t: IToken, code = false): StringLiteral {
     const parts: StringPart[] = [];
     const start = t.startOffset;
     const end = tokEnd(t);
-    const d = this.decodeParts(start + 1, end - 1, parts);
-    return { kind: 'string', raw: t.image, value: d.value, parts, constant: d.constant, range: this.range(start, end) };
+    const map = code ? new DecodeBuffer(true, end - start - 2) : null;
+    const d = this.decodeParts(start + 1, end - 1, parts, map);
+    const lit: StringLiteral = { kind: 'string', raw: t.image, value: d.value, parts, constant: d.constant, range: this.range(start, end) };
+    if (code) this.embeds.push({ literal: lit, from: start + 1, to: end - 1, starts: d.mapped ? map!.starts : null, ends: d.mapped ? map!.ends : null });
+    return lit;
   }
 
   private addSegment(st: CmdState, t: IToken): void {
@@ -788,9 +807,7 @@ export class RscParser extends EmbeddedActionsParser {
       ALT: (): StringLiteral => {
         const t = this.CONSUME(StringSimple);
         if (this.RECORDING_PHASE) return undefined as unknown as StringLiteral;
-        const lit = this.simpleString(t);
-        if (this.fCode[this.frame()]) this.embeds.push({ literal: lit, from: t.startOffset + 1, to: tokEnd(t) - 1 });
-        return lit;
+        return this.simpleString(t, this.fCode[this.frame()]);
       },
     },
     {

@@ -6,25 +6,63 @@
 // and a line end joins lines: the line end and the next line's leading blanks are dropped (the
 // /export wrapping). An unknown escape `\c` stands for `c`.
 
-/** Collects decoded text and, when asked, the source range of every decoded UTF-16 unit. */
+/**
+ * Collects decoded text and, when asked, the source range of every decoded UTF-16 unit.
+ * Pieces are joined once at the end (`text`): repeated `+=` would leave a deep rope of cons strings that
+ * every later `charCodeAt`/regex/slice on the code held in a string has to walk or flatten. The map lives
+ * in typed arrays sized up front (a decoded string is never longer than its source).
+ */
 export class DecodeBuffer {
-  text = '';
-  readonly starts: number[] | null;
-  readonly ends: number[] | null;
+  /** Decoded length so far (UTF-16 units). */
+  length = 0;
+  private chunks: string[] = [];
+  /** Source offset of decoded unit i (a range start), when built with a map. */
+  readonly starts: Int32Array | null;
+  /** Source offset just after decoded unit i (a range end), when built with a map. */
+  readonly ends: Int32Array | null;
 
-  constructor(withMap: boolean) {
-    this.starts = withMap ? [] : null;
-    this.ends = withMap ? [] : null;
+  /** `capacity`: the source length to be decoded (only needed with a map). */
+  constructor(withMap: boolean, capacity = 0) {
+    this.starts = withMap ? new Int32Array(capacity) : null;
+    this.ends = withMap ? new Int32Array(capacity) : null;
+  }
+
+  /** The decoded text (one flat string). */
+  get text(): string {
+    const c = this.chunks;
+    if (c.length === 1) return c[0];
+    if (c.length === 0) return '';
+    const s = c.join('');
+    this.chunks = [s];
+    return s;
   }
 
   push(s: string, start: number, end: number): void {
-    this.text += s;
     if (this.starts) {
+      const at = this.length;
       for (let k = 0; k < s.length; k++) {
-        this.starts.push(start);
-        this.ends!.push(end);
+        this.starts[at + k] = start;
+        this.ends![at + k] = end;
       }
     }
+    this.chunks.push(s);
+    this.length += s.length;
+  }
+
+  /** Append source text[from, to) unchanged (plain characters map one to one). */
+  copy(text: string, from: number, to: number): void {
+    if (to <= from) return;
+    if (this.starts) {
+      const starts = this.starts;
+      const ends = this.ends!;
+      let at = this.length;
+      for (let k = from; k < to; k++, at++) {
+        starts[at] = k;
+        ends[at] = k + 1;
+      }
+    }
+    this.chunks.push(text.slice(from, to));
+    this.length += to - from;
   }
 }
 
@@ -70,7 +108,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Decode source text[from, to) (string content without quotes) into `buf`.
  * `$name` interpolations are kept as written in the decoded text and reported through `onVar`
  * with their source range (the caller builds parts from it). Returns nothing; `buf` accumulates.
- * `textRuns` receives [decodedStart, srcStart] markers so callers can split parts (optional).
  */
 export function decodeInto(
   text: string,
@@ -81,17 +118,7 @@ export function decodeInto(
 ): void {
   let i = from;
   let runStart = from; // start of a run of plain characters not yet pushed
-  const flush = (end: number) => {
-    if (end > runStart) {
-      if (buf.starts) {
-        for (let k = runStart; k < end; k++) {
-          buf.starts.push(k);
-          buf.ends!.push(k + 1);
-        }
-      }
-      buf.text += text.slice(runStart, end);
-    }
-  };
+  const flush = (end: number) => buf.copy(text, runStart, end);
   while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) {
@@ -170,14 +197,8 @@ export function decodeInto(
       if (j > i + 2 && j < to && text.charCodeAt(j) === 34) {
         flush(i);
         j++;
-        const decodedAt = buf.text.length;
-        if (buf.starts) {
-          for (let k = i; k < j; k++) {
-            buf.starts.push(k);
-            buf.ends!.push(k + 1);
-          }
-        }
-        buf.text += text.slice(i, j);
+        const decodedAt = buf.length;
+        buf.copy(text, i, j);
         onVar({ start: i, end: j, name: text.slice(i + 2, j - 1), quoted: true }, decodedAt);
         i = j;
         runStart = i;
@@ -188,15 +209,9 @@ export function decodeInto(
       flush(i);
       let j = i + 1;
       while (j < to && isNameChar(text.charCodeAt(j))) j++;
-      const decodedAt = buf.text.length;
+      const decodedAt = buf.length;
       // keep the interpolation as written in the decoded value
-      if (buf.starts) {
-        for (let k = i; k < j; k++) {
-          buf.starts.push(k);
-          buf.ends!.push(k + 1);
-        }
-      }
-      buf.text += text.slice(i, j);
+      buf.copy(text, i, j);
       onVar({ start: i, end: j, name: text.slice(i + 1, j) }, decodedAt);
       i = j;
       runStart = i;
