@@ -2,6 +2,8 @@ import { knockNoAccess } from '../../server/src/rules/knock-no-access';
 import { ruleTester } from './tester';
 import { ACCEPT, lineOf, S1, S2, S3, script, STYLES, WAN_DROP } from './fixtures';
 
+const NEW_DROP = 'chain=input action=drop connection-state=new in-interface-list=WAN';
+const SSH_ACCEPT = 'chain=ssh action=accept protocol=tcp dst-port=2222 src-address-list=secured';
 const KNOCK = (chain: string) => [S1, S2, S3].map((r) => r.replace('chain=input', `chain=${chain}`));
 
 ruleTester(knockNoAccess, {
@@ -28,8 +30,38 @@ ruleTester(knockNoAccess, {
       name: 'the drop sits at a position the script cannot know',
       code: script([S1, S2, S3, WAN_DROP + ' place-before=[find comment=defconf]', ACCEPT], 'export'),
     },
+    {
+      name: 'the accept in a custom chain behind a jump that admits its port',
+      code: script([S1, S2, S3, 'chain=input action=jump jump-target=ssh protocol=tcp dst-port=2222,7391', SSH_ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'one accept behind a jump that admits nothing, another that works',
+      code: script([S1, S2, S3, 'chain=input action=jump jump-target=ssh protocol=tcp dst-port=22', SSH_ACCEPT, ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'an accept of established connections above a drop of new ones is fine',
+      code: script([S1, S2, S3, ACCEPT, NEW_DROP, WAN_DROP], 'export'),
+    },
   ],
   invalid: [
+    ...STYLES.map((s) => ({
+      name: `accept below a drop of new connections from the WAN (${s})`,
+      code: script([S1, S2, S3, NEW_DROP, ACCEPT], s),
+      errors: [{ line: lineOf(4, s), relatedLine: lineOf(3, s), message: /is never reached: the drop rule .* matches every new connection it would admit/ }],
+      output: script([S1, S2, S3, ACCEPT, NEW_DROP], s),
+    })),
+    {
+      name: 'the accept\'s port is not in the port list of the only jump into its chain (typo 2222/2227)',
+      code: script([S1, S2, S3, 'chain=input action=jump jump-target=ssh protocol=tcp dst-port=2227,7391 comment="to ssh"', SSH_ACCEPT, 'chain=ssh action=return', WAN_DROP], 'export'),
+      errors: [{ line: 6, relatedLine: 5, message: /"secured" never fires: the jump "to ssh" \(line 5\) admits none of its packets \(it requires dst-port=2227,7391\)/ }],
+      output: null,
+    },
+    {
+      name: 'accept behind a jump limited to the LAN list while the accept wants the WAN',
+      code: script([S1, S2, S3, 'chain=input action=jump jump-target=acc in-interface-list=LAN', ACCEPT.replace('chain=input', 'chain=acc'), WAN_DROP], 'export'),
+      errors: [{ line: 6, relatedLine: 5, message: /it requires in-interface-list=LAN/ }],
+      output: null,
+    },
     {
       name: 'meta example: accept below the WAN drop',
       code: knockNoAccess.examples.bad,

@@ -3,6 +3,10 @@ import { ruleTester } from './tester';
 import { ACCEPT, ESTABLISHED, lineOf, S1, S2, S3, script, STYLES, WAN_DROP } from './fixtures';
 
 const DROP_FIRST = [WAN_DROP, S1, S2, S3, ACCEPT];
+const NEW_DROP = 'chain=input action=drop connection-state=new in-interface-list=WAN';
+const UDP = (r: string) => r.replace('protocol=tcp', 'protocol=udp');
+const IN_PK = (r: string) => r.replace('chain=input', 'chain=pk');
+const UDP_PK = [S1, S2, S3].map((r) => IN_PK(UDP(r)));
 const ACCEPT_ALL_FIRST = ['chain=input action=accept in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP];
 
 ruleTester(knockShadowed, {
@@ -30,8 +34,60 @@ ruleTester(knockShadowed, {
       name: 'a jump whose chain ends before the stages does not hide them',
       code: script(['chain=input action=jump jump-target=wan-check in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP, 'chain=wan-check action=drop protocol=tcp dst-port=23'], 'export'),
     },
+    { name: 'a drop of new connections from the LAN', code: script([NEW_DROP.replace('=WAN', '=LAN'), S1, S2, S3, ACCEPT, WAN_DROP], 'export') },
+    {
+      name: 'an accept of established/related (the knocks are new connections)',
+      code: script(['chain=input action=accept connection-state=established,related,untracked in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'a drop of new connections that came through NAT (defconf forward rule) does not cover the knocks',
+      code: script(['chain=input action=drop connection-state=new connection-nat-state=!dstnat in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'UDP stages behind a jump for UDP',
+      code: script(['chain=input action=jump jump-target=pk in-interface-list=WAN protocol=udp', ...UDP_PK, 'chain=pk action=return', ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'a jump whose port list holds every stage port',
+      code: script(['chain=input action=jump jump-target=pk protocol=tcp dst-port=7391,4263,9127', ...[S1, S2, S3].map(IN_PK), ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'one of two jumps into the chain admits the UDP stages',
+      code: script(['chain=input action=jump jump-target=pk protocol=tcp', 'chain=input action=jump jump-target=pk protocol=udp', ...UDP_PK, ACCEPT, WAN_DROP], 'export'),
+    },
   ],
   invalid: [
+    ...STYLES.map((s) => ({
+      name: `a drop of new connections from the WAN above the knocks (${s})`,
+      code: script([NEW_DROP, S1, S2, S3, ACCEPT], s),
+      errors: [1, 2, 3].map((i) => ({
+        line: lineOf(i, s),
+        relatedLine: lineOf(0, s),
+        message: /never fires: the drop rule drop in chain input \(line \d\) above it matches all of its packets \(each knock opens a new connection\)/,
+      })),
+      output: script([S1, S2, S3, NEW_DROP, ACCEPT], s),
+    })),
+    {
+      name: 'forward chain: the drop of new WAN connections above forward knocks',
+      code: script([NEW_DROP, S1, S2, S3, ACCEPT].map((r) => r.replace('chain=input', 'chain=forward')), 'export'),
+      errors: [{ line: 3, relatedLine: 2 }, { line: 4 }, { line: 5 }],
+    },
+    {
+      name: 'UDP stages behind a TCP-only jump never fire (no fix: which side is wrong is the author\'s call)',
+      code: script([ESTABLISHED, 'chain=input action=jump jump-target=pk in-interface-list=WAN protocol=tcp', ...UDP_PK, 'chain=pk action=return', ACCEPT, WAN_DROP], 'export'),
+      errors: [
+        { line: 4, relatedLine: 3, message: /"knock1" never fires: the jump to chain pk \(line 3\) admits none of its packets \(it requires protocol=tcp\)/ },
+        { line: 5, relatedLine: 3 },
+        { line: 6, relatedLine: 3 },
+      ],
+      output: null,
+    },
+    {
+      name: 'a stage whose port the jump\'s port list lacks (typo 9172 for 9127)',
+      code: script(['chain=input action=jump jump-target=pk protocol=tcp dst-port=7391,4263,9172 comment="to knock chain"', ...[S1, S2, S3].map(IN_PK), ACCEPT, WAN_DROP], 'export'),
+      errors: [{ line: 5, relatedLine: 2, message: /the jump "to knock chain" \(line 2\) admits none of its packets \(it requires dst-port=7391,4263,9172\)/ }],
+      output: null,
+    },
     {
       name: 'meta example: the WAN drop above the knocks (export form, continuation lines)',
       code: knockShadowed.examples.bad,

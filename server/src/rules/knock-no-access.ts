@@ -2,12 +2,15 @@
 // accept that does is hidden by an earlier drop/reject (the accept placed below the WAN drop).
 // Reported on the hidden accept (naming the drop), or on the final stage when no accept exists.
 // Quick fix: move the accept above the drop.
+// The accept's packets that matter open a new connection, so a `drop connection-state=new` above
+// hides it. An accept behind a jump none of its packets can take (the jump admits port 475, the
+// accept wants 457) never fires either: reported the same way, naming the jump (no fix).
 
 import type { KnockSequence, Rule } from '../model/types';
 import type { Check, CheckContext } from './types';
 import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
 import { moveAboveEdits } from './util/move';
-import { hiderOf } from './util/path';
+import { describeJump, hiderOf, jumpBlocking, type JumpBlock } from './util/path';
 import { describeRule, DROP_ACTIONS } from './util/rules';
 import { GOOD_KNOCK } from './util/examples';
 
@@ -60,23 +63,40 @@ function checkSequence(ctx: CheckContext, seq: KnockSequence, id: string): RawFi
       ),
     ];
   }
-  const hidden: Array<{ accept: Rule; drop: Rule }> = [];
+  const dead: Array<{ accept: Rule; drop?: Rule; block?: JumpBlock }> = [];
   for (const a of accepts) {
+    const block = jumpBlocking(a, ctx.model);
+    if (block) {
+      dead.push({ accept: a, block });
+      continue;
+    }
     if (!a.positionKnown) return [];
     const drop = hiderOf(a, ctx.model, DROP_ACTIONS);
     if (!drop) return [];
-    hidden.push({ accept: a, drop });
+    dead.push({ accept: a, drop });
   }
-  return hidden.map(({ accept, drop }) => {
-    const edits = drop.chain === accept.chain ? moveAboveEdits(ctx.text, ctx.parse.script, ctx.model, [accept], drop) : undefined;
+  return dead.map(({ accept, drop, block }) => {
+    if (block) {
+      const why = block.conditions.length > 0 ? ` (it requires ${block.conditions.join(' ')})` : '';
+      return ruleFinding(
+        id,
+        accept,
+        `this accept for the knock's final list "${seq.finalList}" never fires: ${describeJump(block.jump)} ` +
+          `admits none of its packets${why}`,
+        { related: [relatedRule(block.jump, 'no packet the accept would admit can take this jump')] },
+      );
+    }
+    const d = drop!;
+    const edits = d.chain === accept.chain ? moveAboveEdits(ctx.text, ctx.parse.script, ctx.model, [accept], d) : undefined;
+    const what = d.match.connectionState !== undefined ? 'every new connection it would admit' : 'all of its packets';
     return ruleFinding(
       id,
       accept,
-      `this accept for the knock's final list "${seq.finalList}" is never reached: the ${drop.action} rule ` +
-        `${describeRule(drop)} above it matches all of its packets`,
+      `this accept for the knock's final list "${seq.finalList}" is never reached: the ${d.action} rule ` +
+        `${describeRule(d)} above it matches ${what}`,
       {
-        related: [relatedRule(drop, `this ${drop.action} rule matches every packet the accept would admit`)],
-        ...fixes(fixOf(`Move the accept above the ${drop.action} rule`, true, edits)),
+        related: [relatedRule(d, `this ${d.action} rule matches every packet the accept would admit`)],
+        ...fixes(fixOf(`Move the accept above the ${d.action} rule`, true, edits)),
       },
     );
   });

@@ -1,12 +1,16 @@
 // knock-shadowed: an earlier enabled accept/drop/reject/tarpit on the packet's path matches every
 // packet of a knock stage, so the stage never fires. Reported on the stage, naming the hiding rule.
 // Quick fix: move the stages (as a block, comments included) above the hiding rule.
+// A knock packet opens a new connection, so a `drop connection-state=new` above hides it too.
+// Also reported: a stage behind a jump none of its packets can take (`jump protocol=tcp` in front of
+// UDP stages, a jump port list without the stage's port): it never fires either. No fix for that one
+// (which of the two is wrong is the author's call).
 
 import type { Rule } from '../model/types';
 import type { Check } from './types';
 import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
 import { moveAboveEdits } from './util/move';
-import { hiderOf } from './util/path';
+import { describeJump, hiderOf, jumpBlocking } from './util/path';
 import { describeRule, TERMINAL_ACTIONS } from './util/rules';
 import { GOOD_KNOCK } from './util/examples';
 
@@ -35,7 +39,22 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
       for (const stage of seq.stages) {
         if (stage.rule.disabled) continue;
         const hider = hiderOf(stage.rule, ctx.model, TERMINAL_ACTIONS);
-        if (hider) hidden.push({ rule: stage.rule, hider });
+        if (hider) {
+          hidden.push({ rule: stage.rule, hider });
+          continue;
+        }
+        const block = jumpBlocking(stage.rule, ctx.model);
+        if (block) {
+          const why = block.conditions.length > 0 ? ` (it requires ${block.conditions.join(' ')})` : '';
+          out.push(
+            ruleFinding(
+              this.id,
+              stage.rule,
+              `knock stage "${stage.list}" never fires: ${describeJump(block.jump)} admits none of its packets${why}`,
+              { related: [relatedRule(block.jump, 'no packet of the knock stage can take this jump')] },
+            ),
+          );
+        }
       }
       for (const { rule, hider } of hidden) {
         const fix = moveFix(ctx, seq.stages.map((s) => s.rule), hider);
@@ -44,7 +63,7 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
             this.id,
             rule,
             `knock stage "${stageList(seq, rule)}" never fires: the ${hider.action} rule ${describeRule(hider)} ` +
-              `above it matches all of its packets`,
+              `above it matches all of its packets${newOnly(hider) ? ' (each knock opens a new connection)' : ''}`,
             {
               related: [relatedRule(hider, `this ${hider.action} rule matches every packet of the knock stage`)],
               ...fixes(fix),
@@ -56,6 +75,11 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
     return out;
   },
 };
+
+/** The hider matches only by connection-state (`drop connection-state=new ...`). */
+function newOnly(hider: Rule): boolean {
+  return hider.match.connectionState !== undefined;
+}
 
 function stageList(seq: { stages: Array<{ rule: Rule; list: string }> }, rule: Rule): string {
   return seq.stages.find((s) => s.rule === rule)?.list ?? '';

@@ -2,18 +2,25 @@
 // "which earlier rule hides this one", "is A met before B", and copies of rules with some match
 // conditions removed (to ask "could these match the same packet, address lists aside?").
 
-import { hiddenBy, mayOverlap, rulesBefore } from '../../model/reason';
+import { blockedByJump, hiddenBy, matchMayOverlap, mayOverlap, rulesBefore } from '../../model/reason';
 import type { FirewallModel, Match, Rule } from '../../model/types';
 import { indexOf } from './rules';
 
 /**
  * The enabled rule with one of `actions` that a packet meets before `rule` on every path to it and
- * that matches every packet of `rule` (jump conditions included); never a rule whose position is
- * unknown. Delegates to the model's `hiddenBy`.
+ * that matches every packet of `rule` that matters (jump conditions included); never a rule whose
+ * position is unknown. Delegates to the model's `hiddenBy`.
+ *
+ * Both callers ask about packets that open a new connection: a knock packet (the SYN of a TCP
+ * attempt, the first datagram of a UDP one) for knock-shadowed, and the first packet of the
+ * connection a final accept admits for knock-no-access. So a hider limited to
+ * `connection-state=new` (the defconf-style `drop connection-state=new in-interface-list=WAN`)
+ * hides them too (`newConnection: true`); a rule whose own connection-state excludes `new` is
+ * left alone by the model.
  */
 export function hiderOf(rule: Rule, model: FirewallModel, actions: ReadonlySet<string>): Rule | undefined {
   if (!rule.positionKnown) return undefined;
-  const h = hiddenBy(rule, model, { actions: [...actions] });
+  const h = hiddenBy(rule, model, { actions: [...actions], newConnection: true });
   return h && !h.disabled && h.positionKnown ? h : undefined;
 }
 
@@ -56,4 +63,62 @@ export function metBefore(a: Rule, b: Rule, model: FirewallModel): boolean | und
   if (PRE_FILTER_TABLES.has(a.table) && PRE_FILTER_CHAINS.has(a.chain) && b.table === 'filter') return true;
   if (a.table === 'filter' && PRE_FILTER_TABLES.has(b.table) && PRE_FILTER_CHAINS.has(b.chain)) return false;
   return undefined;
+}
+
+/** Property names of the structured match fields (for messages that quote a rule's conditions). */
+const MATCH_PROPS: Partial<Record<keyof Match, string>> = {
+  protocol: 'protocol',
+  srcPort: 'src-port',
+  dstPort: 'dst-port',
+  anyPort: 'port',
+  srcAddress: 'src-address',
+  dstAddress: 'dst-address',
+  srcAddressList: 'src-address-list',
+  dstAddressList: 'dst-address-list',
+  inInterface: 'in-interface',
+  outInterface: 'out-interface',
+  inInterfaceList: 'in-interface-list',
+  outInterfaceList: 'out-interface-list',
+  connectionState: 'connection-state',
+  connectionNatState: 'connection-nat-state',
+  tcpFlags: 'tcp-flags',
+  packetSize: 'packet-size',
+  layer7Protocol: 'layer7-protocol',
+  srcMacAddress: 'src-mac-address',
+  icmpOptions: 'icmp-options',
+};
+
+export interface JumpBlock {
+  /** The jump no packet of the rule can take (the first such on the first path). */
+  jump: Rule;
+  /** The jump's conditions that exclude the rule's packets, as written (`protocol=tcp`). */
+  conditions: string[];
+}
+
+/**
+ * The jump that keeps every packet of `rule` out of the rule's chain on every path to it
+ * (`jump protocol=tcp` in front of UDP knock stages, `jump dst-port=...,475` in front of
+ * `accept dst-port=457`), with the conditions that exclude them. Delegates to the model's
+ * `blockedByJump`; a jump whose position is uncertain still counts (order does not matter here).
+ */
+export function jumpBlocking(rule: Rule, model: FirewallModel): JumpBlock | undefined {
+  const jump = blockedByJump(rule, model);
+  if (!jump || jump.disabled) return undefined;
+  const conditions: string[] = [];
+  for (const [key, prop] of Object.entries(MATCH_PROPS) as Array<[keyof Match, string]>) {
+    const v = jump.match[key];
+    if (v === undefined) continue;
+    const only = { [key]: v, other: {} } as Match;
+    if (!matchMayOverlap(only, rule.match, model)) {
+      const raw = jump.props[prop];
+      conditions.push(raw !== undefined ? `${prop}=${raw}` : prop);
+    }
+  }
+  return { jump, conditions };
+}
+
+/** "the jump "comment" (line 4)" / "the jump to chain pk (line 4)". */
+export function describeJump(jump: Rule): string {
+  const line = jump.source.range.start.line + 1;
+  return jump.comment ? `the jump "${jump.comment}" (line ${line})` : `the jump to chain ${jump.jumpTarget ?? '?'} (line ${line})`;
 }
