@@ -16,6 +16,8 @@ const ISSUE_IDS = [
   'knock-weak-port', 'knock-no-interface', 'invalid-value',
   // issue 6: verification on the simulator (server/src/simulate)
   'knock-sim-fails', 'knock-sim-slow-grants', 'knock-sim-scan-completes', 'knock-sim-blacklist-blocks',
+  // command tree (server/src/schema)
+  'unknown-command',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {

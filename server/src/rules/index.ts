@@ -22,6 +22,7 @@ import { knockSimFails } from './knock-sim-fails';
 import { knockSimSlowGrants } from './knock-sim-slow-grants';
 import { knockSimScanCompletes } from './knock-sim-scan-completes';
 import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
+import { unknownCommand } from './unknown-command';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -44,4 +45,5 @@ export const allChecks: Check[] = [
   knockSimSlowGrants,
   knockSimScanCompletes,
   knockSimBlacklistBlocks,
+  unknownCommand,
 ];
