@@ -17,6 +17,26 @@ ruleTester(knockExposedService, {
     { name: 'a disabled ssh accept', code: script([S1, S2, S3, ACCEPT, SSH + ' disabled=yes', WAN_DROP], 'export') },
     { name: 'the loopback accept of defconf', code: script([S1, S2, S3, ACCEPT, 'chain=input action=accept dst-address=127.0.0.1', WAN_DROP], 'export') },
     { name: 'no knock in the file', code: script([SSH, WAN_DROP], 'export') },
+    {
+      name: 'service accepts in a chain reached only by a jump that requires the final list',
+      code: script([S1, S2, S3, 'chain=input action=jump jump-target=mgmt src-address-list=secured',
+        'chain=mgmt action=accept protocol=tcp dst-port=22,8291', 'chain=mgmt action=return', WAN_DROP], 'export'),
+    },
+    {
+      name: 'service accepts behind a jump limited to the LAN',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=mgmt in-interface-list=LAN',
+        'chain=mgmt action=accept protocol=tcp dst-port=8291', WAN_DROP], 'export'),
+    },
+    {
+      name: 'a jump for UDP only in front of an accept without protocol',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=svc protocol=udp',
+        'chain=svc action=accept', WAN_DROP], 'export'),
+    },
+    {
+      name: 'a jump whose port list has no management port',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=svc protocol=tcp dst-port=25,587',
+        'chain=svc action=accept protocol=tcp', WAN_DROP], 'export'),
+    },
   ],
   invalid: [
     {
@@ -46,6 +66,18 @@ ruleTester(knockExposedService, {
       name: 'an accept in a custom chain jumped to before the drop',
       code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=services', WAN_DROP, 'chain=services action=accept protocol=tcp dst-port=8291'], 'export'),
       errors: [{ line: 8 }],
+    },
+    {
+      name: 'one of two jumps into the service chain does not require the final list',
+      code: script([S1, S2, S3, 'chain=input action=jump jump-target=mgmt src-address-list=secured',
+        'chain=input action=jump jump-target=mgmt in-interface-list=WAN', 'chain=mgmt action=accept protocol=tcp dst-port=22,8291', WAN_DROP], 'export'),
+      errors: [{ line: 7, message: /ssh \(22\), winbox \(8291\)/ }],
+    },
+    {
+      name: 'the jump\'s port list narrows what the accept exposes',
+      code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=svc protocol=tcp dst-port=8291,25',
+        'chain=svc action=accept', WAN_DROP], 'export'),
+      errors: [{ line: 7, message: /to winbox \(8291\) without/ }],
     },
   ],
 });

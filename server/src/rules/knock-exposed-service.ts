@@ -1,10 +1,12 @@
 // knock-exposed-service: an accept rule that a new connection from the WAN meets before the final WAN
 // drop admits a management service (21, 22, 23, 80, 443, 8291, 8728, 8729, or every port) without
 // requiring the knock's final list: the knock protects nothing. Reported on the accept rule.
+// The conditions of the jumps on the way to the accept count as its own (an accept in a chain reached
+// only by `jump src-address-list=secured` is protected by the knock).
 // Suggestion: require the knock's final list on that accept.
 
 import type { FirewallModel, KnockSequence, Match, Rule } from '../model/types';
-import { covers, mayOverlap, rulesBefore } from '../model/reason';
+import { covers, mayOverlap, pathTo, rulesBefore } from '../model/reason';
 import type { Check } from './types';
 import { setPropertyEdit } from './util/edit';
 import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
@@ -114,44 +116,72 @@ function wanDrop(model: FirewallModel, seq: KnockSequence, stage: Rule): { drop:
   return undefined;
 }
 
-/** The management services the accept admits from the WAN, as text, or undefined. */
+/**
+ * The management services the accept admits from the WAN, as text, or undefined. The conditions of
+ * the jumps a packet takes to reach the accept are part of its requirements (`jump
+ * src-address-list=secured` into a chain of service accepts is the knock doing its job): the accept
+ * is judged on each path to it, and reported when some path exposes a service.
+ */
 function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): string | undefined {
-  const m = a.match;
-  if (isUnknown(m.srcAddressList?.value) || isUnknown(m.srcAddress?.value)) return undefined;
-  const sl = known(m.srcAddressList);
-  if (sl && !sl.negated) return undefined;
-  const sa = known(m.srcAddress);
-  if (sa && !sa.negated) return undefined;
-  // Loopback destinations (`dst-address=127.0.0.1`, CAPsMAN's defconf rule) never come from the WAN.
-  const da = known(m.dstAddress);
-  if (da && !da.negated && (/^127\./.test(da.value) || da.value === '::1' || da.value === '::1/128')) return undefined;
-  const cs = known(m.connectionState);
-  if (m.connectionState && !cs) return undefined;
-  if (cs && (cs.negated ? cs.value.includes('new') : !cs.value.includes('new'))) return undefined;
-  const proto = known(m.protocol);
-  if (m.protocol && !proto) return undefined;
-  if (proto && (proto.negated ? proto.value === 'tcp' || proto.value === '6' : proto.value !== 'tcp' && proto.value !== '6')) {
-    return undefined;
+  const paths = pathTo(a, model);
+  if (paths.length === 0) return exposedBy([a.match], wan, model);
+  for (const p of paths) {
+    const r = exposedBy([a.match, ...p.jumps.map((j) => j.match)], wan, model);
+    if (r) return r;
   }
-  if (!hasInterface(wan.match) && hasInterface(m) && !known(m.inInterface)?.negated && !known(m.inInterfaceList)?.negated) {
-    return undefined;
-  }
-  const ports = m.dstPort ?? m.anyPort;
-  let exposed: number[];
-  if (!ports) {
-    if (m.srcPort) return undefined;
-    exposed = Object.keys(MANAGEMENT_PORTS).map(Number);
-  } else {
+  return undefined;
+}
+
+/** What a packet meeting every one of `ms` (the accept and the jumps to it) exposes, or undefined. */
+function exposedBy(ms: Match[], wan: Rule, model: FirewallModel): string | undefined {
+  for (const m of ms) if (!admitsAnyone(m, wan)) return undefined;
+  let exposed = Object.keys(MANAGEMENT_PORTS).map(Number);
+  let anyPortSet = false;
+  for (const m of ms) {
+    const ports = m.dstPort ?? m.anyPort;
+    if (!ports) {
+      if (m.srcPort) return undefined;
+      continue;
+    }
     const p = known(ports);
     if (!p) return undefined;
-    exposed = Object.keys(MANAGEMENT_PORTS)
-      .map(Number)
-      .filter((n) => portIn(p.value, n) !== p.negated);
+    anyPortSet = true;
+    exposed = exposed.filter((n) => portIn(p.value, n) !== p.negated);
   }
   if (exposed.length === 0) return undefined;
   // Only the interface side is compared: ports and states were judged above.
-  const iface: Rule = { ...a, disabled: false, match: { ...interfaceMatch(m), other: {} } };
-  if (!mayOverlap(iface, { ...wan, match: interfaceMatch(wan.match) }, model)) return undefined;
-  if (!ports && !m.protocol) return 'every port';
+  for (const m of ms) {
+    const iface: Rule = { ...wan, disabled: false, match: { ...interfaceMatch(m), other: {} } };
+    if (!mayOverlap(iface, { ...wan, match: interfaceMatch(wan.match) }, model)) return undefined;
+  }
+  if (!anyPortSet && !ms.some((m) => m.protocol)) return 'every port';
   return exposed.map((n) => `${MANAGEMENT_PORTS[n]} (${n})`).join(', ');
+}
+
+/**
+ * False when condition set `m` limits the packets to known sources (a positive address list or
+ * address), to loopback, to states other than new, to a protocol other than TCP, or to an interface
+ * when the knock says nothing about the WAN.
+ */
+function admitsAnyone(m: Match, wan: Rule): boolean {
+  if (isUnknown(m.srcAddressList?.value) || isUnknown(m.srcAddress?.value)) return false;
+  const sl = known(m.srcAddressList);
+  if (sl && !sl.negated) return false;
+  const sa = known(m.srcAddress);
+  if (sa && !sa.negated) return false;
+  // Loopback destinations (`dst-address=127.0.0.1`, CAPsMAN's defconf rule) never come from the WAN.
+  const da = known(m.dstAddress);
+  if (da && !da.negated && (/^127\./.test(da.value) || da.value === '::1' || da.value === '::1/128')) return false;
+  const cs = known(m.connectionState);
+  if (m.connectionState && !cs) return false;
+  if (cs && (cs.negated ? cs.value.includes('new') : !cs.value.includes('new'))) return false;
+  const proto = known(m.protocol);
+  if (m.protocol && !proto) return false;
+  if (proto && (proto.negated ? proto.value === 'tcp' || proto.value === '6' : proto.value !== 'tcp' && proto.value !== '6')) {
+    return false;
+  }
+  if (!hasInterface(wan.match) && hasInterface(m) && !known(m.inInterface)?.negated && !known(m.inInterfaceList)?.negated) {
+    return false;
+  }
+  return true;
 }
