@@ -114,8 +114,21 @@ class Tree {
     return out;
   }
 
-  /** How `word` fits at menu `path`. */
+  private readonly levels = new Map<string, Level>();
+
+  /** How `word` fits at menu `path` (cached: the same few words recur on every keystroke). */
   level(path: readonly string[], word: string): Level {
+    const key = `${path.join(' ')}\u0000${word}`;
+    let hit = this.levels.get(key);
+    if (!hit) {
+      if (this.levels.size > 10000) this.levels.clear();
+      hit = this.computeLevel(path, word);
+      this.levels.set(key, hit);
+    }
+    return hit;
+  }
+
+  private computeLevel(path: readonly string[], word: string): Level {
     const child = [...path, word];
     const menu = this.isMenu(child);
     const command = this.schemas.some((s) => s.hasCommand(path, word));
@@ -207,7 +220,8 @@ export const unknownCommand: Check = {
     const v6 = isV6(script, ctx.text);
     const text = ctx.text;
 
-    walkScript(script, loadSchema('7.22'), {
+    const s22 = loadSchema('7.22');
+    walkScript(script, s22, {
       command(v) {
         const cmd = v.command;
         if (cmd.callee) return;
@@ -217,7 +231,7 @@ export const unknownCommand: Check = {
         if (v.global) {
           if (!verb || !verb.text.startsWith(':')) return;
           const name = verb.text.slice(1);
-          if (name === '' || !IDENT.test(name)) return;
+          if (s22.hasCommand([], name) || name === '' || !IDENT.test(name)) return;
           const lv = t.level([], name);
           if (lv.menu || lv.command || lv.prefix !== 'none' || KNOWN_ELSEWHERE.has(name)) return;
           const close = closeMatch(name, t.names([]));
@@ -231,6 +245,8 @@ export const unknownCommand: Check = {
           return;
         }
         if (v6) return;
+        // The common case first: the walker resolved a known command or menu (7.22 tree).
+        if (v.menuChange ? s22.isMenu(v.menu) : v.verb !== undefined && s22.hasCommand(v.menu, v.verb)) return;
         const words = wordsOf(cmd);
         if (words.length === 0) return;
         // Where the words start: the root for `/...`, else the menu current before this command.
@@ -239,6 +255,8 @@ export const unknownCommand: Check = {
         // (classifyCommand keeps the menu before the verb for relative commands.)
         const base = relative ? v.menu : [];
         if (!t.isMenu(base)) return; // judged where that menu was entered
+        // `// note` (a C-style comment RouterOS rejects anyway): no word in it is a typo of a menu.
+        if (!relative && cmd.path && text.charCodeAt(cmd.path.range.start.offset + 1) === 47 /* / */) return;
         // Relative commands are judged only at the top level after a section header (`/ip firewall
         // filter` then `ad ...`): inside blocks, `do=` bodies and substitutions the menu they run in
         // often comes from context the file does not show (a `/container { ... }` wrapper, a caller).
