@@ -195,12 +195,12 @@ export function registerUpload(context: vscode.ExtensionContext, deps: Extension
         : result.outcome === 'not-applied'
           ? vscode.window.showErrorMessage
           : vscode.window.showWarningMessage;
-      const act = await show(msg, 'Show Output');
-      if (act) deps.output.show(true);
+      // Not awaited: the notification can stay open (or sit in the notification centre) for ever; the upload
+      // is over, so neither the command nor the "already running" guard waits for it.
+      void show(msg, 'Show Output').then((act) => act && deps.output.show(true));
     } catch (e) {
       const m = e instanceof UploadError ? e.message : `Upload failed: ${e instanceof Error ? e.message : String(e)}`;
-      const act = await vscode.window.showErrorMessage(`${profile.name}: ${m}`, 'Show Output');
-      if (act) deps.output.show(true);
+      void vscode.window.showErrorMessage(`${profile.name}: ${m}`, 'Show Output').then((act) => act && deps.output.show(true));
     } finally {
       running = false;
     }
