@@ -4,21 +4,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
-import { metrics } from './support';
+import { metrics, skipped } from './support';
 
 interface TestRecord {
   title: string;
-  state: 'passed' | 'failed';
+  state: 'passed' | 'failed' | 'skipped';
   ms: number;
   error?: string;
+  /** Why a skipped test did not run. */
+  reason?: string;
 }
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // ROUTEROS_E2E_GREP=upload node scripts/e2e-code-server.mjs: only the tests whose title matches (development).
+  if (process.env.ROUTEROS_E2E_GREP) mocha.grep(process.env.ROUTEROS_E2E_GREP);
   // The test files are bundled into this file: hand mocha's globals (describe/it/...) over before loading them.
   // A new test file: add a require() line here (esbuild bundles only what is required literally).
   mocha.suite.emit('pre-require', globalThis, 'e2e-bundle', mocha);
   require('./extension.test');
+  require('./upload.test');
 
   const records: TestRecord[] = [];
   const artifacts = process.env.ROUTEROS_E2E_ARTIFACTS;
@@ -26,9 +31,11 @@ export function run(): Promise<void> {
     if (!artifacts) return;
     mkdirSync(artifacts, { recursive: true });
     const passed = records.filter((r) => r.state === 'passed').length;
+    const failed = records.filter((r) => r.state === 'failed').length;
+    const skippedCount = records.filter((r) => r.state === 'skipped').length;
     writeFileSync(
       join(artifacts, 'e2e-results.json'),
-      JSON.stringify({ done, passed, failed: records.length - passed, metrics, tests: records }, null, 2),
+      JSON.stringify({ done, passed, failed, skipped: skippedCount, metrics, tests: records }, null, 2),
     );
   };
   return new Promise((resolve, reject) => {
@@ -42,6 +49,11 @@ export function run(): Promise<void> {
       runner.on('fail', (t, err: Error) =>
         records.push({ title: t.fullTitle(), state: 'failed', ms: t.duration ?? 0, error: String(err?.stack ?? err) }),
       );
+      runner.on('pending', (t) => {
+        let reason: string | undefined;
+        for (let s: Mocha.Suite | undefined = t.parent; s && !reason; s = s.parent) reason = skipped.get(s);
+        records.push({ title: t.fullTitle(), state: 'skipped', ms: 0, reason: reason ?? 'skipped' });
+      });
       runner.on('test end', () => write(false));
     } catch (e) {
       write(true);

@@ -1,10 +1,13 @@
 // Helpers shared by the real-editor tests: bounded polling, artifacts, screenshots requested from the runner.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 /** Figures the suite measures; written into e2e-results.json by index.ts. */
 export const metrics: Record<string, number | string> = {};
+
+/** Why a suite skipped itself (set before `this.skip()` in its `before` hook); index.ts reports it. */
+export const skipped = new Map<Mocha.Suite, string>();
 
 export const EXTENSION_ID = 'routeros-tools.routeros-firewall-tools';
 
@@ -69,4 +72,53 @@ export async function screenshot(name: string): Promise<string | undefined> {
   writeFileSync(join(dir, `${name}.screenshot-request`), name);
   await poll(`screenshot ${png}`, () => existsSync(png), 20_000, 100);
   return png;
+}
+
+/** A keyboard/mouse step the runner performs in the workbench (see scripts/e2e-code-server.mjs). */
+export type UiStep =
+  /** Type into the open quick input box (showInputBox / showQuickPick). */
+  | { text: string }
+  /** Type a secret only the runner knows (e.g. "router-password") into the open input box; the runner
+   *  refuses unless the box is a masked password box. The suite never sees the value. */
+  | { secret: string }
+  /** Press a key (playwright key names: "Enter", "Escape", ...). */
+  | { press: string }
+  /** Click the visible button with exactly this label (modal dialog, notification). */
+  | { click: string }
+  /** Wait until this text is visible in the workbench (output channel, Problems panel, ...). */
+  | { see: string };
+
+/** What the user saw while the runner performed the steps, one entry per step. */
+export interface UiSeen {
+  inputBox?: { title: string; message: string; type: string | null };
+  clicked?: string;
+  /** Text of the modal dialog the clicked button belonged to. */
+  dialogText?: string;
+  pressed?: string;
+  saw?: string;
+}
+
+/** Whether a runner serves uiSteps (only the code-server runner has a browser to type and click with). */
+export function uiStepsAvailable(): boolean {
+  return !!process.env.ROUTEROS_E2E_ARTIFACTS && process.env.ROUTEROS_E2E_KEYS === '1';
+}
+
+/**
+ * Asks the runner to perform keyboard/mouse steps as a user would, and waits until it did (bounded). The
+ * handshake: `<name>.keys-request` (JSON array of steps) -> the runner -> `<name>.keys-done`
+ * (`{ ok, seen }` or `{ ok: false, error }`). Call it while the command that shows the UI is running (not
+ * awaited): each step waits for its target (input box, button) to appear.
+ */
+export async function uiSteps(name: string, steps: UiStep[], ms = 30_000): Promise<UiSeen[]> {
+  const dir = process.env.ROUTEROS_E2E_ARTIFACTS;
+  if (!dir || !uiStepsAvailable()) throw new Error('no runner serves UI steps here (only scripts/e2e-code-server.mjs does)');
+  mkdirSync(dir, { recursive: true });
+  const done = join(dir, `${name}.keys-done`);
+  if (existsSync(done)) unlinkSync(done);
+  writeFileSync(join(dir, `${name}.keys-request.tmp`), JSON.stringify(steps));
+  // Renamed into place so the runner never reads half a request.
+  renameSync(join(dir, `${name}.keys-request.tmp`), join(dir, `${name}.keys-request`));
+  const answer = await poll(`the runner performing UI steps "${name}"`, () => existsSync(done) && (JSON.parse(readFileSync(done, 'utf8')) as { ok: boolean; seen?: UiSeen[]; error?: string }), ms, 100);
+  if (!answer.ok) throw new Error(`UI steps "${name}" failed in the runner: ${answer.error}`);
+  return answer.seen ?? [];
 }
