@@ -2,10 +2,10 @@
 // Architecture invariant: parse() never throws, and every range in the tree (including code parsed
 // out of strings) points into the original text.
 import type { IToken } from 'chevrotain';
-import type { Comment, ParseResult, Position, Script, SyntaxError } from './ast';
+import type { Comment, ParseResult, Position, Script, Statement, SyntaxError } from './ast';
 import { tokenize } from './lexer';
 import { LineIndex } from './lineIndex';
-import { RscParser, type PositionMapper } from './parser';
+import { RscParser, type PendingEmbed, type PositionMapper } from './parser';
 
 export * from './ast';
 export { LineIndex } from './lineIndex';
@@ -65,35 +65,11 @@ function parseText(
   embeddedErrors: SyntaxError[] | null,
   depth: number,
 ): Script {
-  const lex = tokenize(text);
-  const toRange = (s: number, e: number) => ({ start: map.start(s), end: map.end(e) });
-  for (const le of lex.errors) {
-    // a closer with nothing to close: the parser reports it (with a better message)
-    if (le.message.includes('Unable to pop')) continue;
-    const ch = text.slice(le.offset, le.offset + le.length);
-    errors.push({ message: describeLexError(ch), range: toRange(le.offset, le.offset + le.length) });
-  }
-  const parser = getParser();
-  const res = parser.run(lex.tokens, text, map);
-  for (const e of res.errors) errors.push({ message: e.message, range: toRange(e.start, e.end) });
-  for (const ce of res.chevErrors) errors.push(chevError(ce.message, ce.token, text, toRange));
-
-  const comments: Comment[] = [];
-  const group = lex.groups.comments as IToken[] | undefined;
-  if (group) {
-    for (const t of group) {
-      const s = t.startOffset;
-      let k = s - 1;
-      while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
-      const c = k >= 0 ? text.charCodeAt(k) : 10;
-      const trailing = !(c === 10 || c === 13);
-      comments.push({ kind: 'comment', text: t.image.slice(1), trailing, range: toRange(s, s + t.image.length) });
-    }
-  }
-
+  // lexing and parsing in a helper: its tokens die before the code inside strings is parsed
+  const { statements, comments, embeds } = parseOwn(text, map, errors);
   // Code inside strings: parsed after the outer parse (the parser instance is not re-entrant).
   if (depth < MAX_EMBED_DEPTH) {
-    for (const emb of res.embeds) {
+    for (const emb of embeds) {
       // the parser decoded the string (value) and kept its offset map when there was any escape
       const code = emb.literal.value;
       const n = code.length;
@@ -120,10 +96,40 @@ function parseText(
 
   return {
     kind: 'script',
-    statements: res.statements,
+    statements,
     comments,
     range: { start: map.start(scriptStart), end: map.end(scriptEnd) },
   };
+}
+
+/** Lex and parse one text (not the code inside its strings). */
+function parseOwn(text: string, map: PositionMapper, errors: SyntaxError[]): { statements: Statement[]; comments: Comment[]; embeds: PendingEmbed[] } {
+  const lex = tokenize(text);
+  const toRange = (s: number, e: number) => ({ start: map.start(s), end: map.end(e) });
+  for (const le of lex.errors) {
+    // a closer with nothing to close: the parser reports it (with a better message)
+    if (le.message.includes('Unable to pop')) continue;
+    const ch = text.slice(le.offset, le.offset + le.length);
+    errors.push({ message: describeLexError(ch), range: toRange(le.offset, le.offset + le.length) });
+  }
+  const parser = getParser();
+  const res = parser.run(lex.tokens, text, map);
+  for (const e of res.errors) errors.push({ message: e.message, range: toRange(e.start, e.end) });
+  for (const ce of res.chevErrors) errors.push(chevError(ce.message, ce.token, text, toRange));
+
+  const comments: Comment[] = [];
+  const group = lex.groups.comments as IToken[] | undefined;
+  if (group) {
+    for (const t of group) {
+      const s = t.startOffset;
+      let k = s - 1;
+      while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+      const c = k >= 0 ? text.charCodeAt(k) : 10;
+      const trailing = !(c === 10 || c === 13);
+      comments.push({ kind: 'comment', text: t.image.slice(1), trailing, range: toRange(s, s + t.image.length) });
+    }
+  }
+  return { statements: res.statements, comments, embeds: res.embeds };
 }
 
 function describeLexError(ch: string): string {

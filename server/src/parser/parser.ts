@@ -226,12 +226,16 @@ export class RscParser extends EmbeddedActionsParser {
     return { kind: 'variable', name, quoted, range: this.range(t.startOffset, tokEnd(t)) };
   }
 
+  /** Set by decodeParts: the string had no interpolation / its offset map was filled. */
+  private dConstant = true;
+  private dMapped = false;
+
   /**
-   * Decode source [from, to) into parts; returns the decoded value and whether it is constant.
+   * Decode source [from, to) into parts; returns the decoded value (constant: see dConstant).
    * `map` (for a string that holds code) also receives the decoded-to-source offset map; it stays
    * empty when the string needs no decoding (the map is then the identity shifted by `from`).
    */
-  private decodeParts(from: number, to: number, parts: StringPart[], map: DecodeBuffer | null = null): { value: string; constant: boolean; mapped: boolean } {
+  private decodeParts(from: number, to: number, parts: StringPart[], map: DecodeBuffer | null = null): string {
     const text = this.text;
     let plain = true;
     for (let i = from; i < to; i++) {
@@ -244,7 +248,9 @@ export class RscParser extends EmbeddedActionsParser {
     if (plain) {
       const value = text.slice(from, to);
       if (to > from) parts.push({ kind: 'text', text: value, range: this.range(from, to) });
-      return { value, constant: true, mapped: false };
+      this.dConstant = true;
+      this.dMapped = false;
+      return value;
     }
     const buf = map ?? new DecodeBuffer(false);
     let textStart = from;
@@ -267,7 +273,9 @@ export class RscParser extends EmbeddedActionsParser {
     const value = buf.text;
     for (const p of pending) p.part.text = value.slice(p.from, p.to);
     if (to > textStart) parts.push({ kind: 'text', text: value.slice(textDecodedStart), range: this.range(textStart, to) });
-    return { value, constant, mapped: true };
+    this.dConstant = constant;
+    this.dMapped = true;
+    return value;
   }
 
   private simpleString(t: IToken, code = false): StringLiteral {
@@ -275,9 +283,9 @@ export class RscParser extends EmbeddedActionsParser {
     const start = t.startOffset;
     const end = tokEnd(t);
     const map = code ? new DecodeBuffer(true, end - start - 2) : null;
-    const d = this.decodeParts(start + 1, end - 1, parts, map);
-    const lit: StringLiteral = { kind: 'string', raw: t.image, value: d.value, parts, constant: d.constant, range: this.range(start, end) };
-    if (code) this.embeds.push({ literal: lit, from: start + 1, to: end - 1, starts: d.mapped ? map!.starts : null, ends: d.mapped ? map!.ends : null });
+    const value = this.decodeParts(start + 1, end - 1, parts, map);
+    const lit: StringLiteral = { kind: 'string', raw: t.image, value, parts, constant: this.dConstant, range: this.range(start, end) };
+    if (code) this.embeds.push({ literal: lit, from: start + 1, to: end - 1, starts: this.dMapped ? map!.starts : null, ends: this.dMapped ? map!.ends : null });
     return lit;
   }
 
@@ -298,7 +306,7 @@ export class RscParser extends EmbeddedActionsParser {
       if (j > i) path.segments.push(this.wordAt(img.slice(i, j), base + i));
       i = j + 1;
     }
-    path.range = { start: path.range.start, end: this.map.end(tokEnd(t)) };
+    path.range.end = this.map.end(tokEnd(t)); // path.range is this path's own object
   }
 
   private startHead(st: CmdState, head: IToken): void {
@@ -533,8 +541,23 @@ export class RscParser extends EmbeddedActionsParser {
   private command = this.RULE('command', (): Command => {
     let st: CmdState | undefined;
     if (!this.RECORDING_PHASE) {
-      st = { start: this.LA(1).startOffset, path: null, verb: null, callee: undefined, args: [], pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
-      this.fCmd[this.frame()] = st;
+      // one state object per rule depth, reused by the commands parsed at that depth
+      const d = this.frame();
+      st = this.fCmd[d];
+      if (st) {
+        st.start = this.LA(1).startOffset;
+        st.path = null;
+        st.verb = null;
+        st.callee = undefined;
+        st.args = [];
+        st.pathOpen = false;
+        st.lastPositionalWord = null;
+        st.positionalCount = 0;
+        st.where = false;
+      } else {
+        st = { start: this.LA(1).startOffset, path: null, verb: null, callee: undefined, args: [], pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
+        this.fCmd[d] = st;
+      }
     }
     // a command that starts with `name=value` has no head: its first token is an argument
     const argFirst = !this.RECORDING_PHASE && this.LA(1).tokenType === WordTok && this.adjEqAt(2);
@@ -774,7 +797,7 @@ export class RscParser extends EmbeddedActionsParser {
         const c = this.CONSUME(StringChunk);
         if (!this.RECORDING_PHASE) {
           const d = this.frame();
-          this.fValue[d] += this.decodeParts(c.startOffset, tokEnd(c), this.fParts[d]).value;
+          this.fValue[d] += this.decodeParts(c.startOffset, tokEnd(c), this.fParts[d]);
         }
       },
     },

@@ -118,11 +118,10 @@ export function decodeInto(
 ): void {
   let i = from;
   let runStart = from; // start of a run of plain characters not yet pushed
-  const flush = (end: number) => buf.copy(text, runStart, end);
   while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) {
-      flush(i);
+      buf.copy(text, runStart, i);
       if (i + 1 >= to) {
         buf.push('\\', i, i + 1);
         i++;
@@ -195,7 +194,7 @@ export function decodeInto(
       let j = i + 2;
       while (j < to && (isNameChar(text.charCodeAt(j)) || text.charCodeAt(j) === 45)) j++;
       if (j > i + 2 && j < to && text.charCodeAt(j) === 34) {
-        flush(i);
+        buf.copy(text, runStart, i);
         j++;
         const decodedAt = buf.length;
         buf.copy(text, i, j);
@@ -206,7 +205,7 @@ export function decodeInto(
       }
     }
     if (c === 36 /* $ */ && onVar && i + 1 < to && isNameChar(text.charCodeAt(i + 1))) {
-      flush(i);
+      buf.copy(text, runStart, i);
       let j = i + 1;
       while (j < to && isNameChar(text.charCodeAt(j))) j++;
       const decodedAt = buf.length;
@@ -219,5 +218,5 @@ export function decodeInto(
     }
     i++;
   }
-  flush(to);
+  buf.copy(text, runStart, to);
 }
