@@ -14,13 +14,64 @@
 // Global commands (`:name`) are a small fixed set: every unknown one is reported.
 // Anything dynamic (function calls `$f`, `:to$type`, words with `$`) is never judged.
 
-import type { Command, Script, Word } from '../parser/ast';
+import type { Command, Expression, Script, Statement, Value, Word } from '../parser/ast';
 import { loadSchema, type Schema } from '../schema';
-import { walkScript } from '../schema/walk';
+import { classifyCommand } from '../schema/walk';
 import type { Check, Fix } from './types';
 import type { RawFinding } from './util/finding';
 
 const ID = 'unknown-command';
+const ROOT: string[] = [];
+
+/**
+ * Every command of the file in order, nested ones included (blocks, `do=`/`source=` code, `[ ]`,
+ * code strings); `top` is true for the file's own top-level commands.
+ */
+function forEachCommand(script: Script, visit: (cmd: Command, top: boolean) => void): void {
+  const statements = (list: Statement[] | undefined, top: boolean): void => {
+    if (!list) return;
+    for (const st of list) {
+      if (!st) continue;
+      if (st.kind === 'block') statements(st.statements, false);
+      else if (st.kind === 'command') {
+        visit(st, top);
+        if (st.args) for (const a of st.args) value(a?.value);
+      }
+    }
+  };
+  const value = (v: Value | Expression | null | undefined): void => {
+    if (!v) return;
+    switch (v.kind) {
+      case 'string':
+        for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value);
+        if (v.embedded) statements(v.embedded.statements, false);
+        return;
+      case 'substitution':
+      case 'code':
+        statements(v.statements, false);
+        return;
+      case 'paren':
+        value(v.expression);
+        return;
+      case 'array':
+        for (const e of v.elements ?? []) value(e.value);
+        return;
+      case 'negated':
+        value(v.value);
+        return;
+      case 'binary':
+        value(v.left);
+        value(v.right);
+        return;
+      case 'unary':
+        value(v.operand);
+        return;
+      default:
+        return;
+    }
+  };
+  statements(script.statements, true);
+}
 
 /**
  * Names that exist on real routers but not in the CHR command tree: optional packages, RouterBOARD
@@ -221,28 +272,35 @@ export const unknownCommand: Check = {
     const text = ctx.text;
 
     const s22 = loadSchema('7.22');
-    walkScript(script, s22, {
-      command(v) {
-        const cmd = v.command;
+    // One pass over every command (not walkScript: its scope and variable bookkeeping costs more than
+    // this whole check). Only the file's top-level commands need the current menu.
+    let current: string[] = [];
+    forEachCommand(script, (cmd, top) => {
         if (cmd.callee) return;
+        const global = !!cmd.verb && cmd.verb.text.startsWith(':');
+        const relative = !cmd.path?.absolute;
+        if (!global && !top && relative) return; // see below: relative commands only at the top level
+        const v = global ? undefined : classifyCommand(cmd, top ? current : ROOT, s22);
+        if (v && top && v.menuChange && cmd.args.length === 0) current = v.menu;
+        const depth = top ? 0 : 1;
         const verb = cmd.verb;
         // A name completed at run time (`:to$type`) is not a name.
         if (verb && text.charCodeAt(verb.range.end.offset) === 36 /* $ */) return;
-        if (v.global) {
-          if (!verb || !verb.text.startsWith(':')) return;
-          const name = verb.text.slice(1);
-          if (s22.hasCommand([], name) || name === '' || !IDENT.test(name)) return;
-          const lv = t.level([], name);
-          if (lv.menu || lv.command || lv.prefix !== 'none' || KNOWN_ELSEWHERE.has(name)) return;
-          const close = closeMatch(name, t.names([]));
-          const fix = close ? fixFor(text, verb, close, ':') : undefined;
-          out.push({
-            rule: ID,
-            message: `bad command name ":${name}": no such global command${close ? ` (did you mean ":${close}"?)` : ''}`,
-            range: verb.range,
-            ...(fix ? { fixes: [fix] } : {}),
-          });
-          return;
+        if (!v) {
+        if (!verb) return;
+        const name = verb.text.slice(1);
+        if (s22.hasCommand([], name) || name === '' || !IDENT.test(name)) return;
+        const lv = t.level([], name);
+        if (lv.menu || lv.command || lv.prefix !== 'none' || KNOWN_ELSEWHERE.has(name)) return;
+        const close = closeMatch(name, t.names([]));
+        const fix = close ? fixFor(text, verb, close, ':') : undefined;
+        out.push({
+          rule: ID,
+          message: `bad command name ":${name}": no such global command${close ? ` (did you mean ":${close}"?)` : ''}`,
+          range: verb.range,
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+        return;
         }
         if (v6) return;
         // The common case first: the walker resolved a known command or menu (7.22 tree).
@@ -250,7 +308,6 @@ export const unknownCommand: Check = {
         const words = wordsOf(cmd);
         if (words.length === 0) return;
         // Where the words start: the root for `/...`, else the menu current before this command.
-        const relative = !cmd.path?.absolute;
         if (relative && (cmd.path?.segments.length ?? 0) > 0) return; // `.. set`: rare, left alone
         // (classifyCommand keeps the menu before the verb for relative commands.)
         const base = relative ? v.menu : [];
@@ -260,47 +317,46 @@ export const unknownCommand: Check = {
         // Relative commands are judged only at the top level after a section header (`/ip firewall
         // filter` then `ad ...`): inside blocks, `do=` bodies and substitutions the menu they run in
         // often comes from context the file does not show (a `/container { ... }` wrapper, a caller).
-        if (relative && (v.depth > 0 || base.length === 0)) return;
+        if (relative && (depth > 0 || base.length === 0)) return;
         // A relative command may name menus as plain words: `log info "x"` -> /log info.
         if (relative) {
-          for (const a of cmd.args) {
-            if (a.name || !a.value || a.value.kind !== 'word' || !IDENT.test(a.value.text)) break;
-            words.push(a.value);
-          }
+        for (const a of cmd.args) {
+          if (a.name || !a.value || a.value.kind !== 'word' || !IDENT.test(a.value.text)) break;
+          words.push(a.value);
+        }
         }
         let node = base;
         for (let i = 0; i < words.length; i++) {
-          const w = words[i];
-          if (w.text === '..') {
-            node = node.slice(0, -1);
-            continue;
-          }
-          if (!IDENT.test(w.text)) return;
-          const lv = t.level(node, w.text);
-          if (lv.menu) {
-            node = [...node, w.text];
-            continue;
-          }
-          if (lv.command || lv.prefix === 'one-command' || lv.prefix === 'many') return;
-          if (lv.prefix === 'one-menu') {
-            node = [...node, t.expand(node, w.text)];
-            continue;
-          }
-          if (KNOWN_ELSEWHERE.has(w.text)) return;
-          // A close name here, or a menu one level deeper that the next word continues
-          // (`/ip fliter add` -> `/ip firewall filter add`).
-          const close = closeMatch(w.text, t.names(node)) ?? t.deeperMatch(node, w.text, words[i + 1]?.text);
-          if (!close) return;
-          const fix = fixFor(text, w, close);
-          out.push({
-            rule: ID,
-            message: `bad command name "${w.text}" in ${where(node)} (did you mean "${close}"?)`,
-            range: w.range,
-            ...(fix ? { fixes: [fix] } : {}),
-          });
-          return;
+        const w = words[i];
+        if (w.text === '..') {
+          node = node.slice(0, -1);
+          continue;
         }
-      },
+        if (!IDENT.test(w.text)) return;
+        const lv = t.level(node, w.text);
+        if (lv.menu) {
+          node = [...node, w.text];
+          continue;
+        }
+        if (lv.command || lv.prefix === 'one-command' || lv.prefix === 'many') return;
+        if (lv.prefix === 'one-menu') {
+          node = [...node, t.expand(node, w.text)];
+          continue;
+        }
+        if (KNOWN_ELSEWHERE.has(w.text)) return;
+        // A close name here, or a menu one level deeper that the next word continues
+        // (`/ip fliter add` -> `/ip firewall filter add`).
+        const close = closeMatch(w.text, t.names(node)) ?? t.deeperMatch(node, w.text, words[i + 1]?.text);
+        if (!close) return;
+        const fix = fixFor(text, w, close);
+        out.push({
+          rule: ID,
+          message: `bad command name "${w.text}" in ${where(node)} (did you mean "${close}"?)`,
+          range: w.range,
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+        return;
+        }
     });
     return out;
   },
