@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-editor tests need, once (idempotent; every step is skipped when already done).
 #   - Debian: chromium (drives code-server's workbench), neovim (second LSP client), libkrb5-dev (code-server's
-#     kerberos module compiles from source).
+#     kerberos module compiles from source); as root also openssh-server (the upload tests' fake router).
 #   - Node 24 from the npm registry (code-server 4.139.1 requires it; the system Node stays as it is) into
 #     .vscode-test/tools.
 #   - code-server 4.139.1 into .vscode-test/code-server, built with that Node.
@@ -31,6 +31,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# OpenSSH server for the upload tests (the runner starts its own sshd on 127.0.0.1, never the system one).
+# Only as root: the tests themselves need root (a local test user, sshd). Best effort: without it the
+# upload tests skip with the reason; .ci/run installs it anyway.
+if [ "$(id -u)" -eq 0 ] && { [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/lib/openssh/sftp-server ]; }; then
+  echo "e2e-setup: apt-get install openssh-server (upload tests)"
+  if ! { apt-get update -qq && apt-get install -y -qq openssh-server >/dev/null; }; then
+    echo "e2e-setup: WARNING: openssh-server could not be installed; the upload tests will skip"
+  fi
 fi
 
 if [ ! -x "$NODE24_PKG/bin/node" ] || [ "$("$NODE24_PKG/bin/node" --version)" != "v$NODE_VERSION" ]; then

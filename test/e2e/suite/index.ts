@@ -1,6 +1,8 @@
-// Entry point of the real-editor suite: the extension host (code-server's or @vscode/test-electron's)
-// loads dist/e2e/suite/index.js and calls run(). Results go to the runner three ways: the promise
-// (codeAutomationExit / test-electron's exit code), the console, and $ROUTEROS_E2E_ARTIFACTS/e2e-results.json.
+// Entry point of the real-editor suite, dist/e2e/suite/index.js: run() is called in the extension host by
+// the code-server runner's driver extension (a normal window, where modal dialogs are shown) or by
+// @vscode/test-electron as extension tests. Results go to the runner three ways: the promise (the driver's
+// suite-exit.json / test-electron's exit code), the console, and $ROUTEROS_E2E_ARTIFACTS/e2e-results.json
+// (passed / failed / skipped with the reason).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
