@@ -2,9 +2,9 @@
 // "which earlier rule hides this one", "is A met before B", and copies of rules with some match
 // conditions removed (to ask "could these match the same packet, address lists aside?").
 
-import { blockedByJump, hiddenBy, matchMayOverlap, mayOverlap, rulesBefore } from '../../model/reason';
+import { blockedByJump, hiddenBy, matchMayOverlap, mayOverlap, pathTo, rulesBefore } from '../../model/reason';
 import type { FirewallModel, Match, Rule } from '../../model/types';
-import { indexOf } from './rules';
+import { indexOf, isUnknown } from './rules';
 
 /**
  * The enabled rule with one of `actions` that a packet meets before `rule` on every path to it and
@@ -121,4 +121,73 @@ export function jumpBlocking(rule: Rule, model: FirewallModel): JumpBlock | unde
 export function describeJump(jump: Rule): string {
   const line = jump.source.range.start.line + 1;
   return jump.comment ? `the jump "${jump.comment}" (line ${line})` : `the jump to chain ${jump.jumpTarget ?? '?'} (line ${line})`;
+}
+
+const ENTRY_CHAINS = new Set(['input', 'forward', 'output']);
+
+/** A copy of `m` without its address-list conditions. */
+function stripLists(m: Match): Match {
+  const out: Match = { ...m, other: { ...m.other } };
+  delete out.srcAddressList;
+  delete out.dstAddressList;
+  return out;
+}
+
+function unknownPort(m: Match): boolean {
+  return [m.dstPort, m.anyPort].some((n) => n !== undefined && isUnknown(n.value));
+}
+
+function hasPort(m: Match): boolean {
+  return m.dstPort !== undefined || m.anyPort !== undefined;
+}
+
+export interface MeetOptions {
+  /**
+   * A jump on `a`'s path limited to a port computed at run time (`jump dst-port=[/ip service get ssh
+   * port]`) leads into one service's chain: it does not count as meeting `b` when `b`'s side is
+   * limited to a port too (a knock port is not that service's port).
+   */
+  opaqueJumpPorts?: boolean;
+  /**
+   * Compare `a` with any packet from where `b`'s packets come from: only `b`'s source-side conditions
+   * (in-interface, in-interface-list, src-address, src-mac-address, its own and its jumps') count,
+   * and the built-in chain does not matter (the same source can send to the router or through it).
+   */
+  sourceOnly?: boolean;
+}
+
+const SOURCE_KEYS: ReadonlyArray<keyof Match> = ['inInterface', 'inInterfaceList', 'srcAddress', 'srcMacAddress'];
+
+function sourceSide(m: Match): Match {
+  const out: Match = { other: {} };
+  for (const k of SOURCE_KEYS) if (m[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = m[k];
+  return out;
+}
+
+/**
+ * Could one packet meet both rules, address lists aside? Unlike `mayOverlapIgnoringLists`, the
+ * conditions of the jumps on the way to each rule count (a brute-force chain reached by `jump
+ * dst-port=22` never sees a knock on 7391), and rules reached from different built-in chains of the
+ * same table (input vs forward) never meet. Rules whose chain no path reaches are judged by their own
+ * conditions. Each pair of conditions is compared on its own: a sufficient test for "never".
+ */
+export function mayMeetIgnoringLists(a: Rule, b: Rule, model: FirewallModel, options: MeetOptions = {}): boolean {
+  if (a.family !== b.family) return false;
+  const pa = pathTo(a, model);
+  const pb = pathTo(b, model);
+  const sides = (r: Rule, ps: ReturnType<typeof pathTo>) =>
+    ps.length > 0
+      ? ps.map((p) => ({ entry: p.entry as string | undefined, jumps: p.jumps, ms: [r.match, ...p.jumps.map((j) => j.match)].map(stripLists) }))
+      : [{ entry: ENTRY_CHAINS.has(r.chain) ? r.chain : undefined, jumps: [] as Rule[], ms: [stripLists(r.match)] }];
+  const bs = sides(b, pb).map((y) => (options.sourceOnly ? { ...y, entry: undefined, ms: y.ms.map(sourceSide) } : y));
+  for (const x of sides(a, pa)) {
+    for (const y of bs) {
+      if (a.table === b.table && x.entry && y.entry && ENTRY_CHAINS.has(x.entry) && ENTRY_CHAINS.has(y.entry) && x.entry !== y.entry) {
+        continue;
+      }
+      if (options.opaqueJumpPorts && x.jumps.some((j) => unknownPort(j.match)) && y.ms.some(hasPort)) continue;
+      if (x.ms.every((m) => y.ms.every((n) => matchMayOverlap(m, n, model)))) return true;
+    }
+  }
+  return false;
 }
