@@ -367,16 +367,28 @@ export class RscParser extends EmbeddedActionsParser {
 
   // ---- bodies: statements until a closer (not consumed) ----
 
+  // A statement is a `{ }` block or a command. (There is no `statement` rule: its two alternatives sit
+  // in each body's OR, which saves a rule invocation and an OR per statement.) `{` at statement start
+  // is a block (a command could also start with a `{ }` value: the ambiguity is ignored).
+  private blockAlt = {
+    ALT: () => {
+      const s = this.SUBRULE(this.blockStatement);
+      if (!this.RECORDING_PHASE && s) this.fStmts[this.frame()].push(s);
+    },
+  };
+  private commandAlt = {
+    ALT: () => {
+      const s = this.SUBRULE(this.command);
+      if (!this.RECORDING_PHASE && s) this.fStmts[this.frame()].push(s);
+    },
+  };
+
   private bodyAlt(kind: 0 | 1 | 2) {
-    return [
+    const def = [
       { ALT: () => this.CONSUME(Newline) },
       { ALT: () => this.CONSUME(Semicolon) },
-      {
-        ALT: () => {
-          const s = this.SUBRULE(this.statement);
-          if (!this.RECORDING_PHASE && s) this.fStmts[this.frame()].push(s);
-        },
-      },
+      this.blockAlt,
+      this.commandAlt,
       kind === 0
         ? {
             ALT: () => {
@@ -398,6 +410,7 @@ export class RscParser extends EmbeddedActionsParser {
               },
             },
     ];
+    return { IGNORE_AMBIGUITIES: true, DEF: def };
   }
 
   private topAlts = this.bodyAlt(0);
@@ -407,15 +420,7 @@ export class RscParser extends EmbeddedActionsParser {
   private braceMany = { DEF: () => this.OR(this.braceAlts) };
   private bracketMany = { DEF: () => this.OR(this.bracketAlts) };
 
-  private parenAlts = [
-    { ALT: () => this.CONSUME(Semicolon) },
-    {
-      ALT: () => {
-        const s = this.SUBRULE(this.statement);
-        if (!this.RECORDING_PHASE && s) this.fStmts[this.frame()].push(s);
-      },
-    },
-  ];
+  private parenAlts = { IGNORE_AMBIGUITIES: true, DEF: [{ ALT: () => this.CONSUME(Semicolon) }, this.blockAlt, this.commandAlt] };
   private parenMany = { DEF: () => this.OR(this.parenAlts) };
 
   /** Commands inside `(:cmd ...)`, up to `)`. */
@@ -448,17 +453,6 @@ export class RscParser extends EmbeddedActionsParser {
   });
 
   // ---- statements ----
-
-  // `{` at statement start is a block (a command could also start with a `{ }` value: ambiguity ignored)
-  private statementAlts = {
-    IGNORE_AMBIGUITIES: true,
-    DEF: [
-      { ALT: () => this.SUBRULE(this.blockStatement) as Statement },
-      { ALT: () => this.SUBRULE(this.command) as Statement },
-    ],
-  };
-
-  private statement = this.RULE('statement', (): Statement => this.OR(this.statementAlts));
 
   private rbraceOpt = { DEF: () => this.CONSUME(RBrace) };
 
@@ -1054,21 +1048,15 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   private unaryOperandOpt = { DEF: () => this.SUBRULE(this.unary) };
-  private unaryAlts = [
-    {
-      ALT: (): Expression => {
-        const t = this.CONSUME(ExprPrefix);
-        const operand = this.OPTION(this.unaryOperandOpt);
-        if (this.RECORDING_PHASE) return undefined as unknown as Expression;
-        if (!operand) this.err(`expected a value after '${t.image}'`, t.startOffset, tokEnd(t));
-        return { kind: 'unary', operator: t.image, operand: operand ?? null, range: { start: this.map.start(t.startOffset), end: operand ? operand.range.end : this.map.end(tokEnd(t)) } };
-      },
+  private prefixAlt = {
+    ALT: (): Expression => {
+      const t = this.CONSUME(ExprPrefix);
+      const operand = this.OPTION(this.unaryOperandOpt);
+      if (this.RECORDING_PHASE) return undefined as unknown as Expression;
+      if (!operand) this.err(`expected a value after '${t.image}'`, t.startOffset, tokEnd(t));
+      return { kind: 'unary', operator: t.image, operand: operand ?? null, range: { start: this.map.start(t.startOffset), end: operand ? operand.range.end : this.map.end(tokEnd(t)) } };
     },
-    { ALT: (): Expression => this.SUBRULE(this.primary) },
-  ];
-
-  /** A prefix `!`/`-` chain and a primary: never empty. */
-  private unary = this.RULE('unary', (): Expression => this.OR(this.unaryAlts));
+  };
 
   private primaryAlts = [
     {
@@ -1111,5 +1099,9 @@ export class RscParser extends EmbeddedActionsParser {
     },
   ];
 
-  private primary = this.RULE('primary', (): Expression => this.OR(this.primaryAlts));
+  // The primaries sit in unary's OR (no separate rule: one rule invocation and one OR less per operand).
+  private unaryAlts = [this.prefixAlt, ...this.primaryAlts];
+
+  /** A prefix `!`/`-` chain and a primary (number, address, name, variable, string, [ ], ( ), { }): never empty. */
+  private unary = this.RULE('unary', (): Expression => this.OR(this.unaryAlts));
 }
