@@ -45,8 +45,21 @@ ruleTester(knockTimeoutShort, {
     knockTimeoutShort.examples.good,
     { name: 'exactly 5s', code: script([at(S1, 'address-list-timeout=5s'), S2, S3, ACCEPT, WAN_DROP], 'export') },
     { name: 'threshold lowered', code: script([at(S1, 'address-list-timeout=2s'), S2, S3, ACCEPT, WAN_DROP], 'export'), thresholds: { stageTimeoutMin: 1 } },
+    {
+      name: 'a 2s final list handed off to a script polled every second (the script grants access)',
+      code: script([S1, S2, at(S3, 'address-list-timeout=2s'), WAN_DROP], 'export') +
+        '/system script add name=grant source={ :foreach i in=[/ip firewall address-list find list=secured] do={ ' +
+        '/ip firewall address-list add list=admin address=[/ip firewall address-list get $i address] timeout=30m } }\n' +
+        '/system scheduler add name=grant interval=1s on-event="/system script run grant"\n',
+    },
   ],
   invalid: [
+    {
+      name: 'a final list that expires in 2s: the client must connect in time (not "the next knock")',
+      code: script([S1, S2, at(S3, 'address-list-timeout=2s'), ACCEPT, WAN_DROP], 'export'),
+      errors: [{ line: 4, message: /final list "secured" expires after 2s \(under 5s\): the knocked client may not open its connection in time/ }],
+      output: script(CLEAN, 'export'),
+    },
     {
       name: 'meta example',
       code: knockTimeoutShort.examples.bad,

@@ -1,5 +1,8 @@
 // knock-timeout-short: a stage's address-list-timeout is under ctx.thresholds.stageTimeoutMin (5 s by
 // default): fragile over slow links. Quick fix: 30s (30m for the final list).
+// The final list is judged too (the knocked client must connect before it expires), except when a
+// script or scheduler in the file reads it (`seq.finalUsedOutsideFirewall`): then its short life is a
+// hand-off to that script (a token list polled every second), not the client's access window.
 
 import type { Check } from './types';
 import { forEachStageTimeout, formatTimeout, timeoutFinding } from './util/timeout';
@@ -26,14 +29,13 @@ add chain=input action=drop in-interface-list=WAN comment="drop all from WAN"
     const min = ctx.thresholds.stageTimeoutMin;
     return forEachStageTimeout(ctx, (seq, stage, t, final) => {
       if (t.kind !== 'seconds' || t.seconds >= min) return undefined;
-      const what = final ? `the knock's final list "${stage.list}"` : `knock stage "${stage.list}"`;
-      return timeoutFinding(
-        ctx,
-        this.id,
-        stage,
-        final,
-        `${what} expires after ${formatTimeout(t.seconds)} (under ${formatTimeout(min)}): the next knock may arrive too late over a slow link`,
-      );
+      if (final && seq.finalUsedOutsideFirewall) return undefined;
+      const message = final
+        ? `the knock's final list "${stage.list}" expires after ${formatTimeout(t.seconds)} (under ${formatTimeout(min)}): ` +
+          `the knocked client may not open its connection in time over a slow link`
+        : `knock stage "${stage.list}" expires after ${formatTimeout(t.seconds)} (under ${formatTimeout(min)}): ` +
+          `the next knock may arrive too late over a slow link`;
+      return timeoutFinding(ctx, this.id, stage, final, message);
     });
   },
 };
