@@ -12,6 +12,8 @@ ruleTester(invalidValue, {
     '/ip firewall filter add chain=input tcp-flags=syn,!ack protocol=tcp action=tarpit\n',
     ':local p 70000\n/ip firewall filter add chain=input action=drop protocol=tcp dst-port=$p\n',
     '/ip firewall mangle add chain=prerouting action=mark-connection new-connection-mark=x passthrough=yes\n',
+    { name: 'RouterOS 6 name of IP protocol 41 (7.x: ipv6-encap), as in a v6 6to4 script', code: '/ip firewall filter\nadd action=accept chain=input comment="Allow 6to4" protocol=ipv6\n' },
+    { name: 'the 7.x name', code: '/ip/firewall/filter/add action=accept chain=input protocol=ipv6-encap\n' },
   ],
   invalid: [
     {
@@ -46,6 +48,11 @@ ruleTester(invalidValue, {
       name: 'unknown protocol, state and timeout',
       code: '/ip firewall filter\nadd chain=input action=add-src-to-address-list address-list=k protocol=tpc connection-state=neww address-list-timeout=30x\n',
       errors: [{ line: 2 }, { line: 2 }, { line: 2 }],
+    },
+    {
+      name: 'a misspelt ipv6 protocol name is still unknown',
+      code: '/ip firewall filter add chain=input action=accept protocol=ipv7\n',
+      errors: [{ line: 1, message: /unknown protocol "ipv7"/ }],
     },
     {
       name: 'a later set with a bad port',

@@ -86,6 +86,12 @@ function enumValues(menu: string[], prop: string): Set<string> | undefined {
   return hit ?? undefined;
 }
 
+/**
+ * RouterOS 6 protocol names that 7.x renamed: still valid input for the routers these scripts were
+ * written for (`protocol=ipv6`, IP protocol 41, is 7.x's `ipv6-encap`), so never an error.
+ */
+const LEGACY_PROTOCOLS = new Set(['ipv6']);
+
 /** Properties this check judges; others are skipped before their value is even read. */
 const CHECKED = new Set([...PORT_PROPS, ...TIME_PROPS, 'packet-size', 'action', 'protocol', 'connection-state', 'tcp-flags', 'connection-nat-state']);
 
@@ -130,6 +136,7 @@ function checkArg(menu: string[], arg: Argument): { message: string; range: Argu
     if (/^\d+$/.test(lit.text)) {
       return Number(lit.text) > 255 ? bad(`protocol=${lit.text}: protocol numbers go up to 255`) : undefined;
     }
+    if (LEGACY_PROTOCOLS.has(lit.text)) return undefined;
     const values = enumValues(menu, 'protocol');
     if (values && !values.has(lit.text)) return bad(`unknown protocol "${lit.text}" for ${where}`);
     return undefined;
