@@ -44,6 +44,18 @@ ruleTester(knockShadowed, {
       code: script(['chain=input action=drop connection-state=new connection-nat-state=!dstnat in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'export'),
     },
     {
+      name: 'the hardening rule "drop new non-SYN" does not hide TCP knocks (a knock is a SYN)',
+      code: script(['chain=input action=drop protocol=tcp connection-state=new tcp-flags=!syn in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'a drop of SYNs does not hide UDP knocks',
+      code: script(['chain=input action=drop protocol=tcp tcp-flags=syn in-interface-list=WAN', ...[S1, S2, S3].map(UDP), ACCEPT, WAN_DROP], 'export'),
+    },
+    {
+      name: 'a SYN rate limiter above is no hider (limit= is stateful)',
+      code: script(['chain=input action=drop protocol=tcp tcp-flags=syn in-interface-list=WAN limit=100,5:packet', S1, S2, S3, ACCEPT, WAN_DROP], 'export'),
+    },
+    {
       name: 'UDP stages behind a jump for UDP',
       code: script(['chain=input action=jump jump-target=pk in-interface-list=WAN protocol=udp', ...UDP_PK, 'chain=pk action=return', ACCEPT, WAN_DROP], 'export'),
     },
@@ -67,6 +79,11 @@ ruleTester(knockShadowed, {
       })),
       output: script([S1, S2, S3, NEW_DROP, ACCEPT], s),
     })),
+    {
+      name: 'a drop of new TCP SYNs from the WAN hides TCP knocks (the knock packet is a bare SYN)',
+      code: script([ESTABLISHED, 'chain=input action=drop protocol=tcp tcp-flags=syn connection-state=new in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'oneliner'),
+      errors: [{ line: 3, relatedLine: 2, message: /each knock opens a new connection/ }, { line: 4 }, { line: 5 }],
+    },
     {
       name: 'forward chain: the drop of new WAN connections above forward knocks',
       code: script([NEW_DROP, S1, S2, S3, ACCEPT].map((r) => r.replace('chain=input', 'chain=forward')), 'export'),

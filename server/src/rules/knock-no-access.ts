@@ -88,7 +88,7 @@ function checkSequence(ctx: CheckContext, seq: KnockSequence, id: string): RawFi
     }
     const d = drop!;
     const edits = d.chain === accept.chain ? moveAboveEdits(ctx.text, ctx.parse.script, ctx.model, [accept], d) : undefined;
-    const what = d.match.connectionState !== undefined ? 'every new connection it would admit' : 'all of its packets';
+    const what = d.match.connectionState !== undefined || d.match.tcpFlags !== undefined ? 'every new connection it would admit' : 'all of its packets';
     return ruleFinding(
       id,
       accept,

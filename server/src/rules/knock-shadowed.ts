@@ -78,7 +78,7 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
 
 /** The hider matches only by connection-state (`drop connection-state=new ...`). */
 function newOnly(hider: Rule): boolean {
-  return hider.match.connectionState !== undefined;
+  return hider.match.connectionState !== undefined || hider.match.tcpFlags !== undefined;
 }
 
 function stageList(seq: { stages: Array<{ rule: Rule; list: string }> }, rule: Rule): string {

@@ -2,26 +2,51 @@
 // "which earlier rule hides this one", "is A met before B", and copies of rules with some match
 // conditions removed (to ask "could these match the same packet, address lists aside?").
 
-import { blockedByJump, hiddenBy, matchMayOverlap, mayOverlap, pathTo, rulesBefore } from '../../model/reason';
+import { blockedByJump, matchMayOverlap, mayOverlap, pathTo, rulesBefore, stepCatches } from '../../model/reason';
 import type { FirewallModel, Match, Rule } from '../../model/types';
 import { indexOf, isUnknown } from './rules';
 
 /**
  * The enabled rule with one of `actions` that a packet meets before `rule` on every path to it and
  * that matches every packet of `rule` that matters (jump conditions included); never a rule whose
- * position is unknown. Delegates to the model's `hiddenBy`.
+ * position is unknown. The model's `hiddenBy`, with what is known about those packets added.
  *
- * Both callers ask about packets that open a new connection: a knock packet (the SYN of a TCP
+ * Both callers ask about the packet that opens a new connection: a knock packet (the SYN of a TCP
  * attempt, the first datagram of a UDP one) for knock-shadowed, and the first packet of the
- * connection a final accept admits for knock-no-access. So a hider limited to
- * `connection-state=new` (the defconf-style `drop connection-state=new in-interface-list=WAN`)
- * hides them too (`newConnection: true`); a rule whose own connection-state excludes `new` is
- * left alone by the model.
+ * connection a final accept admits for knock-no-access. So a hider limited to `connection-state=new`
+ * (the defconf-style `drop connection-state=new in-interface-list=WAN`) hides them too, and for TCP
+ * one limited to `tcp-flags=syn` (a bare SYN: syn without ack, fin or rst). A rule whose own
+ * connection-state excludes `new`, or whose own tcp-flags say otherwise, gets no such assumption.
  */
 export function hiderOf(rule: Rule, model: FirewallModel, actions: ReadonlySet<string>): Rule | undefined {
   if (!rule.positionKnown) return undefined;
-  const h = hiddenBy(rule, model, { actions: [...actions], newConnection: true });
-  return h && !h.disabled && h.positionKnown ? h : undefined;
+  const paths = pathTo(rule, model);
+  if (paths.length === 0) return undefined;
+  const assume = firstPacket(rule);
+  let first: Rule | undefined;
+  for (const p of paths) {
+    const hit = p.steps.find(
+      (s) => s.rule.positionKnown && !s.rule.disabled && actions.has(s.rule.action) && stepCatches(s, p, rule, model, assume),
+    );
+    if (!hit) return undefined;
+    first ??= hit.rule;
+  }
+  return first;
+}
+
+/** What the first packet of a new connection matching `rule` also matches (see hiderOf). */
+function firstPacket(rule: Rule): Match[] {
+  const out: Match[] = [];
+  const cs = rule.match.connectionState;
+  if (cs) {
+    if (isUnknown(cs.value) || cs.negated || !cs.value.includes('new')) return out;
+  }
+  out.push({ connectionState: { negated: false, value: ['new'] }, other: {} });
+  const proto = rule.match.protocol;
+  if (proto && !proto.negated && !isUnknown(proto.value) && (proto.value === 'tcp' || proto.value === '6') && !rule.match.tcpFlags) {
+    out.push({ tcpFlags: { negated: false, value: ['syn', '!ack', '!fin', '!rst'] }, other: {} });
+  }
+  return out;
 }
 
 /** A copy of `rule` without the given match conditions, enabled. */
