@@ -34,6 +34,8 @@ export interface PacketCtx {
   icmpCode: number;
   srcMac: string | undefined;
   marks: { packet?: string; connection?: string; routing?: string };
+  /** The simulator's address lists (read by src/dst-address-list=; compiled rules are shared between simulators). */
+  env: MatchEnv;
 }
 
 /** What conditions need from the simulator: address-list membership at the packet's time. */
@@ -131,8 +133,10 @@ const PASSTHROUGH_ACTIONS = new Set([
 ]);
 
 /**
- * Compiles `rule` for `env`. `assume` answers conditions the simulator does not model. Rules are
- * compiled per simulator (stateful matchers such as psd and limit keep their state in the closure).
+ * Compiles `rule`. `assume` answers conditions the simulator does not model; `env` gives the model's
+ * layer7 patterns (address lists are read through the packet context at run time). A rule with a
+ * stateful matcher (psd, limit) keeps its state in the closure: compile it per simulator
+ * (`compileShared` does).
  */
 export function compileRule(rule: Rule, env: MatchEnv, assume: (rule: Rule, cond: string) => boolean): CompiledRule {
   const m: Match = rule.match;
@@ -182,8 +186,8 @@ export function compileRule(rule: Rule, env: MatchEnv, assume: (rule: Rule, cond
       };
     });
   }
-  add('src-address-list', m.srcAddressList, id, (v) => (p) => env.inList(v, p.srcKey, p.srcVal, p.time));
-  add('dst-address-list', m.dstAddressList, id, (v) => (p) => env.inList(v, p.dstKey, p.dstVal, p.time));
+  add('src-address-list', m.srcAddressList, id, (v) => (p) => p.env.inList(v, p.srcKey, p.srcVal, p.time));
+  add('dst-address-list', m.dstAddressList, id, (v) => (p) => p.env.inList(v, p.dstKey, p.dstVal, p.time));
   add('in-interface', m.inInterface, id, (v) => (p) => p.inIface === v);
   add('out-interface', m.outInterface, id, (v) => (p) => p.outIface === v);
   add('in-interface-list', m.inInterfaceList, id, (v) => (p) => p.inLists.has(v));
@@ -350,4 +354,41 @@ export function compileRule(rule: Rule, env: MatchEnv, assume: (rule: Rule, cond
     ),
     stateful: conds.some((c) => /^(psd|limit)=/.test(c.label)),
   };
+}
+
+interface SharedRule {
+  /** Labels of the conditions `assume` answers, in the order compileRule asks. */
+  labels: string[];
+  /** Compiled forms by the answers ("0"/"1" per label). */
+  variants: Map<string, CompiledRule>;
+}
+
+/** null: the rule has a stateful matcher and is compiled afresh each time. */
+const shared = new WeakMap<Rule, SharedRule | null>();
+
+/**
+ * `compileRule`, shared between simulators of the same model: a stateless compiled rule depends only on
+ * the rule (the model's layer7 patterns included) and the answers of `assume`. Rules with psd or limit
+ * are compiled afresh (their closures count packets).
+ */
+export function compileShared(rule: Rule, env: MatchEnv, assume: (rule: Rule, cond: string) => boolean): CompiledRule {
+  const sr = shared.get(rule);
+  if (sr === null) return compileRule(rule, env, assume);
+  if (sr === undefined) {
+    const labels: string[] = [];
+    let key = '';
+    const cr = compileRule(rule, env, (r, label) => {
+      const v = assume(r, label);
+      labels.push(label);
+      key += v ? '1' : '0';
+      return v;
+    });
+    shared.set(rule, cr.stateful ? null : { labels, variants: new Map([[key, cr]]) });
+    return cr;
+  }
+  let key = '';
+  for (const label of sr.labels) key += assume(rule, label) ? '1' : '0';
+  let cr = sr.variants.get(key);
+  if (!cr) sr.variants.set(key, (cr = compileRule(rule, env, assume)));
+  return cr;
 }

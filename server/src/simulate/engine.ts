@@ -17,8 +17,9 @@
 
 import type { AddressListEntry, Family, FirewallModel, Rule, TableName } from '../model/types';
 import { normalizeProtocol, parseAddress } from '../model/values';
-import { compileRule, type CompiledRule, type MatchEnv, type PacketCtx } from './compile';
-import type { Hook, ListChange, PacketTrace, SimOptions, SimPacket, TraceStep, Verdict } from './types';
+import { compileShared, type CompiledRule, type MatchEnv, type PacketCtx } from './compile';
+import { orderIndex, portClasses } from './portClasses';
+import type { Hook, ListChange, PacketTrace, ScanOptions, SimOptions, SimPacket, TraceStep, Verdict } from './types';
 
 const END = 0;
 const ACCEPT = 1;
@@ -71,6 +72,7 @@ export class Simulator {
   private readonly flow: Record<Hook, Array<[Map<string, CompiledRule[]>, string, TableName]>>;
   private readonly refresh: boolean;
   private readonly onAdd: SimOptions['onAdd'];
+  private readonly env: MatchEnv;
   private packets = 0;
   /** Number of list additions so far (the scan fast path watches it). */
   private adds = 0;
@@ -90,10 +92,10 @@ export class Simulator {
     const assume = options.assume ?? (() => false);
     const enable = options.enable;
     const disable = options.disable;
-    const env: MatchEnv = {
+    const env: MatchEnv = (this.env = {
       inList: (list, key, value, time) => this.member(list, key, value, time),
       layer7: (name) => this.layer7(name),
-    };
+    });
     const wanted = new Set<TableName>(options.tables ?? ['raw', 'mangle', 'filter']);
     for (const t of model.tables.values()) {
       if (t.family !== this.family || !wanted.has(t.name)) continue;
@@ -103,7 +105,7 @@ export class Simulator {
         if (!on) continue;
         let list = chains.get(r.chain);
         if (!list) chains.set(r.chain, (list = []));
-        list.push(compileRule(r, env, assume));
+        list.push(compileShared(r, env, assume));
       }
       this.tables.set(t.name, chains);
     }
@@ -199,7 +201,7 @@ export class Simulator {
     return until;
   }
 
-  private add(list: string, address: string, key: string, time: number, timeout: number, rule: Rule, index: number): void {
+  private add(list: string, address: string, key: string, time: number, timeout: number, rule: Rule, index: number, notify = true): void {
     this.adds++;
     let m = this.lists.get(list);
     if (!m) this.lists.set(list, (m = new Map()));
@@ -215,7 +217,7 @@ export class Simulator {
       m.set(key, { address, expires, rule });
       this.changes?.push({ op: 'add', list, address, expires, rule });
     }
-    this.onAdd?.(list, address, time, rule, index);
+    if (notify) this.onAdd?.(list, address, time, rule, index);
   }
 
   private interfaceLists(iface: string | undefined, extra: readonly string[] | undefined): Set<string> {
@@ -278,6 +280,7 @@ export class Simulator {
       icmpCode: p.icmp?.code ?? 0,
       srcMac: p.srcMac,
       marks: {},
+      env: this.env,
     };
   }
 
@@ -330,19 +333,35 @@ export class Simulator {
   /**
    * Sends one packet per port of `ports` (in that order) and protocol of `protocols`, `1 / rate` s apart
    * starting at `template.time`, until `stop()` says so. Returns the number of packets sent.
+   * `stop()` must only change its answer through `onAdd` (the fast modes do not ask it before packets
+   * they skip because those packets add nothing).
    *
-   * Fast path: when no enabled rule has a stateful condition (psd, limit), a packet's fate depends only
-   * on its destination-port class (ports no rule tells apart), its protocol, and which address lists
-   * hold its source and destination at that moment; outcomes are memoized on that key and replayed
-   * (verdict and list additions), so a scan costs a few map lookups per packet.
+   * Modes (`options.mode`):
+   * - `plain`: every packet through the compiled rules.
+   * - `memo` (default, used when no rule that can see these protocols has a stateful condition such as
+   *   psd or limit; otherwise `plain`): a packet's fate depends only on its destination-port class (ports
+   *   no rule tells apart, see portClasses.ts), its protocol, and which of the address lists the rules
+   *   read hold its source and destination at that moment (the membership mask). Outcomes (the list
+   *   additions) are memoized per mask and replayed. A packet whose outcome under the current mask adds
+   *   nothing changes nothing: it is skipped, and so is a whole run of consecutive positions of one class
+   *   whose packets all add nothing, as long as no membership can expire inside it. `onAdd` sees every
+   *   addition, exactly as in `plain` mode.
+   * - `compress`: `memo`, and inside a run of one class, once a port's packets leave the mask as they
+   *   found it (their additions only refresh entries already there), the following ports repeat them
+   *   until an entry they do not refresh expires or the run ends: the scan jumps to the last port of
+   *   that stretch (the one before it is applied silently so refreshed entries carry the same expiry as
+   *   when every packet is sent). `onAdd` is not called for the skipped packets; its last call for each
+   *   list is the same as in `plain` mode, and the mask every packet sees is the same.
    */
-  scan(template: SimPacket, protocols: readonly string[], ports: ArrayLike<number>, rate: number, stop: () => boolean): number {
+  scan(template: SimPacket, protocols: readonly string[], ports: ArrayLike<number>, rate: number, stop: () => boolean, options: ScanOptions = {}): number {
+    const mode = options.mode ?? 'memo';
+    const np = protocols.length;
+    const n = ports.length;
+    if (np === 0) return 0;
     const ctxs = protocols.map((protocol) => this.context({ ...template, protocol, dstPort: 1 }));
     const packets = protocols.map((protocol) => ({ ...template, protocol }));
     const all: CompiledRule[] = [];
     for (const chains of this.tables.values()) for (const rules of chains.values()) all.push(...rules);
-    const reads = all.flatMap((cr) => cr.listsRead);
-    const uniq = [...new Map(reads.map((r) => [`${r[1] ? 's' : 'd'} ${r[0]}`, r])).values()];
     // a stateful rule (psd, limit) that cannot match these protocols does not spoil the memo
     const protoSet = new Set(protocols.map(normalizeProtocol));
     const canMatch = (c: CompiledRule) => {
@@ -350,89 +369,221 @@ export class Simulator {
       if (!p || typeof p.value !== 'string') return true;
       return p.negated ? !protoSet.has(normalizeProtocol(p.value)) || protoSet.size > 1 : protoSet.has(normalizeProtocol(p.value));
     };
-    const memo = !all.some((c) => c.stateful && canMatch(c)) && uniq.length <= 24;
-    // port classes: ports between consecutive boundaries of every port set behave alike
-    let classOf: Int32Array | undefined;
-    let classes = 1;
-    if (memo) {
-      const bounds = new Set<number>([0]);
-      for (const cr of all) for (const set of cr.portSets) for (const [a, b] of set) {
-        bounds.add(Math.max(0, a));
-        bounds.add(Math.min(65536, b + 1));
-      }
-      const sorted = [...bounds].sort((x, y) => x - y);
-      classOf = new Int32Array(65536);
-      let cls = -1;
-      let bi = 0;
-      for (let port = 0; port < 65536; port++) {
-        if (bi < sorted.length && sorted[bi] === port) {
-          cls++;
-          bi++;
-        }
-        classOf[port] = cls;
-      }
-      classes = cls + 1;
-    }
-    const stride = classes * protocols.length;
-    interface Outcome {
-      verdict: number;
-      adds: Array<{ cr: CompiledRule; src: boolean }>;
-    }
-    const cache = new Map<number, Outcome>();
+    const memo = mode !== 'plain' && !all.some((c) => c.stateful && canMatch(c));
     const t0 = template.time;
-    let sent = 0;
-    let mask = 0;
-    let validUntil = -Infinity;
-    let addsSeen = -1;
-    const np = protocols.length;
-    for (let i = 0; i < ports.length; i++) {
-      const port = ports[i];
-      for (let k = 0; k < np; k++) {
-        if (stop()) return sent;
-        const ctx = ctxs[k];
-        const time = t0 + sent / rate;
-        ctx.time = time;
-        ctx.dstPort = port;
-        ctx.index = this.packets++;
-        ctx.state = template.state ?? 'new';
-        ctx.marks = {};
-        sent++;
-        if (!memo) {
-          this.evaluate(ctx, packets[k], null);
-          continue;
-        }
-        if (this.adds !== addsSeen || time >= validUntil) {
-          // list membership changed (an addition) or some entry may have expired: recompute
-          addsSeen = this.adds;
-          mask = 0;
-          validUntil = Infinity;
-          for (let b = 0; b < uniq.length; b++) {
-            const [list, src] = uniq[b];
-            const key = src ? ctx.srcKey : ctx.dstKey;
-            if (this.member(list, key, src ? ctx.srcVal : ctx.dstVal, time)) {
-              mask |= 1 << b;
-              validUntil = Math.min(validUntil, this.expiryOf(list, key, src ? ctx.srcVal : ctx.dstVal, time));
-            }
-          }
-        }
-        const key = mask * stride + classOf![port] * np + k;
-        const hit = cache.get(key);
-        if (hit !== undefined) {
-          for (const a of hit.adds) {
-            if (a.src) this.add(a.cr.list!, template.src, ctx.srcKey, time, a.cr.timeout, a.cr.rule, ctx.index);
-            else this.add(a.cr.list!, template.dst ?? defaultDst(this.family), ctx.dstKey, time, a.cr.timeout, a.cr.rule, ctx.index);
-          }
-          continue;
-        }
-        const adds: Outcome['adds'] = [];
-        this.recording = adds;
-        try {
-          cache.set(key, { verdict: this.evaluate(ctx, packets[k], null), adds });
-        } finally {
-          this.recording = null;
+    const base = this.packets;
+    const state = template.state ?? 'new';
+    const timeOf = (s: number) => t0 + s / rate;
+    const prepare = (k: number, s: number, port: number): PacketCtx => {
+      const ctx = ctxs[k];
+      ctx.time = timeOf(s);
+      ctx.dstPort = port;
+      ctx.index = base + s;
+      ctx.state = state;
+      ctx.marks = {};
+      this.packets = base + s + 1;
+      return ctx;
+    };
+    if (!memo) {
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < np; k++) {
+          const s = i * np + k;
+          if (stop()) return s;
+          this.evaluate(prepare(k, s, ports[i]), packets[k], null);
         }
       }
+      return n * np;
     }
+
+    // the membership mask: one bit per (list, source or destination) some rule reads
+    const reads = all.flatMap((cr) => cr.listsRead);
+    const bitOf = new Map<string, number>();
+    const uniq: Array<[string, boolean]> = [];
+    for (const r of reads) {
+      const k = `${r[1] ? 's' : 'd'} ${r[0]}`;
+      if (!bitOf.has(k)) {
+        bitOf.set(k, uniq.length);
+        uniq.push(r);
+      }
+    }
+    const nb = uniq.length;
+    const { srcKey, srcVal, dstKey, dstVal } = ctxs[0];
+    const srcText = template.src;
+    const dstText = template.dst ?? defaultDst(this.family);
+    const pc = portClasses(this.model);
+    const oi = orderIndex(pc, ports);
+    const nk = pc.count * np;
+    interface Add {
+      cr: CompiledRule;
+      src: boolean;
+      /** Mask bit of the list it fills, -1 when no rule reads that list. */
+      bit: number;
+    }
+    interface MaskMemo {
+      /** Additions of a packet of each (class, protocol) under this mask. */
+      out: Array<Add[] | undefined>;
+      /** 1 when that packet adds nothing. */
+      inert: Uint8Array;
+    }
+    const memos = new Map<string, MaskMemo>();
+    const bits = new Uint8Array(nb);
+    let cur!: MaskMemo;
+    /** The mask holds for packets before this time (some set bit may expire then). */
+    let validUntil = Infinity;
+    /** The first packet at or after `validUntil`. */
+    let validS = Infinity;
+    const firstAt = (limit: number): number => {
+      if (limit === Infinity) return Infinity;
+      let s = Math.max(0, Math.ceil((limit - t0) * rate));
+      while (s > 0 && timeOf(s - 1) >= limit) s--;
+      while (timeOf(s) < limit) s++;
+      return s;
+    };
+    const select = () => {
+      let key = '';
+      for (let b = 0; b < nb; b++) key += bits[b] === 1 ? '1' : '0';
+      let m = memos.get(key);
+      if (!m) memos.set(key, (m = { out: new Array(nk), inert: new Uint8Array(nk) }));
+      cur = m;
+    };
+    const memberBit = (b: number, time: number): boolean => {
+      const [list, src] = uniq[b];
+      return this.member(list, src ? srcKey : dstKey, src ? srcVal : dstVal, time);
+    };
+    const expiryBit = (b: number, time: number): number => {
+      const [list, src] = uniq[b];
+      return this.expiryOf(list, src ? srcKey : dstKey, src ? srcVal : dstVal, time);
+    };
+    const recompute = (time: number) => {
+      validUntil = Infinity;
+      for (let b = 0; b < nb; b++) {
+        if (memberBit(b, time)) {
+          bits[b] = 1;
+          validUntil = Math.min(validUntil, expiryBit(b, time));
+        } else bits[b] = 0;
+      }
+      validS = firstAt(validUntil);
+      select();
+    };
+    /** After additions at `time`: bits they set (a refresh only moves an expiry later: validUntil stays safe). */
+    const noteAdds = (adds: Add[], time: number) => {
+      let changed = false;
+      for (const a of adds) {
+        if (a.bit < 0 || bits[a.bit] === 1) continue;
+        if (memberBit(a.bit, time)) {
+          bits[a.bit] = 1;
+          validUntil = Math.min(validUntil, expiryBit(a.bit, time));
+          changed = true;
+        }
+      }
+      if (changed) {
+        validS = firstAt(validUntil);
+        select();
+      }
+    };
+    const apply = (adds: Add[], time: number, index: number, notify: boolean) => {
+      for (const a of adds) {
+        if (a.src) this.add(a.cr.list!, srcText, srcKey, time, a.cr.timeout, a.cr.rule, index, notify);
+        else this.add(a.cr.list!, dstText, dstKey, time, a.cr.timeout, a.cr.rule, index, notify);
+      }
+    };
+    const record = (ctx: PacketCtx, k: number): Add[] => {
+      const rec: Array<{ cr: CompiledRule; src: boolean }> = [];
+      this.recording = rec;
+      try {
+        this.evaluate(ctx, packets[k], null);
+      } finally {
+        this.recording = null;
+      }
+      return rec.map(({ cr, src }) => ({ cr, src, bit: bitOf.get(`${src ? 's' : 'd'} ${cr.list}`) ?? -1 }));
+    };
+    /** Sends packet `s` (protocol `k`, port class `c`); false when it is skipped (it would add nothing). */
+    const send = (s: number, k: number, c: number, port: number): boolean => {
+      const key = c * np + k;
+      if (c >= 0 && s < validS && cur.inert[key] === 1) return false; // adds nothing, changes nothing
+      if (s >= validS) recompute(timeOf(s));
+      const ctx = prepare(k, s, port);
+      if (c < 0) {
+        noteAdds(record(ctx, k), ctx.time);
+        return true;
+      }
+      const hit = cur.out[key];
+      if (hit !== undefined) {
+        if (hit.length > 0) {
+          apply(hit, ctx.time, ctx.index, true);
+          noteAdds(hit, ctx.time);
+        }
+        return true;
+      }
+      const at = cur;
+      const adds = record(ctx, k);
+      at.out[key] = adds;
+      if (adds.length === 0) at.inert[key] = 1;
+      noteAdds(adds, ctx.time);
+      return true;
+    };
+    /** Every packet of class `c` adds nothing under the current mask. */
+    const inertClass = (c: number): boolean => {
+      for (let k = 0; k < np; k++) if (cur.inert[c * np + k] !== 1) return false;
+      return true;
+    };
+    const margin = (2 * np + 2) / rate;
+
+    recompute(t0);
+    // stop() changes only through onAdd: asked before the first packet and after every packet sent
+    if (stop()) return this.finish(base, 0);
+    let i = 0;
+    while (i < n) {
+      const c = oi.cls[i];
+      const end = oi.runEnd[i];
+      // a run whose packets all add nothing, with no membership expiring before its end
+      if (c >= 0 && end * np + np - 1 < validS && inertClass(c)) {
+        i = end + 1;
+        continue;
+      }
+      for (let g = i; g <= end; g++) {
+        const m0 = cur;
+        let same = true;
+        for (let k = 0; k < np; k++) {
+          const s = g * np + k;
+          if (send(s, k, c, ports[g]) && stop()) return this.finish(base, s + 1);
+          if (cur !== m0) same = false;
+        }
+        if (c < 0 || g === end) continue;
+        // the rest of the run adds nothing
+        if (end * np + np - 1 < validS && inertClass(c)) break;
+        if (mode !== 'compress' || !same || g + 3 > end) continue;
+        // steady? the next port's packets see the same mask
+        const next = (g + 1) * np;
+        if (next >= validS) recompute(timeOf(next));
+        if (cur !== m0) continue;
+        const outs: Add[][] = [];
+        for (let k = 0; k < np; k++) outs.push(m0.out[c * np + k] ?? []);
+        // the stretch ends before the first expiry of a set bit these packets do not keep refreshing
+        let until = Infinity;
+        for (let b = 0; b < nb; b++) {
+          if (bits[b] !== 1) continue;
+          const kept = this.refresh && outs.some((adds) => adds.some((a) => a.bit === b && a.cr.timeout > margin));
+          if (!kept) until = Math.min(until, expiryBit(b, timeOf(next)));
+        }
+        const limitS = firstAt(until);
+        const last = Math.min(end, limitS === Infinity ? end : Math.floor((limitS - np) / np));
+        if (last < g + 3) continue;
+        // the port before the last one, silently (its refreshes), then the last one as usual
+        for (let k = 0; k < np; k++) {
+          const s = (last - 1) * np + k;
+          apply(outs[k], timeOf(s), base + s, false);
+          noteAdds(outs[k], timeOf(s));
+        }
+        g = last - 1;
+      }
+      i = end + 1;
+    }
+    return this.finish(base, n * np);
+  }
+
+  private finish(base: number, sent: number): number {
+    this.packets = base + sent;
     return sent;
   }
 

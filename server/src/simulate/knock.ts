@@ -12,7 +12,7 @@ import { findBlacklists, pathTo } from '../model';
 import { parseAddress } from '../model/values';
 import { layer7Literal } from '../features/knockClients';
 import { defaultDst, Simulator } from './engine';
-import type { Hook, PacketTrace, SimOptions, SimPacket } from './types';
+import type { Hook, PacketTrace, ScanOptions, SimOptions, SimPacket } from './types';
 
 /** The knocking client in simulations (documentation addresses). */
 export const KNOCK_SOURCE: Record<Family, string> = { ip: '198.51.100.7', ipv6: '2001:db8:5::7' };
@@ -430,7 +430,7 @@ export function runScan(
   model: FirewallModel,
   plan: KnockPlan,
   scan: ScanSpec,
-  options: { enable?: ReadonlySet<Rule>; rate?: number; source?: string; assume?: SimOptions['assume'] } = {},
+  options: { enable?: ReadonlySet<Rule>; rate?: number; source?: string; assume?: SimOptions['assume']; mode?: ScanOptions['mode'] } = {},
 ): ScanResult {
   const protocols = [...new Set(plan.stages.map((s) => s.packet.protocol).filter((p) => p === 'tcp' || p === 'udp'))];
   const source = options.source ?? SCAN_SOURCE[plan.family];
@@ -467,7 +467,9 @@ export function runScan(
     },
   });
   const packets =
-    protocols.length === 0 ? 0 : sim.scan({ ...plan.base, srcMac: undefined, src: source, protocol: protocols[0], time: 0 }, protocols, ports, rate, () => granted);
+    protocols.length === 0 ? 0 : sim.scan({ ...plan.base, srcMac: undefined, src: source, protocol: protocols[0], time: 0 }, protocols, ports, rate, () => granted, {
+          mode: options.mode ?? 'compress',
+        });
   return { scan, protocols, packets, granted, advances: last.filter((a): a is StageAdvance => a !== undefined), climbed };
 }
 

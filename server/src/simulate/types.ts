@@ -102,3 +102,9 @@ export interface SimOptions {
   /** Called for every list addition (also in fast mode): cheap hook for scans. */
   onAdd?: (list: string, address: string, time: number, rule: Rule, packetIndex: number) => void;
 }
+
+/** How `Simulator.scan` evaluates its packets (see there). */
+export interface ScanOptions {
+  /** `plain`: every packet through the rules; `memo` (default): memoized, packets that add nothing skipped; `compress`: also repeated stretches skipped. */
+  mode?: 'plain' | 'memo' | 'compress';
+}
