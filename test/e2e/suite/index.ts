@@ -26,6 +26,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'e2e-bundle', mocha);
   require('./extension.test');
   require('./upload.test');
+  require('./knock.test');
 
   const records: TestRecord[] = [];
   const artifacts = process.env.ROUTEROS_E2E_ARTIFACTS;

@@ -1,5 +1,5 @@
 // Helpers shared by the real-editor tests: bounded polling, artifacts, screenshots requested from the runner.
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -121,4 +121,38 @@ export async function uiSteps(name: string, steps: UiStep[], ms = 30_000): Promi
   const answer = await poll(`the runner performing UI steps "${name}"`, () => existsSync(done) && (JSON.parse(readFileSync(done, 'utf8')) as { ok: boolean; seen?: UiSeen[]; error?: string }), ms, 100);
   if (!answer.ok) throw new Error(`UI steps "${name}" failed in the runner: ${answer.error}`);
   return answer.seen ?? [];
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/**
+ * Lines of the "RouterOS" output channel, read from the file VS Code writes a log output channel to
+ * (<user-data>/logs/<session>/.../routeros-tools.routeros-firewall-tools/RouterOS.log).
+ */
+export function outputChannelLines(): string[] {
+  const userData = process.env.ROUTEROS_E2E_USER_DATA;
+  if (!userData) throw new Error('ROUTEROS_E2E_USER_DATA is not set (the code-server runner sets it)');
+  return filesUnder(join(userData, 'logs'))
+    .filter((f) => f.endsWith('/RouterOS.log'))
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
+    .filter((l) => l !== '');
+}
+
+/** `p`, or a clear failure after `ms` (every wait in the suite is bounded). */
+export async function within<T>(p: Thenable<T>, what: string, ms = 60_000): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve(p),
+      new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(t);
+  }
 }

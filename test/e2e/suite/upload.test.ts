@@ -9,11 +9,24 @@
 // (no /usr/sbin/sshd, not root). In CI (.ci/run: root, openssh-server installed) it runs.
 
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RouterState } from '../../fixtures/router/fake-router';
-import { EXTENSION_ID, codeOf, openFile, poll, routerosDiagnostics, screenshot, skipped, uiSteps, uiStepsAvailable, workspaceFile } from './support';
+import {
+  EXTENSION_ID,
+  codeOf,
+  openFile,
+  outputChannelLines,
+  poll,
+  routerosDiagnostics,
+  screenshot,
+  skipped,
+  uiSteps,
+  uiStepsAvailable,
+  within,
+  workspaceFile,
+} from './support';
 
 interface RouterInfo {
   port: number;
@@ -48,26 +61,6 @@ function routerFiles(r: RouterInfo): string[] {
   return readdirSync(r.routerDir).filter((f) => !f.startsWith('.'));
 }
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-/**
- * Lines of the "RouterOS" output channel, read from the file VS Code writes a log output channel to
- * (<user-data>/logs/<session>/.../routeros-tools.routeros-firewall-tools/RouterOS.log).
- */
-function outputChannelLines(): string[] {
-  const userData = process.env.ROUTEROS_E2E_USER_DATA;
-  if (!userData) throw new Error('ROUTEROS_E2E_USER_DATA is not set (the code-server runner sets it)');
-  return filesUnder(join(userData, 'logs'))
-    .filter((f) => f.endsWith('/RouterOS.log'))
-    .flatMap((f) => readFileSync(f, 'utf8').split('\n'));
-}
-
 /** Waits for the next `[result] ...` line of the output channel after `seen` result lines. */
 async function nextResultLine(seen: number): Promise<string> {
   return poll(
@@ -79,19 +72,6 @@ async function nextResultLine(seen: number): Promise<string> {
 }
 
 const resultLines = () => outputChannelLines().filter((l) => l.includes('[result] ')).length;
-
-/** `p`, or a clear failure after `ms` (every wait in this suite is bounded). */
-async function within<T>(p: Thenable<T>, what: string, ms = 60_000): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      Promise.resolve(p),
-      new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(t);
-  }
-}
 
 const routerDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'router');
 
