@@ -33,6 +33,12 @@ ruleTester(knockExposedService, {
         'chain=svc action=accept', WAN_DROP], 'export'),
     },
     {
+      name: 'knocks behind a WAN jump; winbox accepted from the LAN only',
+      code: script(['chain=input action=jump jump-target=knock in-interface-list=WAN',
+        ...[S1, S2, S3].map((r) => r.replace('chain=input', 'chain=knock').replace(' in-interface-list=WAN', '')), 'chain=knock action=return',
+        ACCEPT, 'chain=input action=accept protocol=tcp dst-port=8291 in-interface-list=LAN', WAN_DROP], 'export'),
+    },
+    {
       name: 'a jump whose port list has no management port',
       code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=svc protocol=tcp dst-port=25,587',
         'chain=svc action=accept protocol=tcp', WAN_DROP], 'export'),
@@ -66,6 +72,23 @@ ruleTester(knockExposedService, {
       name: 'an accept in a custom chain jumped to before the drop',
       code: script([S1, S2, S3, ACCEPT, 'chain=input action=jump jump-target=services', WAN_DROP, 'chain=services action=accept protocol=tcp dst-port=8291'], 'export'),
       errors: [{ line: 8 }],
+    },
+    {
+      name: 'knocks in a from-wan chain that ends in a plain drop; https open in that chain',
+      code: script([ESTABLISHED, 'chain=input action=jump jump-target=from-wan in-interface-list=WAN',
+        ...[S1, S2, S3].map((r) => r.replace('chain=input', 'chain=from-wan').replace(' in-interface-list=WAN', '')),
+        'chain=from-wan action=accept src-address-list=secured', 'chain=from-wan action=accept protocol=tcp dst-port=443', 'chain=from-wan action=drop'], 'export'),
+      errors: [{ line: 8, relatedLine: 9, message: /www-ssl \(443\)/ }],
+      output: script([ESTABLISHED, 'chain=input action=jump jump-target=from-wan in-interface-list=WAN',
+        ...[S1, S2, S3].map((r) => r.replace('chain=input', 'chain=from-wan').replace(' in-interface-list=WAN', '')),
+        'chain=from-wan action=accept src-address-list=secured', 'chain=from-wan action=accept protocol=tcp dst-port=443 src-address-list=secured', 'chain=from-wan action=drop'], 'export'),
+    },
+    {
+      name: 'knocks behind a WAN jump (no interface on the stages), the WAN drop and an ssh accept in input',
+      code: script(['chain=input action=jump jump-target=knock in-interface-list=WAN',
+        ...[S1, S2, S3].map((r) => r.replace('chain=input', 'chain=knock').replace(' in-interface-list=WAN', '')), 'chain=knock action=return',
+        ACCEPT, SSH, WAN_DROP], 'export'),
+      errors: [{ line: 8, relatedLine: 9 }],
     },
     {
       name: 'one of two jumps into the service chain does not require the final list',

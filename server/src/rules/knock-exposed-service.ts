@@ -81,24 +81,31 @@ function hasInterface(m: Match): boolean {
   return m.inInterface !== undefined || m.inInterfaceList !== undefined;
 }
 
-/** The builtin chain packets come from into `chain` (following jumps backwards), or undefined. */
-function baseChain(model: FirewallModel, seq: KnockSequence, chain: string, seen = new Set<string>()): string | undefined {
-  if (BUILTIN.has(chain)) return chain;
-  if (seen.has(chain)) return undefined;
+/**
+ * The chains a packet passes on its way into `chain` (following jumps backwards): the builtin chain
+ * first, then the custom chains towards `chain`, which comes last. Empty when no builtin chain leads there.
+ */
+function chainsTo(model: FirewallModel, seq: KnockSequence, chain: string, seen = new Set<string>()): string[] {
+  if (BUILTIN.has(chain)) return [chain];
+  if (seen.has(chain)) return [];
   seen.add(chain);
   const table = model.tables.get(`${seq.family} ${seq.table}`);
   const jump = table?.rules.find((r) => r.action === 'jump' && r.jumpTarget === chain && !r.disabled);
-  return jump ? baseChain(model, seq, jump.chain, seen) : undefined;
+  if (!jump) return [];
+  const outer = chainsTo(model, seq, jump.chain, seen);
+  return outer.length > 0 ? [...outer, chain] : [];
 }
 
 /**
- * The final WAN drop: the first enabled drop/reject/tarpit in the base chain that matches every new
- * packet arriving the way the knock does (its interface), and the "new packet from the WAN" it covers.
+ * The final WAN drop: the first enabled drop/reject/tarpit that matches every new packet arriving the
+ * way the knock does (its interface), and the "new packet from the WAN" it covers. Looked for in the
+ * builtin chain first, then in the custom chains on the way to the stages (a `from-wan` chain that
+ * ends in a plain drop).
  */
 function wanDrop(model: FirewallModel, seq: KnockSequence, stage: Rule): { drop: Rule; wan: Rule } | undefined {
-  const chain = baseChain(model, seq, stage.chain);
+  const chains = chainsTo(model, seq, stage.chain);
   const table = model.tables.get(`${seq.family} ${seq.table}`);
-  if (!chain || !table) return undefined;
+  if (chains.length === 0 || !table) return undefined;
   const packet = (m: Match, ch: string): Rule => ({
     ...stage,
     chain: ch,
@@ -106,12 +113,20 @@ function wanDrop(model: FirewallModel, seq: KnockSequence, stage: Rule): { drop:
     disabled: false,
     match: { ...m, connectionState: { negated: false, value: ['new'] } },
   });
-  const probe = packet(interfaceMatch(stage.match), chain);
-  for (const r of table.rules) {
-    if (r.chain !== chain || r.disabled || !r.positionKnown || !DROP_ACTIONS.has(r.action)) continue;
-    if (!covers(r, probe, model)) continue;
-    const wan = hasInterface(stage.match) ? probe : packet(interfaceMatch(r.match), chain);
-    return { drop: r, wan };
+  // The knock's interface: the stage's own, or that of a jump on the way to it (`jump
+  // in-interface-list=WAN jump-target=from-wan`).
+  const via = hasInterface(stage.match)
+    ? stage.match
+    : pathTo(stage, model).flatMap((p) => p.jumps).find((j) => hasInterface(j.match))?.match;
+  const knockIface = via ? interfaceMatch(via) : interfaceMatch(stage.match);
+  for (const chain of chains) {
+    const probe = packet(knockIface, chain);
+    for (const r of table.rules) {
+      if (r.chain !== chain || r.disabled || !r.positionKnown || !DROP_ACTIONS.has(r.action)) continue;
+      if (!covers(r, probe, model)) continue;
+      const wan = hasInterface(knockIface) ? probe : packet(interfaceMatch(r.match), chain);
+      return { drop: r, wan };
+    }
   }
   return undefined;
 }
