@@ -79,7 +79,8 @@ async function knock(context: vscode.ExtensionContext, deps: ExtensionDeps, args
   host = host.trim();
   await context.workspaceState.update(LAST_HOST, host);
   const { steps, problems, minTimeout } = stepsFromSequence(seq, model.layer7);
-  const delayMs = args.delayMs ?? 500;
+  const configured = vscode.workspace.getConfiguration('routeros.knock').get<number>('delayMs', 500);
+  const delayMs = args.delayMs ?? (Number.isFinite(configured) && configured >= 0 ? configured : 500);
   const out = deps.output;
   out.info(`Knock ${host}: ${describeKnockSequence(seq)}`);
   for (const p of problems) out.warn(p);
