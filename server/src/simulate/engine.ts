@@ -348,8 +348,9 @@ export class Simulator {
    *   addition, exactly as in `plain` mode.
    * - `compress`: `memo`, and inside a run of one class, once a port's packets leave the mask as they
    *   found it (their additions only refresh entries already there), the following ports repeat them
-   *   until an entry they do not refresh expires or the run ends: the scan jumps to the last port of
-   *   that stretch (the one before it is applied silently so refreshed entries carry the same expiry as
+   *   until an entry they do not refresh expires or the run ends (with refreshes off, or a timeout
+   *   shorter than the gap between ports, until an entry they add expires): the scan jumps to the last
+   *   port of that stretch (the one before it is applied silently so refreshed entries carry the same expiry as
    *   when every packet is sent). `onAdd` is not called for the skipped packets; its last call for each
    *   list is the same as in `plain` mode, and the mask every packet sees is the same.
    */
@@ -434,6 +435,7 @@ export class Simulator {
     let validS = Infinity;
     const firstAt = (limit: number): number => {
       if (limit === Infinity) return Infinity;
+      if (limit === -Infinity) return 0;
       let s = Math.max(0, Math.ceil((limit - t0) * rate));
       while (s > 0 && timeOf(s - 1) >= limit) s--;
       while (timeOf(s) < limit) s++;
@@ -565,6 +567,15 @@ export class Simulator {
           if (bits[b] !== 1) continue;
           const kept = this.refresh && outs.some((adds) => adds.some((a) => a.bit === b && a.cr.timeout > margin));
           if (!kept) until = Math.min(until, expiryBit(b, timeOf(next)));
+        }
+        // an entry these packets add without pushing its expiry on every port (no refresh, or a timeout
+        // shorter than the gap) must stay as it is: re-adding it after it expired would change it
+        for (const adds of outs) {
+          for (const a of adds) {
+            if (this.refresh && a.cr.timeout > margin) continue;
+            const e = this.lists.get(a.cr.list!)?.get(a.src ? srcKey : dstKey);
+            until = Math.min(until, e !== undefined && e.expires > timeOf(next) ? e.expires : -Infinity);
+          }
         }
         const limitS = firstAt(until);
         const last = Math.min(end, limitS === Infinity ? end : Math.floor((limitS - np) / np));
