@@ -13,7 +13,8 @@
 // packets' `time`); re-adding an address refreshes its timeout (option `refreshOnReAdd`).
 //
 // `send` returns a full trace; `sendFast` only the verdict (no allocations beyond the packet context),
-// for scans of every port. Rules are compiled to closures once per simulator.
+// for scans of every port; `scan` runs a whole port scan with memoized outcomes (see there). Rules are
+// compiled to closures once per model and shared by its simulators (psd/limit rules once per simulator).
 
 import type { AddressListEntry, Family, FirewallModel, Rule, TableName } from '../model/types';
 import { normalizeProtocol, parseAddress } from '../model/values';
