@@ -125,6 +125,19 @@ describe('embedded code', () => {
     assert.deepEqual(res.embeddedErrors, []);
   });
 
+  test('inside code in a string: a string with $( )/$[ ] keeps its own text, a `/menu arg=` path its own range', () => {
+    // both used to be cut with file offsets from the decoded code: value '$base&offset=1 count=1 []',
+    // path range '/interface name=x'
+    const text =
+      '/system script add name=t source=":local u \\"\\$base&offset=\\$(\\$id+1) [\\$[:len \\$x]]\\"\\r\\n/ping 1.1.1.1 count=1\\r\\n/interface name=x"\n';
+    const src = findArg(parse(text).script.statements[0] as Command, 'source')!.value as StringLiteral;
+    const [local, , iface] = src.embedded!.statements as Command[];
+    assert.equal((local.args[1].value as StringLiteral).value, '$base&offset=$($id+1) [$[:len $x]]');
+    assert.equal(iface.verb!.text, 'interface');
+    assert.equal(slice(text, iface.path!.range), '/');
+    assert.equal(slice(text, iface.verb!.range), 'interface');
+  });
+
   test('on-event=name (a bare word) is not code', () => {
     const cmd = parse('/system scheduler add on-event=backup').script.statements[0] as Command;
     assert.equal(findArg(cmd, 'on-event')!.value!.kind, 'word');

@@ -58,6 +58,8 @@ export interface RawError {
 interface CmdState {
   start: number;
   path: MenuPath | null;
+  /** Offset (in this parse's text) where `path` starts. */
+  pathStart: number;
   verb: Word | null;
   callee: VariableRef | undefined;
   args: Argument[];
@@ -297,9 +299,15 @@ export class RscParser extends EmbeddedActionsParser {
     let path = st.path;
     if (img.charCodeAt(0) === 47) {
       i = 1;
-      if (!path) path = st.path = { kind: 'path', absolute: true, segments: [], range: this.range(base, base + 1) };
+      if (!path) {
+        path = st.path = { kind: 'path', absolute: true, segments: [], range: this.range(base, base + 1) };
+        st.pathStart = base;
+      }
     }
-    if (!path) path = st.path = { kind: 'path', absolute: false, segments: [], range: this.range(base, base) };
+    if (!path) {
+      path = st.path = { kind: 'path', absolute: false, segments: [], range: this.range(base, base) };
+      st.pathStart = base;
+    }
     while (i < img.length) {
       let j = img.indexOf('/', i);
       if (j < 0) j = img.length;
@@ -345,7 +353,7 @@ export class RscParser extends EmbeddedActionsParser {
         st.verb = last;
         p.range = {
           start: p.range.start,
-          end: segs.length ? segs[segs.length - 1].range.end : p.absolute ? this.map.end(p.range.start.offset + 1) : p.range.start,
+          end: segs.length ? segs[segs.length - 1].range.end : p.absolute ? this.map.end(st.pathStart + 1) : p.range.start,
         };
       }
     }
@@ -549,7 +557,7 @@ export class RscParser extends EmbeddedActionsParser {
         st.positionalCount = 0;
         st.where = false;
       } else {
-        st = { start: this.LA(1).startOffset, path: null, verb: null, callee: undefined, args: [], pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
+        st = { start: this.LA(1).startOffset, path: null, pathStart: 0, verb: null, callee: undefined, args: [], pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
         this.fCmd[d] = st;
       }
     }
@@ -797,21 +805,25 @@ export class RscParser extends EmbeddedActionsParser {
     },
     {
       ALT: () => {
+        const from = this.LA(1).startOffset;
         const s = this.SUBRULE(this.substitution);
         if (!this.RECORDING_PHASE && s) {
           const d = this.frame();
           this.fParts[d].push({ kind: 'interpolation', value: s, range: s.range });
-          this.fValue[d] += this.text.slice(s.range.start.offset, s.range.end.offset);
+          // offsets in this parse's text (a Position's offset is in the file: not the same inside a string)
+          this.fValue[d] += this.text.slice(from, this.lastEnd(from));
         }
       },
     },
     {
       ALT: () => {
+        const from = this.LA(1).startOffset;
         const s = this.SUBRULE(this.paren);
         if (!this.RECORDING_PHASE && s) {
           const d = this.frame();
           this.fParts[d].push({ kind: 'interpolation', value: s, range: s.range });
-          this.fValue[d] += this.text.slice(s.range.start.offset, s.range.end.offset);
+          // offsets in this parse's text (a Position's offset is in the file: not the same inside a string)
+          this.fValue[d] += this.text.slice(from, this.lastEnd(from));
         }
       },
     },
