@@ -4,11 +4,11 @@
 import type { IToken } from 'chevrotain';
 import type { Comment, ParseResult, Position, Script, Statement, SyntaxError } from './ast';
 import { tokenize } from './lexer';
-import { LineIndex } from './lineIndex';
+import { LineIndex, OffsetRange } from './lineIndex';
 import { RscParser, type PendingEmbed, type PositionMapper } from './parser';
 
 export * from './ast';
-export { LineIndex } from './lineIndex';
+export { LineIndex, OffsetRange } from './lineIndex';
 export { findArg, valueText, walkCommands, resolveMenu, commandPathString, isConditionalVerb } from './walk';
 export type { WalkContext } from './walk';
 
@@ -29,10 +29,7 @@ export interface ParseOptions {
 /** Parse a RouterOS script. Never throws: on an internal failure it returns an empty tree and an error. */
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
   const lines = new LineIndex(text);
-  const mapper: PositionMapper = {
-    start: (o) => lines.positionAt(o),
-    end: (o) => lines.positionAt(o),
-  };
+  const mapper: PositionMapper = { lines, start: identity, end: identity };
   try {
     const errors: SyntaxError[] = [];
     const embeddedErrors: SyntaxError[] = [];
@@ -50,6 +47,10 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
       errors: [{ message: `internal parser error: ${(e as Error)?.message ?? String(e)}`, range: { start: where, end: where } }],
     };
   }
+}
+
+function identity(o: number): number {
+  return o;
 }
 
 function isBlank(c: number): boolean {
@@ -79,10 +80,12 @@ function parseText(
       const ends = emb.ends;
       const inner: PositionMapper = starts && ends
         ? {
+            lines: map.lines,
             start: (o) => map.start(o < n ? starts[o] : to),
             end: (o) => (o <= 0 ? map.start(n > 0 ? starts[0] : to) : map.end(o <= n ? ends[o - 1] : to)),
           }
         : {
+            lines: map.lines,
             start: (o) => map.start(o < n ? from + o : to),
             end: (o) => (o <= 0 ? map.start(n > 0 ? from : to) : map.end(o <= n ? from + o : to)),
           };
@@ -90,7 +93,7 @@ function parseText(
       const sink = emb.literal.constant ? (depth === 0 ? embeddedErrors : errors) : null;
       emb.literal.embedded = parseText(code, inner, 0, n, sink ?? [], sink ? embeddedErrors : null, depth + 1);
       // the embedded script spans the string content
-      emb.literal.embedded.range = { start: map.start(emb.from), end: map.end(emb.to) };
+      emb.literal.embedded.range = new OffsetRange(map.start(emb.from), map.end(emb.to), map.lines);
     }
   }
 
@@ -98,14 +101,14 @@ function parseText(
     kind: 'script',
     statements,
     comments,
-    range: { start: map.start(scriptStart), end: map.end(scriptEnd) },
+    range: new OffsetRange(map.start(scriptStart), map.end(scriptEnd), map.lines),
   };
 }
 
 /** Lex and parse one text (not the code inside its strings). */
 function parseOwn(text: string, map: PositionMapper, errors: SyntaxError[]): { statements: Statement[]; comments: Comment[]; embeds: PendingEmbed[] } {
   const lex = tokenize(text);
-  const toRange = (s: number, e: number) => ({ start: map.start(s), end: map.end(e) });
+  const toRange = (s: number, e: number) => new OffsetRange(map.start(s), map.end(e), map.lines);
   for (const le of lex.errors) {
     // a closer with nothing to close: the parser reports it (with a better message)
     if (le.message.includes('Unable to pop')) continue;

@@ -13,7 +13,7 @@
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
 import type {
   Argument, ArrayElement, ArrayLiteral, BlockStatement, CodeBlock, Command, Expression, MenuPath,
-  Negated, ParenExpr, Position, Range, Statement, StringLiteral, StringPart, Substitution, Value,
+  Negated, ParenExpr, Range, Statement, StringLiteral, StringPart, Substitution, Value,
   VariableRef, Word,
 } from './ast';
 import {
@@ -22,17 +22,20 @@ import {
   StrayInBrace, StrayParen, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
   WordStart,
 } from './lexer';
+import { endOffsetOf, type LineIndex, OffsetRange, startOffsetOf } from './lineIndex';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
   CODE_ARGS, CODE_KEYWORDS, CODE_POSITIONAL_VERBS, CODE_STRING_VERBS, GLOBAL_COMMANDS, isPathWord, VERBS,
 } from './words';
 
-/** Maps offsets of the text being parsed to positions in the file. */
+/** Maps offsets of the text being parsed to offsets in the file. */
 export interface PositionMapper {
-  /** Position of the character at `offset` (a range start). */
-  start(offset: number): Position;
-  /** Position just after the character before `offset` (an exclusive range end). */
-  end(offset: number): Position;
+  /** The file's line index (ranges resolve their positions through it). */
+  lines: LineIndex;
+  /** File offset of the character at `offset` (a range start). */
+  start(offset: number): number;
+  /** File offset just after the character before `offset` (an exclusive range end). */
+  end(offset: number): number;
 }
 
 export interface PendingEmbed {
@@ -153,8 +156,13 @@ export class RscParser extends EmbeddedActionsParser {
     return (this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX;
   }
 
-  private range(start: number, end: number): Range {
-    return { start: this.map.start(start), end: this.map.end(end) };
+  private range(start: number, end: number): OffsetRange {
+    return new OffsetRange(this.map.start(start), this.map.end(end), this.map.lines);
+  }
+
+  /** From the start of `a` to the end of `b` (ranges already in file offsets). */
+  private span(a: Range, b: Range): OffsetRange {
+    return new OffsetRange(startOffsetOf(a), endOffsetOf(b), this.map.lines);
   }
 
   private err(message: string, start: number, end: number): void {
@@ -314,7 +322,7 @@ export class RscParser extends EmbeddedActionsParser {
       if (j > i) path.segments.push(this.wordAt(img.slice(i, j), base + i));
       i = j + 1;
     }
-    path.range.end = this.map.end(tokEnd(t)); // path.range is this path's own object
+    (path.range as OffsetRange).endOffset = this.map.end(tokEnd(t)); // path.range is this path's own object
   }
 
   private startHead(st: CmdState, head: IToken): void {
@@ -330,7 +338,11 @@ export class RscParser extends EmbeddedActionsParser {
         // `/ip/firewall/filter/add`, `/export`
         segs.pop();
         st.verb = last;
-        path.range = { start: path.range.start, end: segs.length ? segs[segs.length - 1].range.end : this.map.end(head.startOffset + 1) };
+        path.range = new OffsetRange(
+          startOffsetOf(path.range),
+          segs.length ? endOffsetOf(segs[segs.length - 1].range) : this.map.end(head.startOffset + 1),
+          this.map.lines,
+        );
       } else st.pathOpen = true;
     } else if (c === 58 /* : */ || VERBS.has(img) || GLOBAL_COMMANDS.has(img)) {
       st.verb = this.word(head);
@@ -351,10 +363,12 @@ export class RscParser extends EmbeddedActionsParser {
       if (last && last.text !== '..') {
         segs.pop();
         st.verb = last;
-        p.range = {
-          start: p.range.start,
-          end: segs.length ? segs[segs.length - 1].range.end : p.absolute ? this.map.end(st.pathStart + 1) : p.range.start,
-        };
+        const ps = startOffsetOf(p.range);
+        p.range = new OffsetRange(
+          ps,
+          segs.length ? endOffsetOf(segs[segs.length - 1].range) : p.absolute ? this.map.end(st.pathStart + 1) : ps,
+          this.map.lines,
+        );
       }
     }
     const cmd: Command = { kind: 'command', path: p, verb: st.verb, args: st.args, range: this.range(st.start, this.lastEnd(st.start)) };
@@ -617,9 +631,36 @@ export class RscParser extends EmbeddedActionsParser {
       }
       this.vMode = CODE_ARGS.has(name) ? 1 : name === 'in' ? (verb === ':onerror' || verb === 'onerror' ? 1 : 2) : 0;
       this.vCode = CODE_ARGS.has(name) && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
+      if (!this.RECORDING_PHASE) {
+        const fast = this.plainValue(eq);
+        if (fast) return fast;
+      }
       return this.RECORDING_PHASE || this.joinable(eq, this.LA(1)) ? this.OPTION3(this.eqValueOpt) : undefined;
     },
   };
+
+  /**
+   * The common `name=word` and `name="string"` values, taken without entering the `value` rule: what
+   * that rule would build for them, for a fraction of the cost (most arguments of an /export are these).
+   * Anything else (glued text, `$var`, `[ ]`, `( )`, `{ }`, a value after a `\` continuation) returns
+   * undefined and goes through the grammar.
+   */
+  private plainValue(eq: IToken): Value | undefined {
+    const n = this.LA(1);
+    if (n.startOffset !== tokEnd(eq)) return undefined;
+    const tt = n.tokenType;
+    if (tt === WordTok) {
+      const after = this.LA(2);
+      if (after.startOffset === tokEnd(n) && after.tokenType !== EOF && hasCategory(after, WordPart)) return undefined;
+      this.SKIP_TOKEN();
+      return this.word(n);
+    }
+    if (tt === StringSimple) {
+      this.SKIP_TOKEN();
+      return this.simpleString(n, this.vCode);
+    }
+    return undefined;
+  }
 
   private argOr = {
     IGNORE_AMBIGUITIES: true,
@@ -964,7 +1005,7 @@ export class RscParser extends EmbeddedActionsParser {
         if (!this.RECORDING_PHASE && e) {
           const d = this.frame();
           const prev = this.fExpr[d];
-          this.fExpr[d] = prev ? { kind: 'binary', operator: ' ', left: prev, right: e, range: { start: prev.range.start, end: e.range.end } } : e;
+          this.fExpr[d] = prev ? { kind: 'binary', operator: ' ', left: prev, right: e, range: this.span(prev.range, e.range) } : e;
         }
       },
     },
@@ -1050,9 +1091,9 @@ export class RscParser extends EmbeddedActionsParser {
         if (prec < minPrec) break;
         i++;
         const right = parse(prec + 1);
-        const s = left ? left.range.start : this.map.start(op.startOffset);
-        const e = right ? right.range.end : this.map.end(tokEnd(op));
-        left = { kind: 'binary', operator: op.image, left, right, range: { start: s, end: e } };
+        const s = left ? startOffsetOf(left.range) : this.map.start(op.startOffset);
+        const e = right ? endOffsetOf(right.range) : this.map.end(tokEnd(op));
+        left = { kind: 'binary', operator: op.image, left, right, range: new OffsetRange(s, e, this.map.lines) };
       }
       return left;
     };
@@ -1066,7 +1107,7 @@ export class RscParser extends EmbeddedActionsParser {
       const operand = this.OPTION(this.unaryOperandOpt);
       if (this.RECORDING_PHASE) return undefined as unknown as Expression;
       if (!operand) this.err(`expected a value after '${t.image}'`, t.startOffset, tokEnd(t));
-      return { kind: 'unary', operator: t.image, operand: operand ?? null, range: { start: this.map.start(t.startOffset), end: operand ? operand.range.end : this.map.end(tokEnd(t)) } };
+      return { kind: 'unary', operator: t.image, operand: operand ?? null, range: new OffsetRange(this.map.start(t.startOffset), operand ? endOffsetOf(operand.range) : this.map.end(tokEnd(t)), this.map.lines) };
     },
   };
 
