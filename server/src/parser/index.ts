@@ -4,11 +4,13 @@
 import type { IToken } from 'chevrotain';
 import type { Comment, ParseResult, Position, Script, Statement, SyntaxError } from './ast';
 import { tokenize } from './lexer';
-import { LineIndex, OffsetRange } from './lineIndex';
+import { LineIndex } from './lineIndex';
+import { OffsetRange } from './offsetRange';
 import { RscParser, type PendingEmbed, type PositionMapper } from './parser';
 
 export * from './ast';
-export { LineIndex, OffsetRange } from './lineIndex';
+export { LineIndex } from './lineIndex';
+export { OffsetRange, WordNode } from './offsetRange';
 export { findArg, valueText, walkCommands, resolveMenu, commandPathString, isConditionalVerb } from './walk';
 export type { WalkContext } from './walk';
 
@@ -29,7 +31,7 @@ export interface ParseOptions {
 /** Parse a RouterOS script. Never throws: on an internal failure it returns an empty tree and an error. */
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
   const lines = new LineIndex(text);
-  const mapper: PositionMapper = { lines, start: identity, end: identity };
+  const mapper: PositionMapper = { lines, start: identity, end: identity, direct: true };
   try {
     const errors: SyntaxError[] = [];
     const embeddedErrors: SyntaxError[] = [];

@@ -1,4 +1,4 @@
-import type { Position, Range } from './ast';
+import type { Position } from './ast';
 
 /**
  * Offset <-> line/column for one text. Lines end at `\r\n`, `\r` or `\n` (RouterOS accepts all three,
@@ -22,12 +22,17 @@ export class LineIndex {
   constructor(text: string) {
     const starts = [0];
     const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    if (text.indexOf('\r') < 0) {
+      // the common case: `\n` only, found by the engine's native search
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
       }
     }
     this.lineStarts = starts;
@@ -90,52 +95,4 @@ export class LineIndex {
     const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1] : this.length;
     return Math.max(start, Math.min(start + Math.max(0, pos.column), next));
   }
-}
-
-/**
- * The Range every node of a parse carries: two file offsets and the file's LineIndex. `start` and `end`
- * are computed when read (positionAt, with its cache), so a parse allocates no Position objects: about a
- * third of the objects a parse used to build, and the line lookups with them. Readers see the plain
- * `Range` shape (`range.start.line`); `toJSON` prints it as one. Writing `start`/`end` moves the offset.
- * Offsets are file offsets (code parsed out of a string is mapped back before its ranges are built).
- */
-export class OffsetRange implements Range {
-  readonly #lines: LineIndex;
-  constructor(
-    public startOffset: number,
-    public endOffset: number,
-    lines: LineIndex,
-  ) {
-    this.#lines = lines;
-  }
-
-  get start(): Position {
-    return this.#lines.positionAt(this.startOffset);
-  }
-  set start(p: Position) {
-    this.startOffset = p.offset;
-  }
-  get end(): Position {
-    return this.#lines.positionAt(this.endOffset);
-  }
-  set end(p: Position) {
-    this.endOffset = p.offset;
-  }
-
-  /** A range from this one's start to `other`'s end, in the same file. */
-  to(other: Range): OffsetRange {
-    return new OffsetRange(this.startOffset, endOffsetOf(other), this.#lines);
-  }
-
-  toJSON(): Range {
-    return { start: this.start, end: this.end };
-  }
-}
-
-export function startOffsetOf(r: Range): number {
-  return r instanceof OffsetRange ? r.startOffset : r.start.offset;
-}
-
-export function endOffsetOf(r: Range): number {
-  return r instanceof OffsetRange ? r.endOffset : r.end.offset;
 }

@@ -22,7 +22,8 @@ import {
   StrayInBrace, StrayParen, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
   WordStart,
 } from './lexer';
-import { endOffsetOf, type LineIndex, OffsetRange, startOffsetOf } from './lineIndex';
+import type { LineIndex } from './lineIndex';
+import { endOffsetOf, OffsetRange, startOffsetOf, WordNode } from './offsetRange';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
   CODE_ARGS, CODE_KEYWORDS, CODE_POSITIONAL_VERBS, CODE_STRING_VERBS, GLOBAL_COMMANDS, isPathWord, VERBS,
@@ -36,6 +37,8 @@ export interface PositionMapper {
   start(offset: number): number;
   /** File offset just after the character before `offset` (an exclusive range end). */
   end(offset: number): number;
+  /** start and end are the identity (the text is the file). */
+  direct?: boolean;
 }
 
 export interface PendingEmbed {
@@ -98,6 +101,8 @@ export class RscParser extends EmbeddedActionsParser {
   // ---- per-parse state (set by run()) ----
   private text = '';
   private map!: PositionMapper;
+  /** The text is the file itself (not code inside a string): offsets need no mapping. */
+  private direct = true;
   private errs: RawError[] = [];
   private embeds: PendingEmbed[] = [];
 
@@ -133,6 +138,7 @@ export class RscParser extends EmbeddedActionsParser {
   run(tokens: IToken[], text: string, map: PositionMapper): { statements: Statement[]; errors: RawError[]; embeds: PendingEmbed[]; chevErrors: { message: string; token: IToken }[] } {
     this.text = text;
     this.map = map;
+    this.direct = map.direct === true;
     this.errs = [];
     this.embeds = [];
     this.input = tokens;
@@ -157,7 +163,8 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   private range(start: number, end: number): OffsetRange {
-    return new OffsetRange(this.map.start(start), this.map.end(end), this.map.lines);
+    const m = this.map;
+    return this.direct ? new OffsetRange(start, end, m.lines) : new OffsetRange(m.start(start), m.end(end), m.lines);
   }
 
   /** From the start of `a` to the end of `b` (ranges already in file offsets). */
@@ -170,11 +177,17 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   private word(t: IToken): Word {
-    return { kind: 'word', text: t.image, range: this.range(t.startOffset, tokEnd(t)) };
+    return this.wordAt(t.image, t.startOffset);
   }
 
   private wordAt(text: string, start: number): Word {
-    return { kind: 'word', text, range: this.range(start, start + text.length) };
+    return this.wordSpan(text, start, start + text.length);
+  }
+
+  /** A word node over [start, end) of this parse's text. */
+  private wordSpan(text: string, start: number, end: number): Word {
+    const m = this.map;
+    return this.direct ? new WordNode(text, start, end, m.lines) : new WordNode(text, m.start(start), m.end(end), m.lines);
   }
 
   private lastEnd(fallback: number): number {
@@ -247,16 +260,9 @@ export class RscParser extends EmbeddedActionsParser {
    */
   private decodeParts(from: number, to: number, parts: StringPart[], map: DecodeBuffer | null = null): string {
     const text = this.text;
-    let plain = true;
-    for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 92 || c === 36) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) {
-      const value = text.slice(from, to);
+    const raw = text.slice(from, to);
+    if (raw.indexOf('\\') < 0 && raw.indexOf('$') < 0) {
+      const value = raw;
       if (to > from) parts.push({ kind: 'text', text: value, range: this.range(from, to) });
       this.dConstant = true;
       this.dMapped = false;
@@ -697,7 +703,7 @@ export class RscParser extends EmbeddedActionsParser {
             st.args.push({ kind: 'arg', name: null, value: v, range: v.range });
             return;
           }
-          const val: Value = value ?? { kind: 'word', text: '', range: this.range(tokEnd(e), tokEnd(e)) };
+          const val: Value = value ?? this.wordSpan('', tokEnd(e), tokEnd(e));
           st.lastPositionalWord = null;
           const arg: Argument = {
             kind: 'arg',
@@ -771,7 +777,7 @@ export class RscParser extends EmbeddedActionsParser {
           this.glue();
           const end = this.lastEnd(tokEnd(first));
           if (end === tokEnd(first) && first.tokenType === WordTok) return this.word(first);
-          return { kind: 'word', text: this.text.slice(first.startOffset, end), range: this.range(first.startOffset, end) };
+          return this.wordSpan(this.text.slice(first.startOffset, end), first.startOffset, end);
         },
       },
       {
@@ -1066,13 +1072,16 @@ export class RscParser extends EmbeddedActionsParser {
 
   private expression = this.RULE('expression', (): Expression => {
     const first = this.SUBRULE(this.unary);
-    const operands: (Expression | null)[] = [];
-    const ops: IToken[] = [];
+    // operand and operator lists: one pair per rule depth, reused (most expressions are one operand)
+    let operands: (Expression | null)[] = [];
+    let ops: IToken[] = [];
     if (!this.RECORDING_PHASE) {
       const d = this.frame();
+      operands = this.fOperands[d] ??= [];
+      ops = this.fOps[d] ??= [];
+      operands.length = 0;
+      ops.length = 0;
       operands.push(first ?? null);
-      this.fOperands[d] = operands;
-      this.fOps[d] = ops;
     }
     this.MANY(this.binopMany);
     if (this.RECORDING_PHASE) return undefined as unknown as Expression;
@@ -1081,6 +1090,14 @@ export class RscParser extends EmbeddedActionsParser {
   });
 
   private buildBinary(operands: (Expression | null)[], ops: IToken[]): Expression {
+    if (ops.length === 1) {
+      const op = ops[0];
+      const left = operands[0];
+      const right = operands[1];
+      const s = left ? startOffsetOf(left.range) : this.map.start(op.startOffset);
+      const e = right ? endOffsetOf(right.range) : this.map.end(tokEnd(op));
+      return { kind: 'binary', operator: op.image, left, right, range: new OffsetRange(s, e, this.map.lines) };
+    }
     // precedence climbing over the flat lists: operands[i] stands left of ops[i]
     let i = 0;
     const parse = (minPrec: number): Expression | null => {
@@ -1097,7 +1114,7 @@ export class RscParser extends EmbeddedActionsParser {
       }
       return left;
     };
-    return parse(0) ?? { kind: 'word', text: '', range: this.range(0, 0) };
+    return parse(0) ?? this.wordSpan('', 0, 0);
   }
 
   private unaryOperandOpt = { DEF: () => this.SUBRULE(this.unary) };
@@ -1137,6 +1154,13 @@ export class RscParser extends EmbeddedActionsParser {
       },
     },
     {
+      // a string without interpolation, taken here (the stringLit rule below handles the others)
+      ALT: (): Expression => {
+        const t = this.CONSUME(StringSimple);
+        return this.RECORDING_PHASE ? (undefined as unknown as Expression) : this.simpleString(t);
+      },
+    },
+    {
       ALT: (): Expression => {
         this.vCode = false;
         return this.SUBRULE(this.stringLit);
@@ -1153,7 +1177,7 @@ export class RscParser extends EmbeddedActionsParser {
   ];
 
   // The primaries sit in unary's OR (no separate rule: one rule invocation and one OR less per operand).
-  private unaryAlts = [this.prefixAlt, ...this.primaryAlts];
+  private unaryAlts = { IGNORE_AMBIGUITIES: true, DEF: [this.prefixAlt, ...this.primaryAlts] };
 
   /** A prefix `!`/`-` chain and a primary (number, address, name, variable, string, [ ], ( ), { }): never empty. */
   private unary = this.RULE('unary', (): Expression => this.OR(this.unaryAlts));
