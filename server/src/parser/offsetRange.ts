@@ -1,5 +1,5 @@
 // Ranges of a parse, as file offsets: line and column are computed when read.
-import type { Position, Range, Word } from './ast';
+import type { Argument, Command, MenuPath, Position, Range, Value, VariableRef, Word } from './ast';
 import type { LineIndex } from './lineIndex';
 
 /**
@@ -30,6 +30,11 @@ export class OffsetRange implements Range {
   }
   set end(p: Position) {
     this.endOffset = p.offset;
+  }
+
+  /** Another range in the same file. */
+  at(startOffset: number, endOffset: number): OffsetRange {
+    return new OffsetRange(startOffset, endOffset, this.#lines);
   }
 
   /** A range from this one's start to `other`'s end, in the same file. */
@@ -64,6 +69,74 @@ export class WordNode extends OffsetRange implements Word {
 
   override toJSON(): object {
     return { kind: this.kind, text: this.text, range: super.toJSON() };
+  }
+}
+
+/**
+ * An argument node that is its own range, with the range of its `=` (or operator) kept as two offsets
+ * until read: a `name=value` argument is one object instead of three.
+ */
+export class ArgNode extends OffsetRange implements Argument {
+  readonly kind = 'arg' as const;
+  negatedName?: boolean;
+  operator?: string;
+  constructor(
+    public name: Word | null,
+    public value: Value | null,
+    startOffset: number,
+    endOffset: number,
+    lines: LineIndex,
+    /** File offsets of the `=` or operator; -1 when there is none. */
+    public equalsStart = -1,
+    public equalsEnd = -1,
+  ) {
+    super(startOffset, endOffset, lines);
+  }
+
+  get range(): Range {
+    return this;
+  }
+
+  get equals(): Range | undefined {
+    return this.equalsStart < 0 ? undefined : this.at(this.equalsStart, this.equalsEnd);
+  }
+
+  override toJSON(): object {
+    const out: Record<string, unknown> = { kind: this.kind, name: this.name };
+    if (this.equalsStart >= 0) out.equals = this.equals;
+    out.value = this.value;
+    if (this.negatedName) out.negatedName = true;
+    if (this.operator !== undefined) out.operator = this.operator;
+    out.range = super.toJSON();
+    return out;
+  }
+}
+
+/** A command node that is its own range. */
+export class CommandNode extends OffsetRange implements Command {
+  readonly kind = 'command' as const;
+  callee?: VariableRef;
+  constructor(
+    public path: MenuPath | null,
+    public verb: Word | null,
+    public args: Argument[],
+    startOffset: number,
+    endOffset: number,
+    lines: LineIndex,
+  ) {
+    super(startOffset, endOffset, lines);
+  }
+
+  get range(): Range {
+    return this;
+  }
+
+  override toJSON(): object {
+    const out: Record<string, unknown> = { kind: this.kind, path: this.path, verb: this.verb };
+    if (this.callee) out.callee = this.callee;
+    out.args = this.args;
+    out.range = super.toJSON();
+    return out;
   }
 }
 

@@ -23,7 +23,7 @@ import {
   WordStart,
 } from './lexer';
 import type { LineIndex } from './lineIndex';
-import { endOffsetOf, OffsetRange, startOffsetOf, WordNode } from './offsetRange';
+import { ArgNode, CommandNode, endOffsetOf, OffsetRange, startOffsetOf, WordNode } from './offsetRange';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
   CODE_ARGS, CODE_KEYWORDS, CODE_POSITIONAL_VERBS, CODE_STRING_VERBS, GLOBAL_COMMANDS, isPathWord, VERBS,
@@ -133,6 +133,7 @@ export class RscParser extends EmbeddedActionsParser {
   constructor(validate = false) {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 1, skipValidations: !validate });
     this.performSelfAnalysis();
+    this.argumentRule = (this as unknown as { fullRuleNameToShort: Record<string, number> }).fullRuleNameToShort.argument;
   }
 
   run(tokens: IToken[], text: string, map: PositionMapper): { statements: Statement[]; errors: RawError[]; embeds: PendingEmbed[]; chevErrors: { message: string; token: IToken }[] } {
@@ -156,6 +157,17 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   // ---- helpers ----
+
+  /**
+   * Depth of the `command` rule whose arguments are being parsed. The argument alternatives run inside
+   * the command rule (its MANY over arguments: no rule invocation per argument) or, for a command that
+   * starts with an argument, inside the `argument` rule one level deeper.
+   */
+  private cmdDepth(): number {
+    const d = this.frame();
+    return (this as unknown as { RULE_STACK: number[] }).RULE_STACK[d] === this.argumentRule ? d - 1 : d;
+  }
+  private argumentRule = -1;
 
   /** Depth of the rule being executed (Chevrotain's rule stack index). */
   private frame(): number {
@@ -182,6 +194,18 @@ export class RscParser extends EmbeddedActionsParser {
 
   private wordAt(text: string, start: number): Word {
     return this.wordSpan(text, start, start + text.length);
+  }
+
+  /** An argument over [start, end) of this parse's text. */
+  private arg(name: Word | null, value: Value | null, start: number, end: number): ArgNode {
+    const m = this.map;
+    return this.direct ? new ArgNode(name, value, start, end, m.lines) : new ArgNode(name, value, m.start(start), m.end(end), m.lines);
+  }
+
+  /** A positional argument: the value alone (same range). */
+  private argOver(v: Value): ArgNode {
+    const r = v.range;
+    return new ArgNode(null, v, startOffsetOf(r), endOffsetOf(r), this.map.lines);
   }
 
   /** A word node over [start, end) of this parse's text. */
@@ -377,7 +401,11 @@ export class RscParser extends EmbeddedActionsParser {
         );
       }
     }
-    const cmd: Command = { kind: 'command', path: p, verb: st.verb, args: st.args, range: this.range(st.start, this.lastEnd(st.start)) };
+    const m = this.map;
+    const e = this.lastEnd(st.start);
+    const cmd = this.direct
+      ? new CommandNode(p, st.verb, st.args, st.start, e, m.lines)
+      : new CommandNode(p, st.verb, st.args, m.start(st.start), m.end(e), m.lines);
     if (st.callee) cmd.callee = st.callee;
     return cmd;
   }
@@ -387,7 +415,7 @@ export class RscParser extends EmbeddedActionsParser {
     st.positionalCount++;
     st.lastPositionalWord = null;
     const at = this.LA(1).startOffset;
-    st.args.push({ kind: 'arg', name: null, value: v ?? null, range: v ? v.range : this.range(at, at) });
+    st.args.push(v ? this.argOver(v) : this.arg(null, null, at, at));
   }
 
   // =============================================================================================
@@ -557,7 +585,7 @@ export class RscParser extends EmbeddedActionsParser {
     ],
   };
 
-  private argsMany = { DEF: () => this.SUBRULE2(this.argument) };
+  private argsMany = { DEF: () => this.OR2(this.argOr) };
   private firstArgOpt = { DEF: () => this.SUBRULE3(this.argument) };
 
   private command = this.RULE('command', (): Command => {
@@ -595,13 +623,15 @@ export class RscParser extends EmbeddedActionsParser {
   private negNameOpt = {
         // !name: unset property (verbose export) or `where !flag`
         DEF: () => {
-          const w = this.CONSUME(WordTok);
+          const w = this.CONSUME4(WordTok);
           if (!this.RECORDING_PHASE) {
             const d = this.frame();
-            const st = this.fCmd[d - 1];
+            const st = this.fCmd[this.cmdDepth()];
             const bang = this.fTok[d];
             st.positionalCount++;
-            st.args.push({ kind: 'arg', name: this.word(w), value: null, negatedName: true, range: this.range(bang.startOffset, tokEnd(w)) });
+            const a = this.arg(this.word(w), null, bang.startOffset, tokEnd(w));
+            a.negatedName = true;
+            st.args.push(a);
           }
         },
   };
@@ -610,19 +640,19 @@ export class RscParser extends EmbeddedActionsParser {
         DEF: () => {
           this.vMode = 0;
           this.vCode = false;
-          const v = this.RECORDING_PHASE || this.adjacent(this.LA(0), this.LA(1)) ? this.OPTION(this.negValueOpt) : undefined;
+          const v = this.RECORDING_PHASE || this.adjacent(this.LA(0), this.LA(1)) ? this.OPTION6(this.negValueOpt) : undefined;
           if (!this.RECORDING_PHASE) {
             const d = this.frame();
             const bang = this.fTok[d];
             if (!v) this.err("expected a value after '!'", bang.startOffset, tokEnd(bang));
             const neg: Negated = { kind: 'negated', value: v ?? null, range: this.range(bang.startOffset, this.lastEnd(tokEnd(bang))) };
-            this.positionalArg(this.fCmd[d - 1], neg);
+            this.positionalArg(this.fCmd[this.cmdDepth()], neg);
           }
         },
   };
 
-  private negValueOpt = { DEF: () => this.SUBRULE(this.value) };
-  private eqValueOpt = { DEF: () => this.SUBRULE2(this.value) };
+  private negValueOpt = { DEF: () => this.SUBRULE4(this.value) };
+  private eqValueOpt = { DEF: () => this.SUBRULE5(this.value) };
 
   private eqOpt = {
     DEF: () => {
@@ -633,7 +663,7 @@ export class RscParser extends EmbeddedActionsParser {
         const d = this.frame();
         this.fTok2[d] = eq;
         name = this.fTok[d].image;
-        verb = this.fCmd[d - 1]?.verb?.text ?? '';
+        verb = this.fCmd[this.cmdDepth()]?.verb?.text ?? '';
       }
       this.vMode = CODE_ARGS.has(name) ? 1 : name === 'in' ? (verb === ':onerror' || verb === 'onerror' ? 1 : 2) : 0;
       this.vCode = CODE_ARGS.has(name) && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
@@ -641,7 +671,7 @@ export class RscParser extends EmbeddedActionsParser {
         const fast = this.plainValue(eq);
         if (fast) return fast;
       }
-      return this.RECORDING_PHASE || this.joinable(eq, this.LA(1)) ? this.OPTION3(this.eqValueOpt) : undefined;
+      return this.RECORDING_PHASE || this.joinable(eq, this.LA(1)) ? this.OPTION7(this.eqValueOpt) : undefined;
     },
   };
 
@@ -684,34 +714,31 @@ export class RscParser extends EmbeddedActionsParser {
       {
         // name=value, name~value (where), or a positional word
         ALT: () => {
-          const w = this.CONSUME2(WordTok);
+          const w = this.CONSUME5(WordTok);
           if (!this.RECORDING_PHASE) {
             const d = this.frame();
             this.fTok[d] = w;
             this.fTok2[d] = undefined;
           }
-          const value = this.OPTION2(this.eqOpt) as Value | undefined;
+          const value = this.OPTION8(this.eqOpt) as Value | undefined;
           if (this.RECORDING_PHASE) return;
           const d = this.frame();
-          const st = this.fCmd[d - 1];
+          const st = this.fCmd[this.cmdDepth()];
           const e = this.fTok2[d];
           if (!e) {
             st.positionalCount++;
             st.lastPositionalWord = w.image;
             if (w.image === 'where') st.where = true;
             const v = this.word(w);
-            st.args.push({ kind: 'arg', name: null, value: v, range: v.range });
+            st.args.push(this.argOver(v));
             return;
           }
           const val: Value = value ?? this.wordSpan('', tokEnd(e), tokEnd(e));
           st.lastPositionalWord = null;
-          const arg: Argument = {
-            kind: 'arg',
-            name: this.word(w),
-            equals: this.range(e.startOffset, tokEnd(e)),
-            value: val,
-            range: this.range(w.startOffset, value ? this.lastEnd(tokEnd(e)) : tokEnd(e)),
-          };
+          const arg = this.arg(this.word(w), val, w.startOffset, value ? this.lastEnd(tokEnd(e)) : tokEnd(e));
+          const m = this.map;
+          arg.equalsStart = this.direct ? e.startOffset : m.start(e.startOffset);
+          arg.equalsEnd = this.direct ? tokEnd(e) : m.end(tokEnd(e));
           if (e.image !== '=') arg.operator = e.image;
           st.args.push(arg);
         },
@@ -720,14 +747,14 @@ export class RscParser extends EmbeddedActionsParser {
         // any other positional value: "string", $var, [cmd], (expr), {code|array}, glued words
         ALT: () => {
           if (!this.RECORDING_PHASE) {
-            const st = this.fCmd[this.frame() - 1];
+            const st = this.fCmd[this.cmdDepth()];
             const verb = st?.verb?.text ?? '';
             this.vMode = CODE_POSITIONAL_VERBS.has(verb) || (st?.lastPositionalWord != null && CODE_KEYWORDS.has(st.lastPositionalWord)) ? 1 : 0;
             this.vCode = !!st && st.positionalCount === 0 && CODE_STRING_VERBS.has(verb);
             this.vWhere = !!st && st.where;
           }
-          const v = this.SUBRULE3(this.value);
-          if (!this.RECORDING_PHASE) this.positionalArg(this.fCmd[this.frame() - 1], v);
+          const v = this.SUBRULE6(this.value);
+          if (!this.RECORDING_PHASE) this.positionalArg(this.fCmd[this.cmdDepth()], v);
         },
       },
     ],
