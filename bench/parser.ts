@@ -4,7 +4,10 @@
 //
 // The parser is measured as it ships: bundled by esbuild (as scripts/build.mjs does) and run by plain
 // node in child processes, not through tsx (whose keepNames transform wraps every closure).
-// Figures use the child's CPU time (process.cpuUsage), so other load on the machine skews them less.
+// Each run is timed twice: wall-clock (performance.now), which is what a user waits for and what the
+// targets are held to, and process CPU time (process.cpuUsage), shown beside it. CPU time counts every
+// thread: V8's parallel scavenger and concurrent marker run on the second core while the parse goes on,
+// so it reads about 1.4x the wall time here; it is the steadier figure when the machine is loaded.
 //
 // Speed: two children parse the corpus repeatedly: node's default heap settings (how the CLI and the
 // language server run, so the targets are judged there) and `--max-semi-space-size=64` for reference:
@@ -36,10 +39,15 @@ export interface BenchRow {
 interface ChildResult {
   files: number;
   bytes: number;
+  /** Wall-clock medians. */
   regexMs: number;
   lexMs: number;
   parseMs: number;
   largestMs: number;
+  /** CPU-time medians (all threads). */
+  regexCpuMs: number;
+  parseCpuMs: number;
+  largestCpuMs: number;
   largestBytes: number;
 }
 
@@ -60,17 +68,22 @@ const texts = names.map((f) => readFileSync(join(dir, f), 'utf8'));
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const timeRuns = (n, fn) => { const out = []; for (let i = 0; i < n; i++) { const t = cpu(); fn(); out.push(cpu() - t); } return out; };
+// [wall medians, cpu medians]
+const timeRuns = (n, fn) => {
+  const wall = [], cpus = [];
+  for (let i = 0; i < n; i++) { const c = cpu(); const t = performance.now(); fn(); wall.push(performance.now() - t); cpus.push(cpu() - c); }
+  return [median(wall), median(cpus)];
+};
 const RE = /"(?:[^"\\\\]|\\\\[\\s\\S])*"|#[^\\r\\n]*|[^\\s;{}[\\]()"=]+|\\S/g;
 const regexPass = (t) => { RE.lastIndex = 0; let n = 0; while (RE.exec(t) !== null) n++; return n; };
 for (const t of texts) { regexPass(t); parse(t); }
-const regexMs = median(timeRuns(runs, () => texts.forEach(regexPass)));
-const lexMs = median(timeRuns(runs, () => texts.forEach((t) => tokenize(t))));
-const parseMs = median(timeRuns(runs, () => texts.forEach((t) => parse(t))));
+const [regexMs, regexCpuMs] = timeRuns(runs, () => texts.forEach(regexPass));
+const [lexMs] = timeRuns(runs, () => texts.forEach((t) => tokenize(t)));
+const [parseMs, parseCpuMs] = timeRuns(runs, () => texts.forEach((t) => parse(t)));
 const largest = texts[names.indexOf(${JSON.stringify(LARGEST)})] ?? '';
 for (let i = 0; i < 5; i++) parse(largest);
-const largestMs = median(timeRuns(21, () => parse(largest)));
-console.log(JSON.stringify({ files: texts.length, bytes, regexMs, lexMs, parseMs, largestMs,
+const [largestMs, largestCpuMs] = timeRuns(21, () => parse(largest));
+console.log(JSON.stringify({ files: texts.length, bytes, regexMs, lexMs, parseMs, largestMs, regexCpuMs, parseCpuMs, largestCpuMs,
   largestBytes: Buffer.byteLength(largest, 'utf8') }));
 `;
 
@@ -120,13 +133,16 @@ function rows(label: string, c: ChildResult, withTargets: boolean): BenchRow[] {
   const mb = c.bytes / 1e6;
   const parseMBs = mb / (c.parseMs / 1000);
   const regexMBs = mb / (c.regexMs / 1000);
+  const parseCpuMBs = mb / (c.parseCpuMs / 1000);
+  const regexCpuMBs = mb / (c.regexCpuMs / 1000);
   const t = (target: string, ok: boolean) => (withTargets ? { target, ok } : {});
   return [
     { name: `[${label}] regex tokenizing pass`, value: `${regexMBs.toFixed(1)} MB/s (${c.regexMs.toFixed(0)} ms)` },
     { name: `[${label}] lexer only`, value: `${(mb / (c.lexMs / 1000)).toFixed(1)} MB/s (${c.lexMs.toFixed(0)} ms)` },
-    { name: `[${label}] parse (lex+parse+embedded)`, value: `${parseMBs.toFixed(1)} MB/s (${c.parseMs.toFixed(0)} ms)`, ...t('>= 20 MB/s', parseMBs >= 20) },
-    { name: `[${label}] parse / regex`, value: `${(parseMBs / regexMBs).toFixed(3)} (the regex pass is ${(regexMBs / parseMBs).toFixed(1)}x faster)` },
-    { name: `[${label}] largest export (${(c.largestBytes / 1000).toFixed(0)} KB)`, value: `${c.largestMs.toFixed(1)} ms median of 21`, ...t('< 20 ms', c.largestMs < 20) },
+    { name: `[${label}] parse (lex+parse+embedded), wall`, value: `${parseMBs.toFixed(1)} MB/s (${c.parseMs.toFixed(0)} ms)`, ...t('>= 20 MB/s', parseMBs >= 20) },
+    { name: `[${label}] parse / regex, wall`, value: `${(parseMBs / regexMBs).toFixed(3)} (the regex pass is ${(regexMBs / parseMBs).toFixed(1)}x faster)` },
+    { name: `[${label}] parse, CPU time (all threads)`, value: `${parseCpuMBs.toFixed(1)} MB/s (${c.parseCpuMs.toFixed(0)} ms); parse / regex ${(parseCpuMBs / regexCpuMBs).toFixed(3)}` },
+    { name: `[${label}] largest export (${(c.largestBytes / 1000).toFixed(0)} KB), wall`, value: `${c.largestMs.toFixed(1)} ms median of 21 (CPU ${c.largestCpuMs.toFixed(1)} ms)`, ...t('< 20 ms', c.largestMs < 20) },
   ];
 }
 

@@ -27,6 +27,7 @@ import type {
   Substitution,
   Value,
 } from '../parser/ast';
+import { LineIndex } from '../parser/lineIndex';
 import type {
   AddressList,
   Family,
@@ -49,31 +50,21 @@ import {
 } from './values';
 
 // ---------------------------------------------------------------------------------------------
-// Small text helpers (own copies so the model does not depend on parser internals)
+// Small text helpers
 
-/** Offset <-> position for one text. */
+/** Offset <-> position for one text: the parser's LineIndex, plus line-end helpers. */
 export class Lines {
-  readonly starts: number[] = [0];
+  private readonly index: LineIndex;
+  readonly starts: number[];
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
-    }
+    this.index = new LineIndex(text);
+    this.starts = this.index.lineStarts;
   }
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.index.lineAt(offset);
   }
   position(offset: number): Position {
-    const line = this.lineOf(offset);
-    return { line, column: offset - this.starts[line], offset };
+    return this.index.positionAt(offset);
   }
   /** Offset just after the line end of `line` (or the text end). */
   lineEndInclusive(line: number): number {

@@ -1,32 +1,38 @@
 // Ranges of a parse, as file offsets: line and column are computed when read.
-import type { Argument, Command, MenuPath, Position, Range, Value, VariableRef, Word } from './ast';
+//
+// Every range in a parse tree is two file offsets and the file's LineIndex. `start` and `end` are
+// computed when read (positionAt, with its cache), so a parse allocates no Position objects (about a
+// third of the objects a parse used to build, and a line lookup each). The most numerous nodes (words,
+// arguments, commands, strings) are their own range (`node.range === node`), which saves one more object
+// per node. Readers see the plain shapes of ast.ts (`node.range.start.line`); `toJSON` prints them as
+// plain values. Offsets are file offsets: code parsed out of a string is mapped back before its ranges
+// are built.
+//
+// Speed: the base class has no constructor work and no field declarations; each concrete class assigns
+// all its own fields in its own constructor, so every construction site stays monomorphic. (A shared base
+// constructor that defines fields runs its stores on every subclass's objects, and with five classes
+// those stores go megamorphic: that alone made a parse 40% slower.) The LineIndex sits under a symbol key,
+// so Object.keys/entries, for-in, JSON and deepEqual do not walk into it.
+import type { Argument, Command, MenuPath, Position, Range, Script, StringLiteral, StringPart, Value, VariableRef, Word } from './ast';
 import type { LineIndex } from './lineIndex';
 
-/**
- * The Range every node of a parse carries: two file offsets and the file's LineIndex. `start` and `end`
- * are computed when read (positionAt, with its cache), so a parse allocates no Position objects: about a
- * third of the objects a parse used to build, and the line lookups with them. Readers see the plain
- * `Range` shape (`range.start.line`); `toJSON` prints it as one. Writing `start`/`end` moves the offset.
- * Offsets are file offsets (code parsed out of a string is mapped back before its ranges are built).
- */
-export class OffsetRange implements Range {
-  readonly #lines: LineIndex;
-  constructor(
-    public startOffset: number,
-    public endOffset: number,
-    lines: LineIndex,
-  ) {
-    this.#lines = lines;
-  }
+const LINES: unique symbol = Symbol('lines');
+const PARTS: unique symbol = Symbol('parts');
+
+/** What every offset-based range and node shares: the offsets, the line index, and the Range getters. */
+export abstract class Ranged implements Range {
+  declare startOffset: number;
+  declare endOffset: number;
+  declare [LINES]: LineIndex;
 
   get start(): Position {
-    return this.#lines.positionAt(this.startOffset);
+    return this[LINES].positionAt(this.startOffset);
   }
   set start(p: Position) {
     this.startOffset = p.offset;
   }
   get end(): Position {
-    return this.#lines.positionAt(this.endOffset);
+    return this[LINES].positionAt(this.endOffset);
   }
   set end(p: Position) {
     this.endOffset = p.offset;
@@ -34,33 +40,45 @@ export class OffsetRange implements Range {
 
   /** Another range in the same file. */
   at(startOffset: number, endOffset: number): OffsetRange {
-    return new OffsetRange(startOffset, endOffset, this.#lines);
+    return new OffsetRange(startOffset, endOffset, this[LINES]);
   }
 
   /** A range from this one's start to `other`'s end, in the same file. */
   to(other: Range): OffsetRange {
-    return new OffsetRange(this.startOffset, endOffsetOf(other), this.#lines);
+    return new OffsetRange(this.startOffset, endOffsetOf(other), this[LINES]);
+  }
+
+  /** The plain `{ start, end }` of this range. */
+  rangeJSON(): Range {
+    return { start: this.start, end: this.end };
   }
 
   toJSON(): object {
-    return { start: this.start, end: this.end };
+    return this.rangeJSON();
   }
 }
 
-/**
- * A word node that is its own range (`word.range === word`): words are the most numerous nodes of a
- * parse (about 600k over the corpus), and a separate range object for each was a fifth of what a parse
- * allocated. Reads as the plain `Word` shape; `toJSON` prints it as one.
- */
-export class WordNode extends OffsetRange implements Word {
-  readonly kind = 'word' as const;
-  constructor(
-    public text: string,
-    startOffset: number,
-    endOffset: number,
-    lines: LineIndex,
-  ) {
-    super(startOffset, endOffset, lines);
+/** A range and nothing else. */
+export class OffsetRange extends Ranged {
+  constructor(startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
+  }
+}
+
+/** A word node that is its own range (`word.range === word`). */
+export class WordNode extends Ranged implements Word {
+  declare readonly kind: 'word';
+  declare text: string;
+  constructor(text: string, startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    (this as { kind: 'word' }).kind = 'word';
+    this.text = text;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
   }
 
   get range(): Range {
@@ -68,7 +86,7 @@ export class WordNode extends OffsetRange implements Word {
   }
 
   override toJSON(): object {
-    return { kind: this.kind, text: this.text, range: super.toJSON() };
+    return { kind: this.kind, text: this.text, range: this.rangeJSON() };
   }
 }
 
@@ -76,21 +94,27 @@ export class WordNode extends OffsetRange implements Word {
  * An argument node that is its own range, with the range of its `=` (or operator) kept as two offsets
  * until read: a `name=value` argument is one object instead of three.
  */
-export class ArgNode extends OffsetRange implements Argument {
-  readonly kind = 'arg' as const;
-  negatedName?: boolean;
-  operator?: string;
-  constructor(
-    public name: Word | null,
-    public value: Value | null,
-    startOffset: number,
-    endOffset: number,
-    lines: LineIndex,
-    /** File offsets of the `=` or operator; -1 when there is none. */
-    public equalsStart = -1,
-    public equalsEnd = -1,
-  ) {
-    super(startOffset, endOffset, lines);
+export class ArgNode extends Ranged implements Argument {
+  declare readonly kind: 'arg';
+  declare name: Word | null;
+  declare value: Value | null;
+  /** File offsets of the `=` or operator; -1 when there is none. */
+  declare equalsStart: number;
+  declare equalsEnd: number;
+  declare negatedName: boolean | undefined;
+  declare operator: string | undefined;
+  constructor(name: Word | null, value: Value | null, startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    (this as { kind: 'arg' }).kind = 'arg';
+    this.name = name;
+    this.value = value;
+    this.equalsStart = -1;
+    this.equalsEnd = -1;
+    this.negatedName = undefined;
+    this.operator = undefined;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
   }
 
   get range(): Range {
@@ -107,24 +131,28 @@ export class ArgNode extends OffsetRange implements Argument {
     out.value = this.value;
     if (this.negatedName) out.negatedName = true;
     if (this.operator !== undefined) out.operator = this.operator;
-    out.range = super.toJSON();
+    out.range = this.rangeJSON();
     return out;
   }
 }
 
 /** A command node that is its own range. */
-export class CommandNode extends OffsetRange implements Command {
-  readonly kind = 'command' as const;
-  callee?: VariableRef;
-  constructor(
-    public path: MenuPath | null,
-    public verb: Word | null,
-    public args: Argument[],
-    startOffset: number,
-    endOffset: number,
-    lines: LineIndex,
-  ) {
-    super(startOffset, endOffset, lines);
+export class CommandNode extends Ranged implements Command {
+  declare readonly kind: 'command';
+  declare path: MenuPath | null;
+  declare verb: Word | null;
+  declare callee: VariableRef | undefined;
+  declare args: Argument[];
+  constructor(path: MenuPath | null, verb: Word | null, args: Argument[], startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    (this as { kind: 'command' }).kind = 'command';
+    this.path = path;
+    this.verb = verb;
+    this.callee = undefined;
+    this.args = args;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
   }
 
   get range(): Range {
@@ -135,15 +163,73 @@ export class CommandNode extends OffsetRange implements Command {
     const out: Record<string, unknown> = { kind: this.kind, path: this.path, verb: this.verb };
     if (this.callee) out.callee = this.callee;
     out.args = this.args;
-    out.range = super.toJSON();
+    out.range = this.rangeJSON();
+    return out;
+  }
+}
+
+/**
+ * A string literal that is its own range. A string without escapes or `$` (most of them) keeps no parts
+ * array: its single text part is built when `parts` is first read. Readers that only look for
+ * interpolations skip `parts` when `constant` is true.
+ */
+export class StringNode extends Ranged implements StringLiteral {
+  declare readonly kind: 'string';
+  declare raw: string;
+  declare value: string;
+  declare constant: boolean;
+  declare embedded: Script | undefined;
+  declare [PARTS]: StringPart[] | null;
+  constructor(
+    raw: string,
+    value: string,
+    constant: boolean,
+    /** null: one text part over the content between the quotes (the value is that content). */
+    parts: StringPart[] | null,
+    startOffset: number,
+    endOffset: number,
+    lines: LineIndex,
+  ) {
+    super();
+    (this as { kind: 'string' }).kind = 'string';
+    this.raw = raw;
+    this.value = value;
+    this.constant = constant;
+    this.embedded = undefined;
+    this[PARTS] = parts;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
+  }
+
+  get range(): Range {
+    return this;
+  }
+
+  get parts(): StringPart[] {
+    let p = this[PARTS];
+    if (p === null) {
+      p = this.value === '' ? [] : [{ kind: 'text', text: this.value, range: this.at(this.startOffset + 1, this.endOffset - 1) }];
+      this[PARTS] = p;
+    }
+    return p;
+  }
+  set parts(p: StringPart[]) {
+    this[PARTS] = p;
+  }
+
+  override toJSON(): object {
+    const out: Record<string, unknown> = { kind: this.kind, raw: this.raw, value: this.value, parts: this.parts, constant: this.constant };
+    if (this.embedded) out.embedded = this.embedded;
+    out.range = this.rangeJSON();
     return out;
   }
 }
 
 export function startOffsetOf(r: Range): number {
-  return r instanceof OffsetRange ? r.startOffset : r.start.offset;
+  return r instanceof Ranged ? r.startOffset : r.start.offset;
 }
 
 export function endOffsetOf(r: Range): number {
-  return r instanceof OffsetRange ? r.endOffset : r.end.offset;
+  return r instanceof Ranged ? r.endOffset : r.end.offset;
 }

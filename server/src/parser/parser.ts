@@ -23,7 +23,7 @@ import {
   WordStart,
 } from './lexer';
 import type { LineIndex } from './lineIndex';
-import { ArgNode, CommandNode, endOffsetOf, OffsetRange, startOffsetOf, WordNode } from './offsetRange';
+import { ArgNode, CommandNode, endOffsetOf, OffsetRange, startOffsetOf, StringNode, WordNode } from './offsetRange';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
   CODE_ARGS, CODE_KEYWORDS, CODE_POSITIONAL_VERBS, CODE_STRING_VERBS, GLOBAL_COMMANDS, isPathWord, VERBS,
@@ -196,6 +196,14 @@ export class RscParser extends EmbeddedActionsParser {
     return this.wordSpan(text, start, start + text.length);
   }
 
+  /** A string literal over [start, end) of this parse's text. */
+  private stringNode(raw: string, value: string, constant: boolean, parts: StringPart[], start: number, end: number): StringNode {
+    const m = this.map;
+    return this.direct
+      ? new StringNode(raw, value, constant, parts, start, end, m.lines)
+      : new StringNode(raw, value, constant, parts, m.start(start), m.end(end), m.lines);
+  }
+
   /** An argument over [start, end) of this parse's text. */
   private arg(name: Word | null, value: Value | null, start: number, end: number): ArgNode {
     const m = this.map;
@@ -319,12 +327,21 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   private simpleString(t: IToken, code = false): StringLiteral {
-    const parts: StringPart[] = [];
     const start = t.startOffset;
     const end = tokEnd(t);
+    if (this.direct) {
+      const content = this.text.slice(start + 1, end - 1);
+      if (content.indexOf('\\') < 0 && content.indexOf('$') < 0) {
+        // no escapes, no variables: the value is the content, its one text part built when read
+        const plain = new StringNode(t.image, content, true, null, start, end, this.map.lines);
+        if (code) this.embeds.push({ literal: plain, from: start + 1, to: end - 1, starts: null, ends: null });
+        return plain;
+      }
+    }
+    const parts: StringPart[] = [];
     const map = code ? new DecodeBuffer(true, end - start - 2) : null;
     const value = this.decodeParts(start + 1, end - 1, parts, map);
-    const lit: StringLiteral = { kind: 'string', raw: t.image, value, parts, constant: this.dConstant, range: this.range(start, end) };
+    const lit = this.stringNode(t.image, value, this.dConstant, parts, start, end);
     if (code) this.embeds.push({ literal: lit, from: start + 1, to: end - 1, starts: this.dMapped ? map!.starts : null, ends: this.dMapped ? map!.ends : null });
     return lit;
   }
@@ -930,7 +947,7 @@ export class RscParser extends EmbeddedActionsParser {
         if (!close) this.err('unterminated string: missing closing \'"\'', open.startOffset, tokEnd(open));
         let constant = true;
         for (const p of parts) if (p.kind !== 'text') constant = false;
-        return { kind: 'string', raw: this.text.slice(open.startOffset, end), value: this.fValue[d], parts, constant, range: this.range(open.startOffset, end) };
+        return this.stringNode(this.text.slice(open.startOffset, end), this.fValue[d], constant, parts, open.startOffset, end);
       },
     },
   ];

@@ -138,8 +138,11 @@ function walkValue(v: Value | Expression, ctx: WalkContext, stored: boolean, vis
 }
 
 function walkString(s: StringLiteral, ctx: WalkContext, stored: boolean, visit: (cmd: Command, ctx: WalkContext) => void): void {
-  for (const p of s.parts) {
-    if (p.kind === 'interpolation') walkValue(p.value, ctx, false, visit);
+  // a constant string has text parts only (and may not have built them yet)
+  if (!s.constant) {
+    for (const p of s.parts) {
+      if (p.kind === 'interpolation') walkValue(p.value, ctx, false, visit);
+    }
   }
   if (s.embedded) {
     // `:parse "..."` code is a function body: conditional; stored bodies run later from the root

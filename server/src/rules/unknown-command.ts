@@ -43,7 +43,7 @@ function forEachCommand(script: Script, visit: (cmd: Command, top: boolean) => v
     if (!v) return;
     switch (v.kind) {
       case 'string':
-        for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value);
+        if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value);
         if (v.embedded) statements(v.embedded.statements, false);
         return;
       case 'substitution':

@@ -140,7 +140,7 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor,
         visitor.variable?.(v, scope);
         return;
       case 'string':
-        for (const p of v.parts ?? []) if (p.kind === 'interpolation') walkValue(p.value, menu, scope, depth);
+        if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') walkValue(p.value, menu, scope, depth);
         if (v.embedded) walkStatements(v.embedded.statements ?? [], [], newScope(v.embedded), depth + 1);
         return;
       case 'substitution':
@@ -229,7 +229,7 @@ function innerCode(v: Value | Expression | null | undefined, offset: number): In
       return { kind: 'substitution', statements: v.statements };
     case 'string':
       if (v.embedded) return { kind: 'embedded', statements: v.embedded.statements };
-      for (const p of v.parts ?? []) if (p.kind === 'interpolation') {
+      if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') {
         const r = innerCode(p.value, offset);
         if (r) return r;
       }
