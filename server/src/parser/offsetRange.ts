@@ -13,7 +13,10 @@
 // constructor that defines fields runs its stores on every subclass's objects, and with five classes
 // those stores go megamorphic: that alone made a parse 40% slower.) The LineIndex sits under a symbol key,
 // so Object.keys/entries, for-in, JSON and deepEqual do not walk into it.
-import type { Argument, Command, MenuPath, Position, Range, Script, StringLiteral, StringPart, Value, VariableRef, Word } from './ast';
+import type {
+  Argument, BinaryExpr, Command, Expression, MenuPath, ParenExpr, Position, Range, Script, StringLiteral, StringPart, Value,
+  VariableRef, Word,
+} from './ast';
 import type { LineIndex } from './lineIndex';
 
 const LINES: unique symbol = Symbol('lines');
@@ -223,6 +226,80 @@ export class StringNode extends Ranged implements StringLiteral {
     if (this.embedded) out.embedded = this.embedded;
     out.range = this.rangeJSON();
     return out;
+  }
+}
+
+/** A variable reference that is its own range. */
+export class VariableNode extends Ranged implements VariableRef {
+  declare readonly kind: 'variable';
+  declare name: string;
+  declare quoted: boolean;
+  constructor(name: string, quoted: boolean, startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    (this as { kind: 'variable' }).kind = 'variable';
+    this.name = name;
+    this.quoted = quoted;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
+  }
+
+  get range(): Range {
+    return this;
+  }
+
+  override toJSON(): object {
+    return { kind: this.kind, name: this.name, quoted: this.quoted, range: this.rangeJSON() };
+  }
+}
+
+/** A `( )` expression that is its own range. */
+export class ParenNode extends Ranged implements ParenExpr {
+  declare readonly kind: 'paren';
+  declare expression: Expression | null;
+  declare closed: boolean;
+  constructor(expression: Expression | null, closed: boolean, startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    (this as { kind: 'paren' }).kind = 'paren';
+    this.expression = expression;
+    this.closed = closed;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
+  }
+
+  get range(): Range {
+    return this;
+  }
+
+  override toJSON(): object {
+    return { kind: this.kind, expression: this.expression, closed: this.closed, range: this.rangeJSON() };
+  }
+}
+
+/** A binary expression that is its own range. */
+export class BinaryNode extends Ranged implements BinaryExpr {
+  declare readonly kind: 'binary';
+  declare operator: string;
+  declare left: Expression | null;
+  declare right: Expression | null;
+  constructor(operator: string, left: Expression | null, right: Expression | null, startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    (this as { kind: 'binary' }).kind = 'binary';
+    this.operator = operator;
+    this.left = left;
+    this.right = right;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
+  }
+
+  get range(): Range {
+    return this;
+  }
+
+  override toJSON(): object {
+    return { kind: this.kind, operator: this.operator, left: this.left, right: this.right, range: this.rangeJSON() };
   }
 }
 

@@ -23,7 +23,9 @@ import {
   WordStart,
 } from './lexer';
 import type { LineIndex } from './lineIndex';
-import { ArgNode, CommandNode, endOffsetOf, OffsetRange, startOffsetOf, StringNode, WordNode } from './offsetRange';
+import {
+  ArgNode, BinaryNode, CommandNode, endOffsetOf, OffsetRange, ParenNode, startOffsetOf, StringNode, VariableNode, WordNode,
+} from './offsetRange';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
   CODE_ARGS, CODE_KEYWORDS, CODE_POSITIONAL_VERBS, CODE_STRING_VERBS, GLOBAL_COMMANDS, isPathWord, VERBS,
@@ -179,11 +181,6 @@ export class RscParser extends EmbeddedActionsParser {
     return this.direct ? new OffsetRange(start, end, m.lines) : new OffsetRange(m.start(start), m.end(end), m.lines);
   }
 
-  /** From the start of `a` to the end of `b` (ranges already in file offsets). */
-  private span(a: Range, b: Range): OffsetRange {
-    return new OffsetRange(startOffsetOf(a), endOffsetOf(b), this.map.lines);
-  }
-
   private err(message: string, start: number, end: number): void {
     this.errs.push({ message, start, end });
   }
@@ -194,6 +191,16 @@ export class RscParser extends EmbeddedActionsParser {
 
   private wordAt(text: string, start: number): Word {
     return this.wordSpan(text, start, start + text.length);
+  }
+
+  /** File offset of a range start at `o` in this parse's text. */
+  private fileStart(o: number): number {
+    return this.direct ? o : this.map.start(o);
+  }
+
+  /** File offset of a range end at `o` in this parse's text. */
+  private fileEnd(o: number): number {
+    return this.direct ? o : this.map.end(o);
   }
 
   /** A string literal over [start, end) of this parse's text. */
@@ -278,7 +285,7 @@ export class RscParser extends EmbeddedActionsParser {
       decodeInto(img, 2, img.length - 1, buf, null);
       name = buf.text;
     }
-    return { kind: 'variable', name, quoted, range: this.range(t.startOffset, tokEnd(t)) };
+    return new VariableNode(name, quoted, this.fileStart(t.startOffset), this.fileEnd(tokEnd(t)), this.map.lines);
   }
 
   /** Set by decodeParts: the string had no interpolation / its offset map was filled. */
@@ -313,7 +320,7 @@ export class RscParser extends EmbeddedActionsParser {
         parts.push(part);
         pending.push({ part, from: textDecodedStart, to: decodedAt });
       }
-      const ref: VariableRef = { kind: 'variable', name: v.name, quoted: !!v.quoted, range: this.range(v.start, v.end) };
+      const ref: VariableRef = new VariableNode(v.name, !!v.quoted, this.fileStart(v.start), this.fileEnd(v.end), this.map.lines);
       parts.push({ kind: 'interpolation', value: ref, range: ref.range });
       textStart = v.end;
       textDecodedStart = decodedAt + (v.end - v.start);
@@ -1055,7 +1062,7 @@ export class RscParser extends EmbeddedActionsParser {
         if (!this.RECORDING_PHASE && e) {
           const d = this.frame();
           const prev = this.fExpr[d];
-          this.fExpr[d] = prev ? { kind: 'binary', operator: ' ', left: prev, right: e, range: this.span(prev.range, e.range) } : e;
+          this.fExpr[d] = prev ? new BinaryNode(' ', prev, e, startOffsetOf(prev.range), endOffsetOf(e.range), this.map.lines) : e;
         }
       },
     },
@@ -1087,7 +1094,7 @@ export class RscParser extends EmbeddedActionsParser {
         if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
         const e = this.lastEnd(s);
         const sub: Substitution = { kind: 'substitution', statements: stmts ?? [], closed: !!close, range: this.range(s, close ? close.startOffset : e) };
-        return { kind: 'paren', expression: sub, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
+        return new ParenNode(sub, !!close, this.fileStart(open.startOffset), this.fileEnd(this.lastEnd(tokEnd(open))), this.map.lines);
       }
     }
     const expr = this.OPTION(this.exprOpt);
@@ -1097,7 +1104,7 @@ export class RscParser extends EmbeddedActionsParser {
     if (this.RECORDING_PHASE) return undefined as unknown as ParenExpr;
     const full = this.fExpr[this.frame()];
     if (!close) this.err(`missing ')' to close this '${open.image}'`, open.startOffset, tokEnd(open));
-    return { kind: 'paren', expression: full ?? null, closed: !!close, range: this.range(open.startOffset, this.lastEnd(tokEnd(open))) };
+    return new ParenNode(full ?? null, !!close, this.fileStart(open.startOffset), this.fileEnd(this.lastEnd(tokEnd(open))), this.map.lines);
   });
 
   private rhsOpt = { DEF: () => this.SUBRULE2(this.unary) };
@@ -1140,7 +1147,7 @@ export class RscParser extends EmbeddedActionsParser {
       const right = operands[1];
       const s = left ? startOffsetOf(left.range) : this.map.start(op.startOffset);
       const e = right ? endOffsetOf(right.range) : this.map.end(tokEnd(op));
-      return { kind: 'binary', operator: op.image, left, right, range: new OffsetRange(s, e, this.map.lines) };
+      return new BinaryNode(op.image, left, right, s, e, this.map.lines);
     }
     // precedence climbing over the flat lists: operands[i] stands left of ops[i]
     let i = 0;
@@ -1154,7 +1161,7 @@ export class RscParser extends EmbeddedActionsParser {
         const right = parse(prec + 1);
         const s = left ? startOffsetOf(left.range) : this.map.start(op.startOffset);
         const e = right ? endOffsetOf(right.range) : this.map.end(tokEnd(op));
-        left = { kind: 'binary', operator: op.image, left, right, range: new OffsetRange(s, e, this.map.lines) };
+        left = new BinaryNode(op.image, left, right, s, e, this.map.lines);
       }
       return left;
     };
