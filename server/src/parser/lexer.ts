@@ -58,9 +58,16 @@ export const Junk = createToken({ name: 'Junk', pattern: Lexer.NA });
 
 // ---- shared tokens -----------------------------------------------------------------------------
 
+/** Blanks. ASCII only, so Chevrotain matches it with a character table instead of a regex. */
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',
-  pattern: /[ \t\f\v\uFEFF\u00A0]+/,
+  pattern: /[ \t\f\v]+/,
+  group: Lexer.SKIPPED,
+});
+/** The non-ASCII blanks RouterOS files carry: a BOM, no-break spaces. */
+export const WhiteSpaceOther = createToken({
+  name: 'WhiteSpaceOther',
+  pattern: /[\uFEFF\u00A0]+/,
   group: Lexer.SKIPPED,
 });
 /** `\` at the end of a line (trailing blanks allowed): joins the next line. */
@@ -182,7 +189,7 @@ export const ExprWordOp = createToken({
 
 export const allTokens: TokenType[] = [
   Closer, StrayInBrace, StrayParen, RParenCmd, WordStart, WordPart, GlueStart, EqOrOp, Junk,
-  WhiteSpace, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
+  WhiteSpace, WhiteSpaceOther, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
   RBracket, LParen, RParen, StringSimple, StringStart, StringChunk, StringEnd, InterpParen,
   InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprPrefix, ExprBinOp, ExprMinus, ExprNot,
   ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent,
@@ -193,10 +200,10 @@ const common = [LBrace, RBrace, LBracket, RBracket, LParen, RParen, StringSimple
 export const lexerDefinition = {
   defaultMode: 'cmd',
   modes: {
-    cmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, RParenCmd, ...common, Op, Equals, Bang, Comma, Word],
+    cmd: [WhiteSpace, WhiteSpaceOther, Continuation, Newline, Comment, Semicolon, RParenCmd, ...common, Op, Equals, Bang, Comma, Word],
     // command mode inside `(:cmd ...)`: there `)` closes the parentheses
-    pcmd: [WhiteSpace, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
-    expr: [WhiteSpace, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
+    pcmd: [WhiteSpace, WhiteSpaceOther, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
+    expr: [WhiteSpace, WhiteSpaceOther, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
     str: [StringChunk, InterpParen, InterpBracket, StringEnd],
   },
 };

@@ -11,6 +11,9 @@ import type { Position } from './ast';
  * tree shares those objects instead of holding a copy each (about 40% fewer Position objects on a full
  * /export). Positions are plain values that nothing mutates, so sharing them is invisible.
  */
+/** A `\r` that is a line end on its own (old Mac files, or mixed ones). */
+const LONE_CR = /\r(?!\n)/;
+
 export class LineIndex {
   /** Offset where each line starts; lineStarts[0] === 0. */
   readonly lineStarts: number[];
@@ -22,8 +25,8 @@ export class LineIndex {
   constructor(text: string) {
     const starts = [0];
     const n = text.length;
-    if (text.indexOf('\r') < 0) {
-      // the common case: `\n` only, found by the engine's native search
+    if (text.indexOf('\r') < 0 || !LONE_CR.test(text)) {
+      // the common cases, `\n` or `\r\n` line ends: a line starts after each `\n` (native search)
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {
       for (let i = 0; i < n; i++) {
