@@ -225,6 +225,23 @@ describe('recovery', () => {
     assert.equal(valueText(findArg(last, 'action')!.value), 'drop');
   });
 
+  test('errors and recovery deep into a long file (after the parser has released early tokens)', () => {
+    const lines: string[] = ['/ip firewall address-list'];
+    for (let i = 0; i < 3000; i++) lines.push(`add list=block address=10.${i >> 8}.${i & 255}.1 comment="entry ${i}"`);
+    lines.push('add list=block address=(1.2.3.4', '/ip firewall filter add chain=input action=drop comment="after"', '');
+    const text = lines.join('\n');
+    const res = parse(text);
+    assert.deepEqual(res.errors.map((e) => [e.range.start.line, e.range.start.column, e.message]), [[3001, 23, "missing ')' to close this '('"]]);
+    const st = res.script.statements;
+    assert.equal(st.length, 3003);
+    const third = st[3] as Command;
+    assert.equal(third.range.start.line, 3);
+    assert.equal(valueText(findArg(third, 'address')!.value), '10.0.2.1');
+    const last = st[st.length - 1] as Command;
+    assert.equal(last.range.start.line, 3002);
+    assert.equal(valueText(findArg(last, 'comment')!.value), 'after');
+  });
+
   test('parse never throws on odd input', () => {
     for (const t of ['', '\\', '"', '$', '(', ')', '[', ']', '{', '}', '=', '!', '$(', '$[', '"$(', '"$[', ':if', '\u0000', '((((((((']) {
       const res = parse(t);

@@ -70,7 +70,9 @@ interface CmdState {
   pathStart: number;
   verb: Word | null;
   callee: VariableRef | undefined;
+  /** Scratch list of the arguments so far (the first nArgs entries): reused by each command at a depth. */
   args: Argument[];
+  nArgs: number;
   pathOpen: boolean;
   lastPositionalWord: string | null;
   positionalCount: number;
@@ -85,6 +87,9 @@ const PRECEDENCE: Record<string, number> = {
   '<': 7, '>': 7, '<=': 7, '>=': 7, '=': 6, '!=': 6, '~': 6, in: 6, '&': 5, '^': 4, '|': 3,
   '&&': 2, and: 2, '||': 1, or: 1, ',': 0,
 };
+
+/** Stands in for a token the parser no longer needs (see RscParser.releaseTokens). */
+const RELEASED: IToken = { image: '', startOffset: -1, tokenTypeIdx: 0, tokenType: EOF } as unknown as IToken;
 
 function tokEnd(t: IToken): number {
   return t.startOffset + t.image.length;
@@ -145,6 +150,7 @@ export class RscParser extends EmbeddedActionsParser {
     this.errs = [];
     this.embeds = [];
     this.input = tokens;
+    this.released = 0;
     const statements = (this.script() as Statement[] | undefined) ?? [];
     const chevErrors = this.errors.map((e) => ({ message: e.message, token: e.token }));
     const out = { statements, errors: this.errs, embeds: this.embeds, chevErrors };
@@ -410,7 +416,7 @@ export class RscParser extends EmbeddedActionsParser {
 
   private finishCommand(st: CmdState): Command {
     const p = st.path;
-    if (!st.verb && !st.callee && p && st.args.length > 0) {
+    if (!st.verb && !st.callee && p && st.nArgs > 0) {
       // `/tool fetch url=...`, `/ping 1.1.1.1`: the last path word is the command
       const segs = p.segments;
       const last = segs[segs.length - 1];
@@ -427,9 +433,12 @@ export class RscParser extends EmbeddedActionsParser {
     }
     const m = this.map;
     const e = this.lastEnd(st.start);
+    // st.args is a scratch list reused by every command at this depth: the node gets an exact-size copy
+    // (an array grown by push keeps room for 17 elements, which most commands never use)
+    const args = st.args.slice(0, st.nArgs);
     const cmd = this.direct
-      ? new CommandNode(p, st.verb, st.args, st.start, e, m.lines)
-      : new CommandNode(p, st.verb, st.args, m.start(st.start), m.end(e), m.lines);
+      ? new CommandNode(p, st.verb, args, st.start, e, m.lines)
+      : new CommandNode(p, st.verb, args, m.start(st.start), m.end(e), m.lines);
     if (st.callee) cmd.callee = st.callee;
     return cmd;
   }
@@ -439,7 +448,7 @@ export class RscParser extends EmbeddedActionsParser {
     st.positionalCount++;
     st.lastPositionalWord = null;
     const at = this.LA(1).startOffset;
-    st.args.push(v ? this.argOver(v) : this.arg(null, null, at, at));
+    st.args[st.nArgs++] = v ? this.argOver(v) : this.arg(null, null, at, at);
   }
 
   // =============================================================================================
@@ -496,7 +505,30 @@ export class RscParser extends EmbeddedActionsParser {
   private topAlts = this.bodyAlt(0);
   private braceAlts = this.bodyAlt(1);
   private bracketAlts = this.bodyAlt(2);
-  private topMany = { DEF: () => this.OR(this.topAlts) };
+  private topMany = {
+    DEF: () => {
+      this.OR(this.topAlts);
+      if (!this.RECORDING_PHASE) this.releaseTokens();
+    },
+  };
+
+  /** Tokens before this index were replaced by RELEASED (see releaseTokens). */
+  private released = 0;
+
+  /**
+   * Between top-level statements, drop the parser's hold on the tokens already consumed (all but the
+   * last, which LA(0) reads): nothing reads them again (recovery only rewinds inside the statement
+   * being parsed), and a large file's token objects then die young instead of staying alive, and being
+   * copied by the garbage collector, until the whole file is parsed. Done in batches.
+   */
+  private releaseTokens(): void {
+    const self = this as unknown as { currIdx: number; tokVector: IToken[] };
+    const upTo = self.currIdx;
+    if (upTo - this.released < 1024) return;
+    const v = self.tokVector;
+    for (let i = this.released; i < upTo; i++) v[i] = RELEASED;
+    this.released = upTo;
+  }
   private braceMany = { DEF: () => this.OR(this.braceAlts) };
   private bracketMany = { DEF: () => this.OR(this.bracketAlts) };
 
@@ -623,13 +655,13 @@ export class RscParser extends EmbeddedActionsParser {
         st.path = null;
         st.verb = null;
         st.callee = undefined;
-        st.args = [];
+        st.nArgs = 0;
         st.pathOpen = false;
         st.lastPositionalWord = null;
         st.positionalCount = 0;
         st.where = false;
       } else {
-        st = { start: this.LA(1).startOffset, path: null, pathStart: 0, verb: null, callee: undefined, args: [], pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
+        st = { start: this.LA(1).startOffset, path: null, pathStart: 0, verb: null, callee: undefined, args: [], nArgs: 0, pathOpen: false, lastPositionalWord: null, positionalCount: 0, where: false };
         this.fCmd[d] = st;
       }
     }
@@ -655,7 +687,7 @@ export class RscParser extends EmbeddedActionsParser {
             st.positionalCount++;
             const a = this.arg(this.word(w), null, bang.startOffset, tokEnd(w));
             a.negatedName = true;
-            st.args.push(a);
+            st.args[st.nArgs++] = a;
           }
         },
   };
@@ -754,7 +786,7 @@ export class RscParser extends EmbeddedActionsParser {
             st.lastPositionalWord = w.image;
             if (w.image === 'where') st.where = true;
             const v = this.word(w);
-            st.args.push(this.argOver(v));
+            st.args[st.nArgs++] = this.argOver(v);
             return;
           }
           const val: Value = value ?? this.wordSpan('', tokEnd(e), tokEnd(e));
@@ -764,7 +796,7 @@ export class RscParser extends EmbeddedActionsParser {
           arg.equalsStart = this.direct ? e.startOffset : m.start(e.startOffset);
           arg.equalsEnd = this.direct ? tokEnd(e) : m.end(tokEnd(e));
           if (e.image !== '=') arg.operator = e.image;
-          st.args.push(arg);
+          st.args[st.nArgs++] = arg;
         },
       },
       {
