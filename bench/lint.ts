@@ -5,9 +5,10 @@
 // Measured as it ships, like bench/parser.ts: the pipeline is bundled by esbuild and run by plain node
 // (default heap settings, as the CLI and the language server run) in a child process, not through tsx
 // (whose keepNames transform wraps every closure and makes the sources look slower than the bundle).
-// Figures use the child's CPU time (process.cpuUsage), so other load on the machine skews them less.
-// The same pipeline run from the tsx-compiled sources in this process is reported beside it, for
-// reference only.
+// Each run is timed by the wall clock (what a user waits for; held to the target) and by process CPU
+// time (all threads, so it includes V8's parallel garbage collection on the second core), as in
+// bench/parser.ts. The same pipeline run from the tsx-compiled sources in this process is reported
+// beside it, for reference only.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,9 +28,12 @@ interface Row {
 }
 
 interface ChildResult {
+  /** Wall-clock medians. */
   totalMs: number;
   parseMs: number;
   modelMs: number;
+  /** CPU-time median of the whole pipeline. */
+  totalCpuMs: number;
   findings: number;
 }
 
@@ -40,13 +44,19 @@ import { lint, parse, buildModel, findKnockSequences } from './lint.mjs';
 const text = readFileSync(process.argv[2], 'utf8');
 const runs = Number(process.argv[3]);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const medianOf = (n, fn) => { const xs = []; for (let i = 0; i < n; i++) { const t = cpu(); fn(); xs.push(cpu() - t); } xs.sort((a, b) => a - b); return xs[xs.length >> 1]; };
+const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+// [wall median, cpu median]
+const medianOf = (n, fn) => {
+  const wall = [], cpus = [];
+  for (let i = 0; i < n; i++) { const c = cpu(); const t = performance.now(); fn(); wall.push(performance.now() - t); cpus.push(cpu() - c); }
+  return [med(wall), med(cpus)];
+};
 for (let i = 0; i < 5; i++) lint(text);
-const totalMs = medianOf(runs, () => lint(text));
+const [totalMs, totalCpuMs] = medianOf(runs, () => lint(text));
 const parsed = parse(text);
-const parseMs = medianOf(runs, () => parse(text));
-const modelMs = medianOf(runs, () => findKnockSequences(buildModel(parsed, text)));
-console.log(JSON.stringify({ totalMs, parseMs, modelMs, findings: lint(text).findings.length }));
+const [parseMs] = medianOf(runs, () => parse(text));
+const [modelMs] = medianOf(runs, () => findKnockSequences(buildModel(parsed, text)));
+console.log(JSON.stringify({ totalMs, totalCpuMs, parseMs, modelMs, findings: lint(text).findings.length }));
 `;
 
 async function prepare(dir: string): Promise<void> {
@@ -70,17 +80,12 @@ async function prepare(dir: string): Promise<void> {
   writeFileSync(join(dir, 'child.mjs'), CHILD);
 }
 
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
 function medianOf(runs: number, fn: () => void): number {
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = cpuMs();
+    const t = performance.now();
     fn();
-    xs.push(cpuMs() - t);
+    xs.push(performance.now() - t);
   }
   xs.sort((a, b) => a - b);
   return xs[xs.length >> 1];
@@ -105,7 +110,7 @@ export async function run(): Promise<Row[]> {
   const tsxMs = medianOf(runs, () => lint(text));
   return [
     { name: `largest export (${(text.length / 1000).toFixed(0)} KB, ${text.split('\n').length} lines)`, value: `${c.findings} findings` },
-    { name: 'lint, whole pipeline (bundled, node defaults)', value: `${c.totalMs.toFixed(1)} ms median`, target: '< 50 ms', ok: c.totalMs < 50 },
+    { name: 'lint, whole pipeline (bundled, node defaults), wall', value: `${c.totalMs.toFixed(1)} ms median (CPU ${c.totalCpuMs.toFixed(1)} ms)`, target: '< 50 ms', ok: c.totalMs < 50 },
     { name: '  of which parse', value: `${c.parseMs.toFixed(1)} ms` },
     { name: '  of which model + knocks', value: `${c.modelMs.toFixed(1)} ms` },
     { name: '  of which checks (rest)', value: `${Math.max(0, c.totalMs - c.parseMs - c.modelMs).toFixed(1)} ms` },
