@@ -41,6 +41,11 @@ export abstract class Ranged implements Range {
     this.endOffset = p.offset;
   }
 
+  /** A node is its own range (`node.range === node`); for a bare range this is the range itself. */
+  get range(): Range {
+    return this;
+  }
+
   /** Another range in the same file. */
   at(startOffset: number, endOffset: number): OffsetRange {
     return new OffsetRange(startOffset, endOffset, this[LINES]);
@@ -84,10 +89,6 @@ export class WordNode extends Ranged implements Word {
     this[LINES] = lines;
   }
 
-  get range(): Range {
-    return this;
-  }
-
   override toJSON(): object {
     return { kind: this.kind, text: this.text, range: this.rangeJSON() };
   }
@@ -118,10 +119,6 @@ export class ArgNode extends Ranged implements Argument {
     this.startOffset = startOffset;
     this.endOffset = endOffset;
     this[LINES] = lines;
-  }
-
-  get range(): Range {
-    return this;
   }
 
   get equals(): Range | undefined {
@@ -156,10 +153,6 @@ export class CommandNode extends Ranged implements Command {
     this.startOffset = startOffset;
     this.endOffset = endOffset;
     this[LINES] = lines;
-  }
-
-  get range(): Range {
-    return this;
   }
 
   override toJSON(): object {
@@ -205,10 +198,6 @@ export class StringNode extends Ranged implements StringLiteral {
     this[LINES] = lines;
   }
 
-  get range(): Range {
-    return this;
-  }
-
   get parts(): StringPart[] {
     let p = this[PARTS];
     if (p === null) {
@@ -244,10 +233,6 @@ export class VariableNode extends Ranged implements VariableRef {
     this[LINES] = lines;
   }
 
-  get range(): Range {
-    return this;
-  }
-
   override toJSON(): object {
     return { kind: this.kind, name: this.name, quoted: this.quoted, range: this.rangeJSON() };
   }
@@ -266,10 +251,6 @@ export class ParenNode extends Ranged implements ParenExpr {
     this.startOffset = startOffset;
     this.endOffset = endOffset;
     this[LINES] = lines;
-  }
-
-  get range(): Range {
-    return this;
   }
 
   override toJSON(): object {
@@ -292,10 +273,6 @@ export class BinaryNode extends Ranged implements BinaryExpr {
     this.startOffset = startOffset;
     this.endOffset = endOffset;
     this[LINES] = lines;
-  }
-
-  get range(): Range {
-    return this;
   }
 
   override toJSON(): object {
