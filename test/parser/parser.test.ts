@@ -214,6 +214,21 @@ describe('walkCommands', () => {
   });
 });
 
+describe('menu blocks', () => {
+  test('`/ip firewall filter { add ... }` keeps the whole menu as the path and the block as its one argument', () => {
+    for (const text of ['/ip firewall filter {\n  add chain=input\n}\n', '/ip/firewall/filter { add chain=input }\n']) {
+      const cmd = parse(text).script.statements[0] as Command;
+      assert.equal(cmd.verb, null, text);
+      assert.deepEqual(cmd.path!.segments.map((s) => s.text), ['ip', 'firewall', 'filter'], text);
+      assert.equal(cmd.args.length, 1);
+      assert.equal(cmd.args[0].value!.kind, 'code');
+    }
+    // a command word with a value after it is still the command (`/tool fetch url=...`)
+    const fetch = parse('/tool fetch url="http://x/"\n').script.statements[0] as Command;
+    assert.equal(fetch.verb!.text, 'fetch');
+  });
+});
+
 describe('recovery', () => {
   test('one mistake does not hide the rest of the file', () => {
     const text = ':if ($a = 1 do={ :put 1 }\n/ip firewall filter add chain=input action=drop\n';

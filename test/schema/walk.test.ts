@@ -44,6 +44,14 @@ test('blocks keep their menu changes; [find] runs in the command menu; source={}
   );
 });
 
+test('a menu block: `/ip firewall filter { add ... }` runs its commands in that menu', () => {
+  const text = '/ip firewall filter {\n  add chain=input\n  \n}\n/ip/firewall/nat { add chain=srcnat }\n';
+  assert.deepEqual(menus(text), ['>/ip firewall filter', '/ip firewall filter add', '>/ip firewall nat', '/ip firewall nat add']);
+  const p = parse(text);
+  assert.deepEqual(menuAt(p.script, schema, text.indexOf('  \n}') + 2), ['ip', 'firewall', 'filter']);
+  assert.deepEqual(menuAt(p.script, schema, text.indexOf('add chain=srcnat')), ['ip', 'firewall', 'nat']);
+});
+
 test('menuAt: the menu a command typed at an offset would run in', () => {
   const text = '/ip firewall filter\nadd chain=input\n:foreach i in=[find] do={\n  /interface list\n  \n}\n\n';
   const p = parse(text);

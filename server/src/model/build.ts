@@ -238,11 +238,11 @@ export class ModelBuilder {
         verb = menu.pop();
       }
     }
-    // `/ip firewall filter { add ...; add ... }`: commands of the block run in that menu
+    // `/ip firewall filter { add ...; add ... }` (the parser keeps the whole menu as the path): the
+    // commands of the block run in that menu
     const only = cmd.args.length === 1 && cmd.args[0].name === null ? cmd.args[0].value : undefined;
-    if (only && only.kind === 'code' && (verb === undefined || !VERBS.has(verb))) {
-      const inner = verb === undefined ? menu : [...menu, verb];
-      this.walkCode(only, { menu: inner, conditional: ctx.conditional });
+    if (only && only.kind === 'code' && verb === undefined) {
+      this.walkCode(only, { menu, conditional: ctx.conditional });
       return;
     }
     if (verb === undefined) {

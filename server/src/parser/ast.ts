@@ -56,6 +56,7 @@ export type Statement = Command | BlockStatement;
  *   :local x 5                                         verb=':local' (global command), args=[x, 5]
  *   .. set a=1                                         path with a `..` segment
  *   $f a=1  /  [$f]                                    verb=null, callee=the variable
+ *   /ip firewall filter { add ... }                    path=[ip,firewall,filter] verb=null, args=[the code block]
  */
 export interface Command extends Node {
   kind: 'command';

@@ -414,9 +414,16 @@ export class RscParser extends EmbeddedActionsParser {
     }
   }
 
+  /** `/ip firewall filter { add ... }`: a menu followed by one code block, run in that menu. */
+  private isMenuBlock(st: CmdState): boolean {
+    if (st.nArgs !== 1) return false;
+    const a = st.args[0];
+    return a.name === null && a.value !== null && a.value.kind === 'code';
+  }
+
   private finishCommand(st: CmdState): Command {
     const p = st.path;
-    if (!st.verb && !st.callee && p && st.nArgs > 0) {
+    if (!st.verb && !st.callee && p && st.nArgs > 0 && !this.isMenuBlock(st)) {
       // `/tool fetch url=...`, `/ping 1.1.1.1`: the last path word is the command
       const segs = p.segments;
       const last = segs[segs.length - 1];

@@ -203,7 +203,8 @@ function menuIn(stmts: Statement[], start: string[], schema: Schema, offset: num
       for (const a of st.args ?? []) {
         const inner = innerCode(a.value, offset);
         if (!inner) continue;
-        if (inner.kind === 'code') return menuIn(inner.statements ?? [], menuCommand ? ROOT : cur, schema, offset);
+        // stored code (`source={...}`) starts at the root; a menu block (`/ip firewall filter { ... }`) in its menu
+        if (inner.kind === 'code') return menuIn(inner.statements ?? [], menuCommand ? ROOT : c.menuChange ? c.menu : cur, schema, offset);
         if (inner.kind === 'substitution') return menuIn(inner.statements ?? [], menuCommand ? c.menu : cur, schema, offset);
         if (inner.kind === 'embedded') return menuIn(inner.statements, ROOT, schema, offset);
       }
