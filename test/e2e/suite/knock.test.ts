@@ -209,7 +209,7 @@ describe('knock commands: simulation trace and a real knock, driven through the 
       });
       const stepLines = log.filter((l) => /\bstage \d: /.test(l)).map((l) => l.replace(/^.*?\] /, ''));
       assert.equal(stepLines.length, 3, log.join('\n'));
-      assert.match(stepLines[0], new RegExp(`^stage 1: tcp ${ports[0]}: connected \\(the port is open\\) \\(\\+0 ms\\)$`));
+      assert.match(stepLines[0], new RegExp(`^stage 1: tcp ${ports[0]}: connected \\(the port is open\\) \\(\\+\\d+ ms\\)$`));
       assert.match(stepLines[1], new RegExp(`^stage 2: udp ${ports[1]} with a 11-byte payload: sent \\(\\+\\d+ ms\\)$`));
       assert.match(stepLines[2], new RegExp(`^stage 3: tcp ${ports[2]}: connected \\(the port is open\\) \\(\\+\\d+ ms\\)$`));
       assert.ok(log.some((l) => l.includes(`Knock 127.0.0.1: tcp ${ports[0]} -> udp ${ports[1]}`)), log.join('\n'));
