@@ -105,8 +105,9 @@ export class ArgNode extends Ranged implements Argument {
   /** File offsets of the `=` or operator; -1 when there is none. */
   declare equalsStart: number;
   declare equalsEnd: number;
-  declare negatedName: boolean | undefined;
-  declare operator: string | undefined;
+  /** Rare: set only on the arguments that have them (absent otherwise, saving two fields per argument). */
+  declare negatedName?: boolean;
+  declare operator?: string;
   constructor(name: Word | null, value: Value | null, startOffset: number, endOffset: number, lines: LineIndex) {
     super();
     (this as { kind: 'arg' }).kind = 'arg';
@@ -114,8 +115,6 @@ export class ArgNode extends Ranged implements Argument {
     this.value = value;
     this.equalsStart = -1;
     this.equalsEnd = -1;
-    this.negatedName = undefined;
-    this.operator = undefined;
     this.startOffset = startOffset;
     this.endOffset = endOffset;
     this[LINES] = lines;
@@ -141,14 +140,14 @@ export class CommandNode extends Ranged implements Command {
   declare readonly kind: 'command';
   declare path: MenuPath | null;
   declare verb: Word | null;
-  declare callee: VariableRef | undefined;
+  /** Set only on function calls (`$f a=1`). */
+  declare callee?: VariableRef;
   declare args: Argument[];
   constructor(path: MenuPath | null, verb: Word | null, args: Argument[], startOffset: number, endOffset: number, lines: LineIndex) {
     super();
     (this as { kind: 'command' }).kind = 'command';
     this.path = path;
     this.verb = verb;
-    this.callee = undefined;
     this.args = args;
     this.startOffset = startOffset;
     this.endOffset = endOffset;
@@ -174,7 +173,8 @@ export class StringNode extends Ranged implements StringLiteral {
   declare raw: string;
   declare value: string;
   declare constant: boolean;
-  declare embedded: Script | undefined;
+  /** Set only on strings that hold code. */
+  declare embedded?: Script;
   declare [PARTS]: StringPart[] | null;
   constructor(
     raw: string,
@@ -191,7 +191,6 @@ export class StringNode extends Ranged implements StringLiteral {
     this.raw = raw;
     this.value = value;
     this.constant = constant;
-    this.embedded = undefined;
     this[PARTS] = parts;
     this.startOffset = startOffset;
     this.endOffset = endOffset;

@@ -118,7 +118,23 @@ export function decodeInto(
 ): void {
   let i = from;
   let runStart = from; // start of a run of plain characters not yet pushed
+  // next `\` and `$` at or after i, found by the engine's native search within the content only (a
+  // search of `text` could run on to the end of the file for every string); `to` when there is none
+  const content = text.slice(from, to);
+  let nextEsc = -1;
+  let nextVar = -1;
   while (i < to) {
+    if (nextEsc < i) {
+      const k = content.indexOf('\\', i - from);
+      nextEsc = k < 0 ? to : from + k;
+    }
+    if (nextVar < i) {
+      const k = onVar ? content.indexOf('$', i - from) : -1;
+      nextVar = k < 0 ? to : from + k;
+    }
+    // skip the plain run up to the next character that needs a look
+    i = nextEsc < nextVar ? nextEsc : nextVar;
+    if (i >= to) break;
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) {
       buf.copy(text, runStart, i);
