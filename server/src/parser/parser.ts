@@ -123,8 +123,10 @@ export class RscParser extends EmbeddedActionsParser {
   private fParts: StringPart[][] = [];
   private fValue: string[] = [];
   private fElems: ArrayElement[][] = [];
-  private fOperands: (Expression | null)[][] = [];
-  private fOps: IToken[][] = [];
+  /** An expression's operands and operators, once it has a first operator (null until then). */
+  private fOperands: ((Expression | null)[] | null)[] = [];
+  private fOps: (IToken[] | null)[] = [];
+  private fFirst: (Expression | null)[] = [];
   /** Inputs of `value` / `braceValue` / `stringLit`, set by the caller right before SUBRULE. */
   private vMode: BraceMode = 0;
   private vCode = false;
@@ -160,7 +162,7 @@ export class RscParser extends EmbeddedActionsParser {
     this.input = [];
     // drop references held by the frames
     this.fStmts.length = this.fCmd.length = this.fTok.length = this.fTok2.length = 0;
-    this.fParts.length = this.fValue.length = this.fElems.length = this.fOperands.length = this.fOps.length = 0;
+    this.fParts.length = this.fValue.length = this.fElems.length = this.fOperands.length = this.fOps.length = this.fFirst.length = 0;
     return out;
   }
 
@@ -721,15 +723,20 @@ export class RscParser extends EmbeddedActionsParser {
     DEF: () => {
       const eq = this.CONSUME(EqOrOp);
       let name = '';
-      let verb = '';
       if (!this.RECORDING_PHASE) {
         const d = this.frame();
         this.fTok2[d] = eq;
         name = this.fTok[d].image;
-        verb = this.fCmd[this.cmdDepth()]?.verb?.text ?? '';
       }
-      this.vMode = CODE_ARGS.has(name) ? 1 : name === 'in' ? (verb === ':onerror' || verb === 'onerror' ? 1 : 2) : 0;
-      this.vCode = CODE_ARGS.has(name) && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
+      const code = CODE_ARGS.has(name);
+      let mode: BraceMode = code ? 1 : 0;
+      if (name === 'in') {
+        // `:foreach k in={...}` is an array; `:onerror e in={...}` is code
+        const verb = this.RECORDING_PHASE ? '' : (this.fCmd[this.cmdDepth()]?.verb?.text ?? '');
+        mode = verb === ':onerror' || verb === 'onerror' ? 1 : 2;
+      }
+      this.vMode = mode;
+      this.vCode = code && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
       if (!this.RECORDING_PHASE) {
         const fast = this.plainValue(eq);
         if (fast) return fast;
@@ -1153,29 +1160,34 @@ export class RscParser extends EmbeddedActionsParser {
       const rhs = this.OPTION(this.rhsOpt);
       if (!this.RECORDING_PHASE) {
         const d = this.frame();
-        this.fOps[d].push(op);
+        let ops = this.fOps[d];
+        let operands = this.fOperands[d];
+        if (!ops || !operands) {
+          ops = this.fOps[d] = [];
+          operands = this.fOperands[d] = [this.fFirst[d]];
+        }
+        ops.push(op);
         if (!rhs) this.err(`expected a value after '${op.image}'`, op.startOffset, tokEnd(op));
-        this.fOperands[d].push(rhs ?? null);
+        operands.push(rhs ?? null);
       }
     },
   };
 
   private expression = this.RULE('expression', (): Expression => {
     const first = this.SUBRULE(this.unary);
-    // operand and operator lists: one pair per rule depth, reused (most expressions are one operand)
-    let operands: (Expression | null)[] = [];
-    let ops: IToken[] = [];
+    // the operand and operator lists are made by the first operator (most expressions are one operand)
     if (!this.RECORDING_PHASE) {
       const d = this.frame();
-      operands = this.fOperands[d] ??= [];
-      ops = this.fOps[d] ??= [];
-      operands.length = 0;
-      ops.length = 0;
-      operands.push(first ?? null);
+      this.fFirst[d] = first ?? null;
+      this.fOps[d] = null;
+      this.fOperands[d] = null;
     }
     this.MANY(this.binopMany);
     if (this.RECORDING_PHASE) return undefined as unknown as Expression;
-    if (ops.length === 0 && first) return first;
+    const d = this.frame();
+    const ops = this.fOps[d];
+    const operands = this.fOperands[d];
+    if (!ops || !operands) return first ?? this.wordSpan('', 0, 0);
     return this.buildBinary(operands, ops);
   });
 
