@@ -148,7 +148,7 @@ function rows(label: string, c: ChildResult, withTargets: boolean): BenchRow[] {
 
 export async function run(): Promise<BenchRow[]> {
   if (!existsSync(corpusDir)) return [{ name: 'parser', value: `skipped: ${corpusDir} not found` }];
-  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const runs = Number(process.env.BENCH_RUNS ?? 9);
   const dir = mkdtempSync(join(tmpdir(), 'rsc-bench-'));
   try {
     await prepare(dir);
