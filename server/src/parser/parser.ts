@@ -516,6 +516,11 @@ export class RscParser extends EmbeddedActionsParser {
   private bracketAlts = this.bodyAlt(2);
   private topMany = {
     DEF: () => {
+      // an empty line or the end of one: what the Newline alternative does, without the alternation
+      if (!this.RECORDING_PHASE && this.LA(1).tokenType === Newline) {
+        this.SKIP_TOKEN();
+        return;
+      }
       this.OR(this.topAlts);
       if (!this.RECORDING_PHASE) this.releaseTokens();
     },
@@ -650,7 +655,58 @@ export class RscParser extends EmbeddedActionsParser {
     ],
   };
 
-  private argsMany = { DEF: () => this.OR2(this.argOr) };
+  private argsMany = {
+    DEF: () => {
+      if (!this.RECORDING_PHASE && this.plainArg()) return;
+      this.OR2(this.argOr);
+    },
+  };
+
+  /**
+   * The commonest arguments after a command's head, `name=word`, `name="string"` and a lone word, taken
+   * without the grammar's alternation: exactly what argOr's second alternative (with eqOpt and
+   * plainValue) builds for them. Anything else returns false and goes through the grammar. Runs in the
+   * command rule (argsMany), so the command's state is at this frame.
+   */
+  private plainArg(): boolean {
+    const w = this.LA(1);
+    if (w.tokenType !== WordTok) return false;
+    const st = this.fCmd[this.frame()];
+    const e = this.LA(2);
+    if (e.tokenType !== EOF && hasCategory(e, EqOrOp)) {
+      // name=value (an operator, a spaced or glued value, or any other value: the grammar)
+      const wEnd = tokEnd(w);
+      if (e.tokenType !== Equals || e.startOffset !== wEnd) return false;
+      const v = this.LA(3);
+      if (v.startOffset !== wEnd + 1) return false;
+      let value: Value;
+      if (v.tokenType === WordTok) {
+        const after = this.LA(4);
+        if (after.startOffset === tokEnd(v) && after.tokenType !== EOF && hasCategory(after, WordPart)) return false;
+        value = this.word(v);
+      } else if (v.tokenType === StringSimple) {
+        const name = w.image;
+        const code = CODE_ARGS.has(name) && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
+        value = this.simpleString(v, code);
+      } else return false;
+      this.SKIP_TOKEN();
+      this.SKIP_TOKEN();
+      this.SKIP_TOKEN();
+      st.lastPositionalWord = null;
+      const arg = this.arg(this.word(w), value, w.startOffset, tokEnd(v));
+      arg.equalsStart = this.fileStart(e.startOffset);
+      arg.equalsEnd = this.fileEnd(wEnd + 1);
+      st.args[st.nArgs++] = arg;
+      return true;
+    }
+    // a positional word
+    this.SKIP_TOKEN();
+    st.positionalCount++;
+    st.lastPositionalWord = w.image;
+    if (w.image === 'where') st.where = true;
+    st.args[st.nArgs++] = this.argOver(this.word(w));
+    return true;
+  }
   private firstArgOpt = { DEF: () => this.SUBRULE3(this.argument) };
 
   private command = this.RULE('command', (): Command => {
