@@ -91,6 +91,11 @@ const PRECEDENCE: Record<string, number> = {
 /** Stands in for a token the parser no longer needs (see RscParser.releaseTokens). */
 const RELEASED: IToken = { image: '', startOffset: -1, tokenTypeIdx: 0, tokenType: EOF } as unknown as IToken;
 
+/** A code argument whose string value is code to parse (`source="..."`), not a `do=`-style body. */
+function holdsCodeString(name: string): boolean {
+  return name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
+}
+
 function tokEnd(t: IToken): number {
   return t.startOffset + t.image.length;
 }
@@ -677,18 +682,10 @@ export class RscParser extends EmbeddedActionsParser {
       // name=value (an operator, a spaced or glued value, or any other value: the grammar)
       const wEnd = tokEnd(w);
       if (e.tokenType !== Equals || e.startOffset !== wEnd) return false;
+      const name = w.image;
+      const value = this.plainValueAt(3, wEnd + 1, CODE_ARGS.has(name) && holdsCodeString(name));
+      if (!value) return false;
       const v = this.LA(3);
-      if (v.startOffset !== wEnd + 1) return false;
-      let value: Value;
-      if (v.tokenType === WordTok) {
-        const after = this.LA(4);
-        if (after.startOffset === tokEnd(v) && after.tokenType !== EOF && hasCategory(after, WordPart)) return false;
-        value = this.word(v);
-      } else if (v.tokenType === StringSimple) {
-        const name = w.image;
-        const code = CODE_ARGS.has(name) && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
-        value = this.simpleString(v, code);
-      } else return false;
       this.SKIP_TOKEN();
       this.SKIP_TOKEN();
       this.SKIP_TOKEN();
@@ -792,35 +789,35 @@ export class RscParser extends EmbeddedActionsParser {
         mode = verb === ':onerror' || verb === 'onerror' ? 1 : 2;
       }
       this.vMode = mode;
-      this.vCode = code && name !== 'do' && name !== 'else' && name !== 'on-error' && name !== 'command';
+      this.vCode = code && holdsCodeString(name);
       if (!this.RECORDING_PHASE) {
-        const fast = this.plainValue(eq);
-        if (fast) return fast;
+        const fast = this.plainValueAt(1, tokEnd(eq), this.vCode);
+        if (fast) {
+          this.SKIP_TOKEN();
+          return fast;
+        }
       }
       return this.RECORDING_PHASE || this.joinable(eq, this.LA(1)) ? this.OPTION7(this.eqValueOpt) : undefined;
     },
   };
 
   /**
-   * The common `name=word` and `name="string"` values, taken without entering the `value` rule: what
-   * that rule would build for them, for a fraction of the cost (most arguments of an /export are these).
-   * Anything else (glued text, `$var`, `[ ]`, `( )`, `{ }`, a value after a `\` continuation) returns
-   * undefined and goes through the grammar.
+   * The common values after `name=`, a bare word or a string without interpolation, built without
+   * entering the `value` rule: what that rule would build for them, for a fraction of the cost. LA(k) is
+   * the candidate and `eqEnd` where the `=` ends; the token is not consumed. Anything else (glued text,
+   * `$var`, `[ ]`, `( )`, `{ }`, a value after a space or a `\` continuation) returns undefined and goes
+   * through the grammar. `code`: the string holds code (parsed after the outer parse).
    */
-  private plainValue(eq: IToken): Value | undefined {
-    const n = this.LA(1);
-    if (n.startOffset !== tokEnd(eq)) return undefined;
+  private plainValueAt(k: number, eqEnd: number, code: boolean): Value | undefined {
+    const n = this.LA(k);
+    if (n.startOffset !== eqEnd) return undefined;
     const tt = n.tokenType;
     if (tt === WordTok) {
-      const after = this.LA(2);
+      const after = this.LA(k + 1);
       if (after.startOffset === tokEnd(n) && after.tokenType !== EOF && hasCategory(after, WordPart)) return undefined;
-      this.SKIP_TOKEN();
       return this.word(n);
     }
-    if (tt === StringSimple) {
-      this.SKIP_TOKEN();
-      return this.simpleString(n, this.vCode);
-    }
+    if (tt === StringSimple) return this.simpleString(n, code);
     return undefined;
   }
 
