@@ -82,7 +82,6 @@ export class WordNode extends Ranged implements Word {
   declare text: string;
   constructor(text: string, startOffset: number, endOffset: number, lines: LineIndex) {
     super();
-    (this as { kind: 'word' }).kind = 'word';
     this.text = text;
     this.startOffset = startOffset;
     this.endOffset = endOffset;
@@ -110,7 +109,6 @@ export class ArgNode extends Ranged implements Argument {
   declare operator?: string;
   constructor(name: Word | null, value: Value | null, startOffset: number, endOffset: number, lines: LineIndex) {
     super();
-    (this as { kind: 'arg' }).kind = 'arg';
     this.name = name;
     this.value = value;
     this.equalsStart = -1;
@@ -145,7 +143,6 @@ export class CommandNode extends Ranged implements Command {
   declare args: Argument[];
   constructor(path: MenuPath | null, verb: Word | null, args: Argument[], startOffset: number, endOffset: number, lines: LineIndex) {
     super();
-    (this as { kind: 'command' }).kind = 'command';
     this.path = path;
     this.verb = verb;
     this.args = args;
@@ -187,7 +184,6 @@ export class StringNode extends Ranged implements StringLiteral {
     lines: LineIndex,
   ) {
     super();
-    (this as { kind: 'string' }).kind = 'string';
     this.raw = raw;
     this.value = value;
     this.constant = constant;
@@ -224,7 +220,6 @@ export class VariableNode extends Ranged implements VariableRef {
   declare quoted: boolean;
   constructor(name: string, quoted: boolean, startOffset: number, endOffset: number, lines: LineIndex) {
     super();
-    (this as { kind: 'variable' }).kind = 'variable';
     this.name = name;
     this.quoted = quoted;
     this.startOffset = startOffset;
@@ -244,7 +239,6 @@ export class ParenNode extends Ranged implements ParenExpr {
   declare closed: boolean;
   constructor(expression: Expression | null, closed: boolean, startOffset: number, endOffset: number, lines: LineIndex) {
     super();
-    (this as { kind: 'paren' }).kind = 'paren';
     this.expression = expression;
     this.closed = closed;
     this.startOffset = startOffset;
@@ -265,7 +259,6 @@ export class BinaryNode extends Ranged implements BinaryExpr {
   declare right: Expression | null;
   constructor(operator: string, left: Expression | null, right: Expression | null, startOffset: number, endOffset: number, lines: LineIndex) {
     super();
-    (this as { kind: 'binary' }).kind = 'binary';
     this.operator = operator;
     this.left = left;
     this.right = right;
@@ -286,3 +279,12 @@ export function startOffsetOf(r: Range): number {
 export function endOffsetOf(r: Range): number {
   return r instanceof Ranged ? r.endOffset : r.end.offset;
 }
+
+// `kind` lives on each class's prototype (one field less on every node); it still reads as node.kind.
+Object.defineProperty(WordNode.prototype, 'kind', { value: 'word', enumerable: true });
+Object.defineProperty(ArgNode.prototype, 'kind', { value: 'arg', enumerable: true });
+Object.defineProperty(CommandNode.prototype, 'kind', { value: 'command', enumerable: true });
+Object.defineProperty(StringNode.prototype, 'kind', { value: 'string', enumerable: true });
+Object.defineProperty(VariableNode.prototype, 'kind', { value: 'variable', enumerable: true });
+Object.defineProperty(ParenNode.prototype, 'kind', { value: 'paren', enumerable: true });
+Object.defineProperty(BinaryNode.prototype, 'kind', { value: 'binary', enumerable: true });
