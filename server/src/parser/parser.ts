@@ -523,15 +523,32 @@ export class RscParser extends EmbeddedActionsParser {
   private bracketAlts = this.bodyAlt(2);
   private topMany = {
     DEF: () => {
-      // an empty line or the end of one: what the Newline alternative does, without the alternation
-      if (!this.RECORDING_PHASE && this.LA(1).tokenType === Newline) {
-        this.SKIP_TOKEN();
-        return;
-      }
+      if (!this.RECORDING_PHASE && this.plainStatements()) return;
       this.OR(this.topAlts);
       if (!this.RECORDING_PHASE) this.releaseTokens();
     },
   };
+
+  /**
+   * Line ends and commands that start with a word (most of a file), one after another in a single
+   * iteration of the top-level MANY: what the Newline and command alternatives of topAlts do, without
+   * the alternation and the repetition's bookkeeping per statement. Returns false when it took nothing
+   * (the grammar then decides); after taking something it returns and lets the MANY look again.
+   */
+  private plainStatements(): boolean {
+    const stmts = this.fStmts[this.frame()];
+    let took = false;
+    for (;;) {
+      const tt = this.LA(1).tokenType;
+      if (tt === Newline) this.SKIP_TOKEN();
+      else if (tt === WordTok) {
+        const s = this.SUBRULE(this.command);
+        if (s) stmts.push(s);
+        this.releaseTokens();
+      } else return took;
+      took = true;
+    }
+  }
 
   /** Tokens before this index were replaced by RELEASED (see releaseTokens). */
   private released = 0;
@@ -664,7 +681,11 @@ export class RscParser extends EmbeddedActionsParser {
 
   private argsMany = {
     DEF: () => {
-      if (!this.RECORDING_PHASE && this.plainArg()) return;
+      if (!this.RECORDING_PHASE && this.plainArg()) {
+        // and the plain arguments right after it, in this same iteration
+        while (this.plainArg());
+        return;
+      }
       this.OR2(this.argOr);
     },
   };
