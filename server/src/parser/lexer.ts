@@ -77,7 +77,9 @@ export const Continuation = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-export const Newline = createToken({ name: 'Newline', pattern: NL, line_breaks: true });
+/** A line end: `\n` as a single-character token (the fast case), `\r\n` and `\r` as NewlineCR. */
+export const Newline = createToken({ name: 'Newline', pattern: '\n', line_breaks: true });
+export const NewlineCR = createToken({ name: 'NewlineCR', pattern: /\r\n?/, line_breaks: true, categories: [Newline] });
 /** A newline inside an expression: also ends the expression mode (see file comment). */
 export const NewlineExpr = createToken({
   name: 'NewlineExpr',
@@ -102,14 +104,15 @@ export const RParenCmd = createToken({ name: 'RParenCmd', pattern: ')', categori
 /** A whole string without `$(` / `$[` interpolation (escapes and `$var` decoded later). */
 export const StringSimple = createToken({
   name: 'StringSimple',
-  pattern: /"(?:[^"\\$]|\\[\s\S]|\$"[\w-]+"|\$(?![(\[]))*"/,
+  // (the loop unrolled: runs of plain characters are taken in one step)
+  pattern: /"[^"\\$]*(?:(?:\\[\s\S]|\$"[\w-]+"|\$(?![(\[]))[^"\\$]*)*"/,
   line_breaks: true,
 });
 /** Opening quote of a string with `$(`/`$[` inside (or an unterminated string). */
 export const StringStart = createToken({ name: 'StringStart', pattern: '"', push_mode: 'str' });
 export const StringChunk = createToken({
   name: 'StringChunk',
-  pattern: /(?:[^"\\$]|\\[\s\S]|\$"[\w-]+"|\$(?![(\[]))+/,
+  pattern: /(?:[^"\\$]+|\\[\s\S]|\$"[\w-]+"|\$(?![(\[]))+/,
   line_breaks: true,
   start_chars_hint: hintsExcept('"').concat([9, 10, 13, 32]),
 });
@@ -189,7 +192,7 @@ export const ExprWordOp = createToken({
 
 export const allTokens: TokenType[] = [
   Closer, StrayInBrace, StrayParen, RParenCmd, WordStart, WordPart, GlueStart, EqOrOp, Junk,
-  WhiteSpace, WhiteSpaceOther, Continuation, Newline, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
+  WhiteSpace, WhiteSpaceOther, Continuation, Newline, NewlineCR, NewlineExpr, Comment, Semicolon, LBrace, RBrace, LBracket,
   RBracket, LParen, RParen, StringSimple, StringStart, StringChunk, StringEnd, InterpParen,
   InterpBracket, Variable, Op, Equals, Bang, Comma, Word, ExprOp, ExprPrefix, ExprBinOp, ExprMinus, ExprNot,
   ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent,
@@ -200,9 +203,9 @@ const common = [LBrace, RBrace, LBracket, RBracket, LParen, RParen, StringSimple
 export const lexerDefinition = {
   defaultMode: 'cmd',
   modes: {
-    cmd: [WhiteSpace, WhiteSpaceOther, Continuation, Newline, Comment, Semicolon, RParenCmd, ...common, Op, Equals, Bang, Comma, Word],
+    cmd: [WhiteSpace, WhiteSpaceOther, Continuation, Newline, NewlineCR, Comment, Semicolon, RParenCmd, ...common, Op, Equals, Bang, Comma, Word],
     // command mode inside `(:cmd ...)`: there `)` closes the parentheses
-    pcmd: [WhiteSpace, WhiteSpaceOther, Continuation, Newline, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
+    pcmd: [WhiteSpace, WhiteSpaceOther, Continuation, Newline, NewlineCR, Comment, Semicolon, ...common, Op, Equals, Bang, Comma, Word],
     expr: [WhiteSpace, WhiteSpaceOther, Continuation, NewlineExpr, Semicolon, ...common, ExprBinOp, ExprMinus, ExprNot, ExprTilde, ExprIPv6, ExprColonCmd, ExprNumber, ExprWordPrefix, ExprWordOp, ExprIdent],
     str: [StringChunk, InterpParen, InterpBracket, StringEnd],
   },
