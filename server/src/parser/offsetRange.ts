@@ -21,6 +21,7 @@ import type { LineIndex } from './lineIndex';
 
 const LINES: unique symbol = Symbol('lines');
 const PARTS: unique symbol = Symbol('parts');
+const RAW: unique symbol = Symbol('raw');
 
 /** What every offset-based range and node shares: the offsets, the line index, and the Range getters. */
 export abstract class Ranged implements Range {
@@ -133,6 +134,34 @@ export class ArgNode extends Ranged implements Argument {
   }
 }
 
+/**
+ * A positional argument (`set 0`, `:local x 5`, `[find]`): the value alone, no name and no `=`. A class of
+ * its own with three fields fewer than ArgNode (about 40% of arguments are positional).
+ */
+export class PositionalArgNode extends Ranged implements Argument {
+  declare readonly kind: 'arg';
+  declare value: Value | null;
+  constructor(value: Value | null, startOffset: number, endOffset: number, lines: LineIndex) {
+    super();
+    this.value = value;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this[LINES] = lines;
+  }
+
+  get name(): null {
+    return null;
+  }
+
+  get equals(): undefined {
+    return undefined;
+  }
+
+  override toJSON(): object {
+    return { kind: this.kind, name: null, value: this.value, range: this.rangeJSON() };
+  }
+}
+
 /** A command node that is its own range. */
 export class CommandNode extends Ranged implements Command {
   declare readonly kind: 'command';
@@ -167,7 +196,7 @@ export class CommandNode extends Ranged implements Command {
  */
 export class StringNode extends Ranged implements StringLiteral {
   declare readonly kind: 'string';
-  declare raw: string;
+  declare [RAW]: string | null;
   declare value: string;
   declare constant: boolean;
   /** Set only on strings that hold code. */
@@ -184,13 +213,19 @@ export class StringNode extends Ranged implements StringLiteral {
     lines: LineIndex,
   ) {
     super();
-    this.raw = raw;
+    // a plain string's source text is its value between quotes: rebuilt when read, not kept
+    this[RAW] = parts === null ? null : raw;
     this.value = value;
     this.constant = constant;
     this[PARTS] = parts;
     this.startOffset = startOffset;
     this.endOffset = endOffset;
     this[LINES] = lines;
+  }
+
+  /** Source text including the quotes. */
+  get raw(): string {
+    return this[RAW] ?? `"${this.value}"`;
   }
 
   get parts(): StringPart[] {
@@ -283,6 +318,7 @@ export function endOffsetOf(r: Range): number {
 // `kind` lives on each class's prototype (one field less on every node); it still reads as node.kind.
 Object.defineProperty(WordNode.prototype, 'kind', { value: 'word', enumerable: true });
 Object.defineProperty(ArgNode.prototype, 'kind', { value: 'arg', enumerable: true });
+Object.defineProperty(PositionalArgNode.prototype, 'kind', { value: 'arg', enumerable: true });
 Object.defineProperty(CommandNode.prototype, 'kind', { value: 'command', enumerable: true });
 Object.defineProperty(StringNode.prototype, 'kind', { value: 'string', enumerable: true });
 Object.defineProperty(VariableNode.prototype, 'kind', { value: 'variable', enumerable: true });

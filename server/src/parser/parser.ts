@@ -29,7 +29,8 @@ import {
 } from './lexer';
 import type { LineIndex } from './lineIndex';
 import {
-  ArgNode, BinaryNode, CommandNode, endOffsetOf, OffsetRange, ParenNode, startOffsetOf, StringNode, VariableNode, WordNode,
+  ArgNode, BinaryNode, CommandNode, endOffsetOf, OffsetRange, ParenNode, PositionalArgNode, startOffsetOf, StringNode,
+  VariableNode, WordNode,
 } from './offsetRange';
 import { DecodeBuffer, decodeInto } from './strings';
 import {
@@ -238,9 +239,9 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   /** A positional argument: the value alone (same range). */
-  private argOver(v: Value): ArgNode {
+  private argOver(v: Value): Argument {
     const r = v.range;
-    return new ArgNode(null, v, startOffsetOf(r), endOffsetOf(r), this.map.lines);
+    return new PositionalArgNode(v, startOffsetOf(r), endOffsetOf(r), this.map.lines);
   }
 
   /** A word node over [start, end) of this parse's text. */
@@ -457,6 +458,8 @@ export class RscParser extends EmbeddedActionsParser {
     // st.args is a scratch list reused by every command at this depth: the node gets an exact-size copy
     // (an array grown by push keeps room for 17 elements, which most commands never use)
     const args = st.args.slice(0, st.nArgs);
+    // the same for the path's segments, pushed one by one
+    if (p) p.segments = p.segments.slice();
     const cmd = this.direct
       ? new CommandNode(p, st.verb, args, st.start, e, m.lines)
       : new CommandNode(p, st.verb, args, m.start(st.start), m.end(e), m.lines);
