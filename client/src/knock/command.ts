@@ -32,15 +32,30 @@ interface SimulateArgs {
   pick?: boolean;
 }
 
-function activeDocument(): vscode.TextDocument | undefined {
-  const doc = vscode.window.activeTextEditor?.document;
-  return doc && doc.languageId === 'routeros' ? doc : undefined;
-}
-
-function modelOf(doc: vscode.TextDocument): { model: FirewallModel; knocks: KnockSequence[] } {
+/**
+ * The active RouterOS file, its firewall model and the knock sequence to use (asked for when the file
+ * has several); undefined, after telling the user why, when there is none. `command` names the command
+ * in the message.
+ */
+async function activeSequence(
+  command: string,
+  index: number | undefined,
+): Promise<{ editor: vscode.TextEditor; doc: vscode.TextDocument; model: FirewallModel; seq: KnockSequence } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const doc = editor?.document;
+  if (!editor || !doc || doc.languageId !== 'routeros') {
+    void vscode.window.showWarningMessage(`RouterOS: ${command} needs an open RouterOS script (.rsc) with a knock sequence.`);
+    return undefined;
+  }
   const text = doc.getText();
   const model = buildModel(parse(text), text);
-  return { model, knocks: findKnockSequences(model) };
+  const knocks = findKnockSequences(model);
+  if (knocks.length === 0) {
+    void vscode.window.showWarningMessage('No port-knocking sequence found in this file.');
+    return undefined;
+  }
+  const seq = await pickSequence(knocks, index);
+  return seq ? { editor, doc, model, seq } : undefined;
 }
 
 async function pickSequence(knocks: KnockSequence[], index: number | undefined): Promise<KnockSequence | undefined> {
@@ -54,18 +69,9 @@ async function pickSequence(knocks: KnockSequence[], index: number | undefined):
 }
 
 async function knock(context: vscode.ExtensionContext, deps: ExtensionDeps, args: KnockArgs = {}): Promise<StepResult[] | undefined> {
-  const doc = activeDocument();
-  if (!doc) {
-    void vscode.window.showWarningMessage('RouterOS: Knock needs an open RouterOS script (.rsc) with a knock sequence.');
-    return undefined;
-  }
-  const { model, knocks } = modelOf(doc);
-  if (knocks.length === 0) {
-    void vscode.window.showWarningMessage('No port-knocking sequence found in this file.');
-    return undefined;
-  }
-  const seq = await pickSequence(knocks, args.sequence);
-  if (!seq) return undefined;
+  const picked = await activeSequence('Knock', args.sequence);
+  if (!picked) return undefined;
+  const { model, seq } = picked;
   let host = args.host;
   if (host === undefined) {
     host = await vscode.window.showInputBox({
@@ -123,19 +129,9 @@ function toRange(r: NonNullable<TraceItem['range']>): vscode.Range {
 }
 
 async function simulate(deps: ExtensionDeps, args: SimulateArgs = {}): Promise<KnockSimulationView | undefined> {
-  const editor = vscode.window.activeTextEditor;
-  const doc = activeDocument();
-  if (!editor || !doc) {
-    void vscode.window.showWarningMessage('RouterOS: Simulate knock sequence needs an open RouterOS script (.rsc).');
-    return undefined;
-  }
-  const { model, knocks } = modelOf(doc);
-  if (knocks.length === 0) {
-    void vscode.window.showWarningMessage('No port-knocking sequence found in this file.');
-    return undefined;
-  }
-  const seq = await pickSequence(knocks, args.sequence);
-  if (!seq) return undefined;
+  const picked = await activeSequence('Simulate knock sequence', args.sequence);
+  if (!picked) return undefined;
+  const { editor, doc, model, seq } = picked;
   const view = simulateKnockView(model, seq, vscode.workspace.asRelativePath(doc.uri));
   deps.output.info(view.text);
   if (args.pick === false) return view;
