@@ -13,18 +13,10 @@ import {
   subtractPorts,
   type KnockSetupOptions,
 } from '../../server/src/features/knockSetup';
+import { prng } from '../../server/src/prng';
 
-/** A small seeded PRNG (mulberry32) so every run of a seed picks the same ports. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run of a seed picks the same ports. */
+const seeded = prng;
 
 const base = (over: Partial<KnockSetupOptions> = {}): KnockSetupOptions => ({
   stages: 3,

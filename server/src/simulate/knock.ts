@@ -11,6 +11,7 @@ import type { Family, FirewallModel, KnockSequence, KnockStage, Rule, PortSet, U
 import { findBlacklists, pathTo } from '../model';
 import { parseAddress } from '../model/values';
 import { layer7Literal } from '../features/knockClients';
+import { prng } from '../prng';
 import { defaultDst, Simulator } from './engine';
 import type { Hook, PacketTrace, ScanOptions, SimOptions, SimPacket } from './types';
 
@@ -371,17 +372,6 @@ export function scanName(s: ScanSpec): string {
   return s.kind === 'random' ? `random-order scan (seed ${s.seed ?? 1})` : `${s.kind} scan`;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const orderCache = new Map<string, Int32Array>();
 
@@ -393,7 +383,7 @@ export function scanOrder(s: ScanSpec): Int32Array {
   const out = new Int32Array(65535);
   for (let i = 0; i < 65535; i++) out[i] = s.kind === 'descending' ? 65535 - i : i + 1;
   if (s.kind === 'random') {
-    const rnd = mulberry32(s.seed ?? 1);
+    const rnd = prng(s.seed ?? 1);
     for (let i = out.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
       const x = out[i];

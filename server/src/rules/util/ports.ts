@@ -4,6 +4,7 @@
 
 import type { PortSet } from '../../model/types';
 import { portIn } from './rules';
+import { prng } from '../../prng';
 
 /** Registered/well-known service ports at or above 1024 that scanners and clients commonly hit. */
 export const WELL_KNOWN_HIGH_PORTS: ReadonlySet<number> = new Set([
@@ -39,18 +40,6 @@ export function hashText(s: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const FRESH_MIN = 2000;
