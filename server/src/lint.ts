@@ -8,7 +8,7 @@
 
 import type { ParseResult, Range, Script } from './parser/ast';
 import type { FirewallModel, KnockSequence } from './model/types';
-import type { Check, CheckContext, Finding, Severity, SeveritySetting, Thresholds } from './rules/types';
+import type { Check, CheckContext, Environment, Finding, Severity, SeveritySetting, Thresholds } from './rules/types';
 import { parse as parseScript } from './parser';
 import { buildModel, findKnockSequences } from './model';
 import { allChecks } from './rules';
@@ -36,6 +36,8 @@ export interface LintOptions {
   checks?: readonly Check[];
   /** Honour `# rsc-lint disable=` comments (default true). */
   suppressions?: boolean;
+  /** Target RouterOS version, WAN/LAN assumptions, workspace globals. */
+  env?: Environment;
 }
 
 export interface LintResult {
@@ -179,7 +181,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     raw.push(internalError('knock sequence detection', e));
   }
 
-  const ctx: CheckContext = { text, parse, model, knocks, thresholds };
+  const ctx: CheckContext = { text, parse, model, knocks, thresholds, env: options.env ?? {} };
   const defaults = new Map<string, Severity>();
   for (const r of BUILTIN_RULES) defaults.set(r.id, r.defaultSeverity);
   for (const c of checks) if (!defaults.has(c.id)) defaults.set(c.id, c.defaultSeverity);

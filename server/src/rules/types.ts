@@ -47,6 +47,17 @@ export interface Thresholds {
   finalTimeoutMax: number;
 }
 
+/** What the user tells the engine about the world the script runs in (settings, CLI, `.rsc-lint.json`). */
+export interface Environment {
+  /** RouterOS version to validate against, e.g. "7.16"; undefined: the file's `/export` header, then the newest. */
+  targetVersion?: string;
+  /** Interface lists to treat as the WAN / LAN side, when the script does not say. */
+  wanLists?: readonly string[];
+  lanLists?: readonly string[];
+  /** `:global` names declared by other scripts of the workspace (they count as declared here). */
+  workspaceGlobals?: ReadonlySet<string>;
+}
+
 export interface CheckContext {
   /** The file text the findings' ranges and edits refer to. */
   text: string;
@@ -54,6 +65,8 @@ export interface CheckContext {
   model: FirewallModel;
   knocks: KnockSequence[];
   thresholds: Thresholds;
+  /** Never undefined in the pipeline; fields inside may be. */
+  env: Environment;
 }
 
 export interface CheckMeta {
