@@ -12,12 +12,14 @@ import { registerDocs } from './docs';
 import { registerKnockSetup } from './knockSetup';
 import { registerUpload } from './upload/command';
 import { registerKnock } from './knock/command';
+import { registerStatus } from './status';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
   ['knock setup', registerKnockSetup],
   ['upload', registerUpload],
   ['knock', registerKnock],
+  ['language status', registerStatus],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */
