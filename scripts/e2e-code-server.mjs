@@ -127,6 +127,10 @@ async function uiSteps(page, steps) {
       const dialog = page.locator('.monaco-dialog-box').first();
       const dialogText = (await dialog.isVisible()) ? await dialog.innerText() : undefined;
       await button.click({ timeout: STEP_MS });
+      // The pointer stays where it clicked, and a hover there opens a tooltip ("Notifications" over the
+      // notification centre's buttons) that can cover the next step's target: move it to a corner, away
+      // from every control, so the next step waits only for what it needs.
+      await page.mouse.move(1, 1);
       seen.push({ clicked: st.click, dialogText });
     } else if ('see' in st) {
       // Text the user can read now (output channel, Problems panel, notification), waited for.
