@@ -24,7 +24,7 @@ function run(cmd, args, cwd) {
 try {
   run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production', '--outdir', join(stage, 'dist')], root);
   // Everything .vscodeignore may let through; vsce filters it again.
-  for (const f of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'language-configuration.json', 'syntaxes', 'snippets', 'docs', 'images']) {
+  for (const f of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'language-configuration.json', 'syntaxes', 'snippets', 'docs', 'images', 'media', 'examples']) {
     if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
   }
   rmSync(join(stage, 'dist', 'cli.js'), { force: true }); // the CLI is not part of the extension

@@ -13,6 +13,7 @@ import { registerKnockSetup } from './knockSetup';
 import { registerUpload } from './upload/command';
 import { registerKnock } from './knock/command';
 import { registerStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
@@ -20,6 +21,7 @@ const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['upload', registerUpload],
   ['knock', registerKnock],
   ['language status', registerStatus],
+  ['walkthrough', registerWalkthrough],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */
