@@ -30,6 +30,8 @@ try {
   rmSync(join(stage, 'dist', 'cli.js'), { force: true }); // the CLI is not part of the extension
   mkdirSync(dirname(out), { recursive: true });
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  // The Marketplace page is the extension's own README (what a user sees), not the repository's developer README.
+  cpSync(join(root, 'docs', 'extension', 'README.md'), join(stage, 'README.md'));
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], stage);
 } finally {
   rmSync(stage, { recursive: true, force: true });
