@@ -39,6 +39,7 @@ import { parse } from './parser';
 import type { ParseResult } from './parser/ast';
 import { signatureHelp } from './features/signatureHelp';
 import { codeLenses } from './features/codeLens';
+import { semanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens';
 import { WorkspaceIndex, WORKSPACE_MAX_FILE_BYTES } from './features/workspace';
 import { indexNames, occurrenceAt } from './features/navigation';
 import { offsetAt } from './features/textPos';
@@ -255,6 +256,9 @@ export function startServer(connection: Connection): void {
         signatureHelpProvider: { triggerCharacters: [' '], retriggerCharacters: ['='] },
         codeLensProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
+        // Only what the grammar cannot know: which words are address lists, chains, interface lists, layer7
+        // protocols, scripts and variables, their declarations, and builtins (features/semanticTokens.ts).
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
       },
       serverInfo: { name: 'routeros-language-server', version: '0.1.0' },
     };
@@ -503,6 +507,14 @@ export function startServer(connection: Connection): void {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       return signatureHelp(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri));
+    }),
+  );
+
+  connection.languages.semanticTokens.on((params) =>
+    guard('semanticTokens', { data: [] }, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return { data: [] };
+      return semanticTokens(doc.getText(), parseOf(doc), schemaOf(doc.uri));
     }),
   );
 

@@ -49,6 +49,21 @@ describe('language server in a workspace', () => {
     assert.deepEqual(defs.map((d) => [d.uri, d.range.start.line]), [[listsUri, 1]]);
   });
 
+  test('semantic tokens mark the address list the grammar sees as a plain word', async () => {
+    const t = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: useUri } });
+    // (deltaLine, deltaChar, length, type, modifiers) decoded to line:char:length:type.
+    const d = t.data;
+    let line = 0;
+    let ch = 0;
+    const got: string[] = [];
+    for (let i = 0; i < d.length; i += 5) {
+      line += d[i];
+      ch = d[i] === 0 ? ch + d[i + 1] : d[i + 1];
+      got.push(`${line}:${ch}:${d[i + 2]}:${d[i + 3]}`);
+    }
+    assert.deepEqual(got, ['0:6:5:4', '2:10:5:1', '2:47:6:0']); // $wanIp (variable), input (builtin chain), admins (address list)
+  });
+
   test('signature help after a command and code lenses on the chain', async () => {
     const h = await c.request<any>('textDocument/signatureHelp', { textDocument: { uri: useUri }, position: { line: 2, character: 57 } });
     assert.match(h.signatures[0].label, /^add chain=/);
