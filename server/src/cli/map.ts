@@ -5,11 +5,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { lint } from '../lint';
-import { firewallMap, knockTrace, packetTrace, type MapTrace } from '../features/firewallMap';
+import { firewallMap, type MapTrace } from '../features/firewallMap';
 import { layoutMap, renderDot, renderHtml, renderSvg } from '../features/mapRender';
-import { parsePacketSpec, SpecError } from '../simulate/spec';
-import { KNOCK_SOURCE } from '../simulate/knock';
-import type { SimPacket } from '../simulate/types';
+import { mapTrace, TraceSpecError } from '../features/traceSpec';
 import { CliError, type CliIO } from './io';
 import { readScript } from './simulate';
 import type { Subcommand } from './subcommands';
@@ -90,40 +88,6 @@ export function parseMapArgs(argv: string[]): MapArgs {
   return a;
 }
 
-const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
-
-/** "tcp:22 from WAN" / "udp:53 from 192.0.2.7 in ether1" into a packet. */
-export function parseTraceSpec(spec: string): Omit<SimPacket, 'time'> {
-  const words = spec.trim().split(/\s+/);
-  if (words.length === 0 || !words[0]) throw new CliError('--trace: write a packet, e.g. "tcp:22 from WAN", or "knock"');
-  let p: Omit<SimPacket, 'time' | 'src'> & { src?: string };
-  try {
-    p = parsePacketSpec(words[0]);
-  } catch (e) {
-    if (e instanceof SpecError) throw new CliError(`--trace: ${e.message}`);
-    throw e;
-  }
-  for (let i = 1; i < words.length; i++) {
-    const w = words[i].toLowerCase();
-    const v = words[i + 1];
-    if ((w === 'from' || w === 'in' || w === 'to') && v === undefined) throw new CliError(`--trace: "${w}" needs a value`);
-    if (w === 'from') {
-      if (ADDRESS.test(v)) p.src = v;
-      else p.inInterfaceLists = [...(p.inInterfaceLists ?? []), v];
-      i++;
-    } else if (w === 'in') {
-      p.inInterface = v;
-      i++;
-    } else if (w === 'to') {
-      if (!ADDRESS.test(v)) throw new CliError(`--trace: "to ${v}": write an address`);
-      p.dst = v;
-      i++;
-    } else throw new CliError(`--trace: "${words[i]}" is not understood (write: PACKET [from WAN|ADDRESS] [in IFACE] [to ADDRESS])`);
-  }
-  if (p.inInterfaceLists && !p.inInterface) p.inInterface = `${p.inInterfaceLists[0]}-port`;
-  return { ...p, src: p.src ?? KNOCK_SOURCE.ip };
-}
-
 export async function runMapCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseMapArgs(argv);
   if (args.help) {
@@ -136,14 +100,11 @@ export async function runMapCommand(argv: string[], io: CliIO): Promise<number> 
   const map = firewallMap(result, { table: args.table });
   let trace: MapTrace | undefined;
   if (args.trace) {
-    const k = /^knock(?::(\d+))?$/i.exec(args.trace.trim());
-    if (k) {
-      const n = Number(k[1] ?? 1);
-      trace = knockTrace(result.model, result, n);
-      if (!trace) throw new CliError(`--trace ${args.trace}: ${display} has ${result.knocks.length} knock sequence(s)`);
-    } else {
-      const p = parseTraceSpec(args.trace);
-      trace = packetTrace(result.model, args.trace, [{ ...p, time: 0 }], p.src.includes(':') ? 'ipv6' : 'ip');
+    try {
+      trace = mapTrace(result, args.trace);
+    } catch (e) {
+      if (e instanceof TraceSpecError) throw new CliError(`--trace: ${e.message}`);
+      throw e;
     }
   }
   if (map.tables.length === 0) io.err(`rsc-lint: ${display} builds no firewall${args.table ? ` ${args.table} table` : ''}: the map is empty\n`);

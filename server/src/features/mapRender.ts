@@ -301,17 +301,25 @@ body{--map-fg:var(--vscode-editor-foreground);--map-bg:var(--vscode-editor-backg
 
 /** A self-contained HTML page: title, legend, the SVG, and the trace with Previous/Next to step through it. */
 export function renderHtml(map: FirewallMap, layout: MapLayout = layoutMap(map), options: HtmlOptions = {}): string {
-  const svg = renderSvg(map, layout, { ...options, inline: true });
+  return mapPage(renderSvg(map, layout, { ...options, inline: true }), options);
+}
+
+/**
+ * The page around an already drawn SVG (the VS Code webview gets the SVG from the language server). In a webview
+ * the page also has a trace picker: the file's knock sequences, or a packet typed as `tcp:22 from WAN`.
+ */
+export function mapPage(svg: string, options: HtmlOptions & { knocks?: Array<{ index: number; description: string }> } = {}): string {
   const nonce = options.webview?.nonce ?? 'map';
   const csp = options.webview
     ? `default-src 'none'; style-src ${options.webview.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}'; img-src ${options.webview.cspSource} data:;`
     : `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; img-src data:;`;
   const trace = options.trace;
-  const traceHtml = trace
-    ? `<section class="trace" aria-label="Packet trace"><div><strong>${escapeXml(trace.title)}</strong>${trace.result ? ` — ${escapeXml(trace.result)}` : ''}</div>` +
-      `<button id="prev" type="button">Previous packet</button><button id="next" type="button">Next packet</button><button id="all" type="button">All packets</button>` +
-      `<ol>${trace.packets.map((p, i) => `<li data-packet="${i}">${escapeXml(p.label)} at ${p.time} s → ${escapeXml(p.verdict)}${p.changes.length ? `; ${escapeXml(p.changes.join('; '))}` : ''}</li>`).join('')}</ol></section>`
+  const picker = options.webview
+    ? `<form id="tracer" class="trace" aria-label="Trace a packet"><label for="spec">Trace</label> <select id="pick"><option value="">no trace</option>${(options.knocks ?? [])
+        .map((k) => `<option value="knock:${k.index}">knock ${k.index}: ${escapeXml(k.description)}</option>`)
+        .join('')}<option value="custom">a packet...</option></select> <input id="spec" type="text" placeholder="tcp:22 from WAN" aria-label="Packet to trace"> <button type="submit">Trace</button> <span id="error" role="alert"></span></form>`
     : '';
+  const traceHtml = `<section class="trace" id="trace" aria-label="Packet trace">${trace ? traceBody(trace) : ''}</section>`;
   const data = JSON.stringify({ trace: trace ?? null }).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -319,10 +327,19 @@ export function renderHtml(map: FirewallMap, layout: MapLayout = layoutMap(map),
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeXml(options.title ?? 'Firewall map')}</title>
 <style>${PAGE_CSS}${options.webview ? WEBVIEW_CSS : ''}</style></head>
-<body><h1>${escapeXml(options.title ?? 'Firewall map')}</h1>${legendHtml()}${traceHtml}<div id="map">${svg}</div>
+<body><h1 id="title">${escapeXml(options.title ?? 'Firewall map')}</h1>${legendHtml()}${picker}${traceHtml}<div id="map">${svg}</div>
 <script nonce="${nonce}">${PAGE_SCRIPT.replace('__DATA__', data)}</script>
 </body></html>
 `;
+}
+
+/** The trace's title, step buttons and packet list (also rebuilt by the page script when a new trace arrives). */
+export function traceBody(trace: MapTrace): string {
+  return (
+    `<div><strong>${escapeXml(trace.title)}</strong>${trace.result ? ` — ${escapeXml(trace.result)}` : ''}</div>` +
+    `<button id="prev" type="button">Previous packet</button><button id="next" type="button">Next packet</button><button id="all" type="button">All packets</button>` +
+    `<ol>${trace.packets.map((p, i) => `<li data-packet="${i}">${escapeXml(p.label)} at ${p.time} s → ${escapeXml(p.verdict)}${p.changes.length ? `; ${escapeXml(p.changes.join('; '))}` : ''}</li>`).join('')}</ol>`
+  );
 }
 
 /**
@@ -370,12 +387,25 @@ const PAGE_SCRIPT = `
       if (g && g.scrollIntoView) g.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     } else if (m.type === 'render') {
       document.getElementById('map').innerHTML = m.svg;
+      if (m.title) document.getElementById('title').textContent = m.title;
+      var tr = document.getElementById('trace'); if (tr) tr.innerHTML = m.traceHtml || '';
+      var er = document.getElementById('error'); if (er) er.textContent = m.error || '';
+      if (!m.trace || (data.trace && m.trace.title !== data.trace.title)) current = -1;
       data = { trace: m.trace || null };
       bind(); show(current);
-    } else if (m.type === 'trace') {
-      data = { trace: m.trace || null }; current = -1; show(-1);
     }
   });
+  var form = document.getElementById('tracer');
+  if (form) {
+    var pick = document.getElementById('pick'), spec = document.getElementById('spec');
+    form.addEventListener('submit', function(e){
+      e.preventDefault();
+      var v = pick.value === 'custom' ? spec.value : pick.value;
+      if (pick.value !== 'custom' && v) spec.value = '';
+      if (vscode) vscode.postMessage({ type: 'trace', spec: v });
+    });
+    pick.addEventListener('change', function(){ if (pick.value !== 'custom') form.requestSubmit(); else spec.focus(); });
+  }
   bind();
   if (data.trace) show(-1);
 })();
