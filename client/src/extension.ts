@@ -14,6 +14,7 @@ import { registerUpload } from './upload/command';
 import { registerKnock } from './knock/command';
 import { registerStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
+import { registerMap } from './map/command';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
@@ -22,6 +23,7 @@ const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['knock', registerKnock],
   ['language status', registerStatus],
   ['walkthrough', registerWalkthrough],
+  ['firewall map', registerMap],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */

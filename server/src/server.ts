@@ -43,6 +43,9 @@ import { semanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticToken
 import { WorkspaceIndex, WORKSPACE_MAX_FILE_BYTES } from './features/workspace';
 import { indexNames, occurrenceAt } from './features/navigation';
 import { offsetAt } from './features/textPos';
+import { firewallMap, type MapTrace } from './features/firewallMap';
+import { layoutMap, renderSvg, traceBody } from './features/mapRender';
+import { mapTrace, TraceSpecError } from './features/traceSpec';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -113,6 +116,23 @@ export interface KnockSetupResponse {
   ports: number[];
   lists: string[];
   clientCommand: string;
+}
+
+/** Custom request of the VS Code client's "Show firewall map" view: the map of a document, drawn. */
+export const FIREWALL_MAP_REQUEST = 'routeros/firewallMap';
+export interface FirewallMapParams {
+  uri: string;
+  /** `knock`, `knock:N` or a packet (`tcp:22 from WAN`); empty for none. */
+  trace?: string;
+}
+export interface FirewallMapResponse {
+  version: number;
+  svg: string;
+  trace: MapTrace | null;
+  traceHtml: string;
+  /** The trace could not be read: what to write instead (the map is still drawn). */
+  error?: string;
+  knocks: Array<{ index: number; description: string }>;
 }
 
 export function startServer(connection: Connection): void {
@@ -525,6 +545,31 @@ export function startServer(connection: Connection): void {
       return codeLenses(lintOf(doc), { vscode: isVsCode });
     }),
   );
+
+  connection.onRequest(FIREWALL_MAP_REQUEST, (params: FirewallMapParams): FirewallMapResponse => {
+    const doc = documents.get(params?.uri);
+    if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, 'The document is not open in the language server.');
+    const result = lintOf(doc);
+    const map = firewallMap(result);
+    let trace: MapTrace | undefined;
+    let error: string | undefined;
+    if (params.trace) {
+      try {
+        trace = mapTrace(result, params.trace);
+      } catch (e) {
+        if (!(e instanceof TraceSpecError)) throw e;
+        error = e.message;
+      }
+    }
+    return {
+      version: doc.version,
+      svg: renderSvg(map, layoutMap(map), { trace, inline: true }),
+      trace: trace ?? null,
+      traceHtml: trace ? traceBody(trace) : '',
+      ...(error ? { error } : {}),
+      knocks: map.knocks.map((k) => ({ index: k.index, description: k.description })),
+    };
+  });
 
   documents.listen(connection);
   connection.listen();
