@@ -14,7 +14,7 @@ ruleTester(unusedVariable, {
     {
       name: 'meta example',
       code: unusedVariable.examples.bad,
-      errors: [{ line: 2, column: 8, message: /:local lanPort is never read/ }],
+      errors: [{ line: 1, column: 8, message: /:local wanPort is never read/ }],
       output: null,
     },
     {
