@@ -14,6 +14,8 @@
 //     .decided(rule) -> PacketSet                 what a terminal rule decided (accept, drop, ...)
 //   ruleReach(model, rule) -> RuleReach | undefined   shorthand for reachOf(model, rule.family).rule(rule)
 //   analyze(model, family, { enable, disable })   the same analysis uncached, e.g. "as if enabled"
+//   reachIgnoringDrops(model, family)            cached analysis where drops do not remove packets
+//                                                 ("would this rule ALONE take them?")
 //
 //   PacketSet (sets.ts): isEmpty, union, intersect, subtract, subsetOf, intersects, onHook(hook),
 //     certain() (packets there whatever the unknown conditions say), uncertain() (there only for some
@@ -39,11 +41,11 @@
 import type { Family, FirewallModel, Match, Rule } from '../model/types';
 import * as I from './iset';
 import { matchOf } from './match';
-import { analyze, reachOf, type RuleReach } from './reach';
+import { analyze, reachIgnoringDrops, reachOf, type RuleReach } from './reach';
 import { type Cell, type Cube, PacketSet, universe } from './sets';
 import { E_COUNT, E_HOOK, E_IN, E_OUT, E_PROTO, E_STATE, E_NAT, E_DTYPE, E_STYPE, E_PMARK, E_CMARK, E_RMARK, E_MAC, FLAGS, HOOKS, type Hook, I_DADDR, I_DPORT, I_SADDR, I_SIZE, I_SPORT, NAT_VALUES, ADDR_TYPES, type Point, STATES, type Space, spaceOf } from './space';
 
-export { analyze, reachOf };
+export { analyze, reachIgnoringDrops, reachOf };
 export type { AnalyzeOptions, FamilyReach, HookVerdicts, RuleReach, Verdict } from './reach';
 export { PacketSet, Cube, universe, anyCube, NO_TRIP } from './sets';
 export type { Cell, Trip } from './sets';

@@ -42,6 +42,13 @@ export interface AnalyzeOptions {
   disable?: ReadonlySet<Rule>;
   /** Abort (complete=false) after this many cube splits; default 2,000,000. */
   budget?: number;
+  /**
+   * Drop, reject, tarpit and filter accepts do not remove packets (they go on to the next rule): the
+   * state each packet would have at each rule if no decision stopped it, for "does this rule ALONE
+   * take every packet of that one" questions (model/reason.ts `stepCatches`). An accept in raw or
+   * mangle still ends its table (the packet leaves it for the next table).
+   */
+  keepGoing?: boolean;
 }
 
 export interface FamilyReach {
@@ -72,6 +79,7 @@ class Walk {
     readonly space: Space,
     readonly budget: number,
     readonly enabled: (r: Rule) => boolean,
+    readonly keepGoing = false,
   ) {}
 
   private push(m: Map<Rule, Cube[]>, r: Rule, cubes: readonly Cube[]): void {
@@ -104,8 +112,12 @@ class Walk {
       const act = actionOf(r);
       switch (act.kind) {
         case 'accept':
-          for (const c of yes) accepted.push(c.withTrip({ ...c.trip, by: r }));
           this.push(this.decided, r, yes);
+          if (this.keepGoing && r.table === 'filter') {
+            cur = no.concat(yes);
+            break;
+          }
+          for (const c of yes) accepted.push(c.withTrip({ ...c.trip, by: r }));
           cur = no;
           break;
         case 'drop':
@@ -113,7 +125,7 @@ class Walk {
         case 'tarpit':
           for (const c of yes) this.drops[act.kind].push(c);
           this.push(this.decided, r, yes);
-          cur = no;
+          cur = this.keepGoing ? no.concat(yes) : no;
           break;
         case 'return':
           for (const c of yes) returned.push(c);
@@ -196,7 +208,7 @@ function keyWithout(c: Cube, f: number): string {
 export function analyze(model: FirewallModel, family: Family, options: AnalyzeOptions = {}): FamilyReach {
   const space = spaceOf(model, family);
   const enabled = (r: Rule) => (options.enable?.has(r) ?? false) || (!r.disabled && !(options.disable?.has(r) ?? false));
-  const walk = new Walk(space, options.budget ?? 2_000_000, enabled);
+  const walk = new Walk(space, options.budget ?? 2_000_000, enabled, options.keepGoing);
   const tables = new Map<TableName, Map<string, Rule[]>>();
   for (const t of model.tables.values()) {
     if (t.family !== family || !WALKED.has(t.name)) continue;
@@ -258,13 +270,23 @@ export function analyze(model: FirewallModel, family: Family, options: AnalyzeOp
   };
 }
 
-const cache = new WeakMap<FirewallModel, Map<Family, FamilyReach>>();
+const cache = new WeakMap<FirewallModel, Map<string, FamilyReach>>();
 
 /** The analysis of a model's family, computed on first use and cached on the model. */
 export function reachOf(model: FirewallModel, family: Family): FamilyReach {
+  return cached(model, family, false);
+}
+
+/** The `keepGoing` analysis (see AnalyzeOptions), cached like `reachOf`. */
+export function reachIgnoringDrops(model: FirewallModel, family: Family): FamilyReach {
+  return cached(model, family, true);
+}
+
+function cached(model: FirewallModel, family: Family, keepGoing: boolean): FamilyReach {
   let m = cache.get(model);
   if (!m) cache.set(model, (m = new Map()));
-  let r = m.get(family);
-  if (!r) m.set(family, (r = analyze(model, family)));
+  const key = `${family}${keepGoing ? ' keep' : ''}`;
+  let r = m.get(key);
+  if (!r) m.set(key, (r = analyze(model, family, { keepGoing })));
   return r;
 }

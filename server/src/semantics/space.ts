@@ -17,11 +17,11 @@
 //    an unknown dimension describes packets that MAY take that way.
 //
 // Interface atoms: NONE (no interface: in-interface in output, out-interface in input), `~` (an
-// interface the script never names, in no list), `~L` for every interface list L (an interface the
-// script never names that belongs to L: lists the router fills), then every interface the script
-// names, member of exactly the lists the script puts it in. So two lists with no common known member
-// are disjoint (invariant 7 of the model), and a list is never assumed to hold only the members the
-// script names.
+// interface the script never names, in no list), `~L` for every interface list L the script does not
+// give members (an interface the script never names that belongs to L: lists the router fills), then
+// every interface the script names, member of exactly the lists the script puts it in. So two lists
+// with no common known member are disjoint (invariant 7 of the model), and a list the script fills
+// (`/interface list member add list=WAN interface=ether1`) holds exactly those members.
 //
 // Universe per hook (facts of RouterOS/Linux, not guesses): input packets are addressed to the router
 // (dst-address-type local, broadcast or multicast; TCP only local), forward ones unicast or multicast,
@@ -195,10 +195,19 @@ export class Space {
         }
       }
     }
-    for (const l of [...lists].sort()) this.addAtom(`~${l}`, false, this.closure(undefined, [l]));
+    for (const l of [...lists].sort()) if (!this.complete(l)) this.addAtom(`~${l}`, false, this.closure(undefined, [l]));
     for (const i of [...ifaces].sort()) this.addAtom(i, true, this.closure(i, []));
     this.natMask = 1n | (src ? 2n : 0n) | (dst ? 4n : 0n) | (src && dst ? 8n : 0n);
     this.notrack = notrack;
+  }
+
+  /**
+   * A list the file defines with members, none computed at run time: taken to hold exactly those
+   * members (what the file says the WAN is); any other list may hold interfaces the file never names.
+   */
+  complete(list: string): boolean {
+    const l = this.model.interfaceLists.get(list);
+    return !!l && l.members.length > 0 && !l.unknownMembers;
   }
 
   private addProto(p: string): void {
