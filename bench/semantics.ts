@@ -66,6 +66,11 @@ export function generatedTable(rules: number, chains: number, seed = 7): string 
   return lines.join('\n') + '\n';
 }
 
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1];
@@ -77,13 +82,12 @@ function time(fn: () => void): number {
   return performance.now() - t;
 }
 
-/** Both analyses the checks read, both families, on a fresh model (matches compiled afresh). */
+/** The reach analysis of both families on a fresh model (matches compiled afresh). */
 function engine(model: FirewallModel): void {
-  for (const f of ['ip', 'ipv6'] as const) {
-    analyze(model, f);
-    analyze(model, f, { keepGoing: true });
-  }
+  for (const f of ['ip', 'ipv6'] as const) analyze(model, f);
 }
+
+
 
 export function run(): Row[] {
   const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -93,12 +97,15 @@ export function run(): Row[] {
   const model = buildModel(parsed, text);
   const nRules = [...model.tables.values()].reduce((n, t) => n + t.rules.length, 0);
   const cold: number[] = [];
+  const coldCpu: number[] = [];
   const warm: number[] = [];
   let cubes = 0;
   let work = 0;
   for (let i = 0; i < runs; i++) {
     const m = buildModel(parsed, text);
+    const c0 = cpu();
     cold.push(time(() => analyze(m, 'ip')));
+    coldCpu.push(cpu() - c0);
     warm.push(time(() => {
       const fr = analyze(m, 'ip');
       work = fr.work;
@@ -107,20 +114,25 @@ export function run(): Row[] {
     }));
   }
   const c = median(cold);
-  rows.push({ name: `generated filter table (${nRules} rules, 50 custom chains): reach, cold`, value: `${c.toFixed(0)} ms median`, target: '< 1000 ms', ok: c < 1000 });
+  rows.push({ name: `generated filter table (${nRules} rules, 50 custom chains): reach, cold`, value: `${c.toFixed(0)} ms median (CPU ${median(coldCpu).toFixed(0)} ms)`, target: '< 1000 ms', ok: c < 1000 });
   rows.push({ name: '  warm (matches compiled)', value: `${median(warm).toFixed(0)} ms median; largest reach set ${cubes} cubes; ${work} cube splits` });
 
   if (existsSync(LARGEST)) {
     const big = readFileSync(LARGEST, 'utf8');
     for (let i = 0; i < 5; i++) lint(big);
-    const lintMs = median(Array.from({ length: 15 }, () => time(() => lint(big))));
+    const cpuOf = (fn: () => void) => {
+      const c = cpu();
+      fn();
+      return cpu() - c;
+    };
+    const lintCpu = median(Array.from({ length: 15 }, () => cpuOf(() => lint(big))));
     const p = parse(big);
-    const eng = median(Array.from({ length: 15 }, () => {
+    const engCpu = median(Array.from({ length: 15 }, () => {
       const m = buildModel(p, big);
-      return time(() => engine(m));
+      return cpuOf(() => engine(m));
     }));
-    rows.push({ name: 'largest export: lint (tsx sources)', value: `${lintMs.toFixed(1)} ms median` });
-    rows.push({ name: '  semantics engine (reach + reach ignoring drops, ip + ipv6, cold)', value: `${eng.toFixed(1)} ms (${((100 * eng) / lintMs).toFixed(0)}% of the lint, an upper bound: lint computes only what its checks ask)` });
+    rows.push({ name: 'largest export: lint (tsx sources), CPU', value: `${lintCpu.toFixed(1)} ms median (its checks ask the engine nothing: no knocks)` });
+    rows.push({ name: '  reachOf ip + ipv6 on it (cold), CPU', value: `${engCpu.toFixed(1)} ms median (what a check reading reach sets adds to that lint)` });
   } else rows.push({ name: 'largest export', value: `skipped: ${LARGEST} not found` });
   return rows;
 }
