@@ -257,6 +257,18 @@ export const EXPLAINED_BY: Readonly<Record<string, readonly string[]>> = {
   'knock-sim-scan-completes': ['knock-sequential-ports', 'knock-missing-chain', 'knock-broken-chain'],
 };
 
+/**
+ * Pairs where a static finding anywhere on the same knock explains the simulator's (a scan completes
+ * because a stage does not require the previous list). Every other pair needs the same rule or a
+ * shared related location: a short timeout on stage 1 does not explain a drop that stops stage 2.
+ */
+const SAME_KNOCK_EXPLAINS = new Set([
+  'knock-sim-scan-completes knock-sequential-ports',
+  'knock-sim-scan-completes knock-missing-chain',
+  'knock-sim-scan-completes knock-broken-chain',
+  'knock-sim-slow-grants knock-missing-chain',
+]);
+
 const rangeKey = (r: Range): string => `${r.start.offset}:${r.end.offset}`;
 
 /** Ranges of the rules of each knock sequence (stages, accepts, grants, refreshers). */
@@ -288,14 +300,23 @@ function mergeEvidence(findings: Finding[], knocks: readonly KnockSequence[]): F
     let best: Finding | undefined;
     let bestScore = 0;
     for (const f of findings) {
-      if (!explainers.includes(f.rule) || (f.severity !== 'error' && f.severity !== 'warning')) continue;
+      const rank = explainers.indexOf(f.rule);
+      if (rank < 0 || (f.severity !== 'error' && f.severity !== 'warning')) continue;
       let score = 0;
       if (rangeKey(f.range) === rangeKey(sim.range)) score = 3;
       else if ((f.related ?? []).some((r) => simRanges.has(rangeKey(r.range)))) score = 2;
-      else if (simSeqs.some((s) => s.has(rangeKey(f.range)) || (f.related ?? []).some((r) => s.has(rangeKey(r.range))))) score = 1;
-      if (score > bestScore) {
+      else if (
+        SAME_KNOCK_EXPLAINS.has(`${sim.rule} ${f.rule}`) &&
+        simSeqs.some((s) => s.has(rangeKey(f.range)) || (f.related ?? []).some((r) => s.has(rangeKey(r.range))))
+      ) {
+        score = 1;
+      }
+      if (score === 0) continue;
+      // closer first, then the likelier explanation (EXPLAINED_BY order), then errors
+      const weighted = score * 1000 - rank * 10 + (f.severity === 'error' ? 1 : 0);
+      if (weighted > bestScore) {
         best = f;
-        bestScore = score;
+        bestScore = weighted;
       }
     }
     if (!best) continue;
@@ -344,7 +365,7 @@ function hedgeUncertain(findings: Finding[], model: FirewallModel): Finding[] {
     }
     if (whys.length === 0) return f;
     const severity: Severity = f.severity === 'error' ? 'warning' : f.severity;
-    return { ...f, severity, message: `${f.message} — this may not hold: ${whys.join('; ')}, which may or may not take effect` };
+    return { ...f, severity, message: `${f.message} — this may not hold: ${whys.join('; ')}` };
   });
 }
 

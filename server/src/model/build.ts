@@ -398,7 +398,7 @@ export class ModelBuilder {
         blockRange: this.blockRange(cmd),
         edits: [],
         conditional: ctx.conditional,
-        ...(ctx.conditional ? { uncertain: [`created ${ctx.why ?? 'inside conditional code'}`] } : {}),
+        ...(ctx.conditional ? { uncertain: [`created ${ctx.why ?? 'inside conditional code'}, which may not run`] } : {}),
       },
       positionKnown: true,
     };
@@ -441,10 +441,10 @@ export class ModelBuilder {
    */
   private uncertainty(st: TableState, cmd: Command, sel: Value | null | undefined, ctx: Ctx, what: string): string | undefined {
     const line = cmd.range.start.line + 1;
-    if (ctx.conditional) return `${what} by line ${line} ${ctx.why ?? 'inside conditional code'}`;
+    if (ctx.conditional) return `${what} by line ${line} ${ctx.why ?? 'inside conditional code'}, which may not run`;
     if (st.snapshot === null && sel && sel.kind !== 'substitution' && sel.kind !== 'variable') {
       const lit = this.src.literal(sel);
-      if (lit !== undefined && /^\s*\d/.test(lit)) return `${what} by line ${line}, which uses item numbers with no \`print\` before it`;
+      if (lit !== undefined && /^\s*\d/.test(lit)) return `${what} by line ${line}, which uses item numbers with no \`print\` before them`;
     }
     return undefined;
   }
@@ -525,11 +525,8 @@ export class ModelBuilder {
     const why = this.uncertainty(st, cmd, selValue, ctx, 'moved') ?? (destArg ? this.uncertainty(st, cmd, destArg.value, ctx, 'moved') : undefined);
     for (const r of rules) {
       r.source.edits.push(cmd);
-      // a move that may not happen: applied, but the rule's position is not known
-      if (why !== undefined) {
-        this.markUncertain(r, why);
-        r.positionKnown = false;
-      }
+      // a move that may not happen: applied and marked (findings that rest on it say "may")
+      this.markUncertain(r, why);
     }
     let dest: Rule | undefined;
     if (destArg) {

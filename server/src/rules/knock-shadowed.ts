@@ -41,6 +41,7 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
       // One problem, one diagnostic: every stage (and final accept) one rule hides is one finding,
       // on the first hidden stage, with the others as related locations.
       const byHider = new Map<Rule, Rule[]>();
+      const byJump = new Map<Rule, { block: NonNullable<ReturnType<typeof jumpBlocking>>; rules: Rule[] }>();
       for (const stage of seq.stages) {
         if (stage.rule.disabled) continue;
         const hider = hiderOf(stage.rule, ctx.model, TERMINAL_ACTIONS);
@@ -52,16 +53,28 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
         }
         const block = jumpBlocking(stage.rule, ctx.model);
         if (block) {
-          const why = block.conditions.length > 0 ? ` (it requires ${block.conditions.join(' ')})` : '';
-          out.push(
-            ruleFinding(
-              this.id,
-              stage.rule,
-              `knock stage "${stage.list}" never fires: ${describeJump(block.jump)} admits none of its packets${why}`,
-              { related: [relatedRule(block.jump, 'no packet of the knock stage can take this jump')] },
-            ),
-          );
+          const same = byJump.get(block.jump);
+          if (same) same.rules.push(stage.rule);
+          else byJump.set(block.jump, { block, rules: [stage.rule] });
         }
+      }
+      for (const { block, rules } of byJump.values()) {
+        const [first, ...others] = rules;
+        const why = block.conditions.length > 0 ? ` (it requires ${block.conditions.join(' ')})` : '';
+        const also = others.length > 0 ? `; nor any packet of ${others.length === 1 ? 'stage' : 'stages'} ${others.map((r) => `"${stageList(seq, r)}"`).join(', ')}` : '';
+        out.push(
+          ruleFinding(
+            this.id,
+            first,
+            `knock stage "${stageList(seq, first)}" never fires: ${describeJump(block.jump)} admits none of its packets${why}${also}`,
+            {
+              related: [
+                relatedRule(block.jump, 'no packet of the knock stage can take this jump'),
+                ...others.map((r) => relatedRule(r, `knock stage "${stageList(seq, r)}", behind the same jump`)),
+              ],
+            },
+          ),
+        );
       }
       for (const [hider, rules] of byHider) {
         const accepts = hiddenAccepts(ctx, seq, hider);
