@@ -630,7 +630,8 @@ export class ModelBuilder {
     if (words[words.length - 1] !== 'find') throw new Unresolvable('not a [find ...] selector');
     if (words.length > 1) {
       const fam = words[0].replace(/^\//, '');
-      if (words.length !== 5 || fam !== st.table.family || words[1] !== 'firewall' || words[2] !== st.table.name) {
+      // `[/ip firewall filter find ...]`: the menu's path and `find`
+      if (words.length !== 4 || fam !== st.table.family || words[1] !== 'firewall' || words[2] !== st.table.name) {
         throw new Unresolvable('[find] of another menu');
       }
     }
