@@ -333,7 +333,10 @@ export function codeActions(req: CodeActionRequest): CodeAction[] {
         });
       }
     }
-    // Fixes first (what the user most likely wants), then fix-all, disable and documentation entries.
+    // Fixes first (what the user most likely wants; safe ones before suggestions), then fix-all,
+    // disable and documentation entries.
+    const fixesFirst = out.splice(0, out.length);
+    out.push(...fixesFirst.filter((a) => a.isPreferred), ...fixesFirst.filter((a) => !a.isPreferred));
     out.push(...tail);
   }
 
