@@ -3,10 +3,14 @@
 // For every invalid case, EVERY fix the check offers is applied and the result re-linted: the fixed
 // finding is gone (fewer findings of the check) and nothing new appears (no rule id gains findings).
 // `output` pins the text after the first fix of the first finding.
+// Each fix, and "fix all" (every safe fix, repeated until settled), must also keep every rule reachable
+// that was reachable before, disabled rules counted as enabled (./reach.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, EXPLAINED_BY, lint, type LintOptions } from '../../server/src/lint';
+import { fixAllText } from '../../server/src/features/codeActions';
+import { newlyHidden } from './reach';
 import type { Check, Finding, Severity, Thresholds } from '../../server/src/rules/types';
 
 export interface ValidCase {
@@ -84,10 +88,24 @@ export function assertFixesClean(id: string, code: string, thresholds?: Partial<
       for (const [rule, n] of afterCounts) {
         assert.ok(n <= (beforeCounts.get(rule) ?? 0), `new ${rule} finding after ${ctx}`);
       }
+      const lost = newlyHidden(code, fixed);
+      assert.deepEqual(lost, [], `a rule reachable before (disabled ones counted as enabled) is hidden after ${ctx}`);
       applied++;
     }
   }
   return applied;
+}
+
+/**
+ * "Fix all" (every safe fix, re-lint, repeat: what `source.fixAll.routeros` does) never leaves a rule
+ * unreachable that was reachable before, disabled rules judged as if enabled. Returns the fixed text.
+ */
+export function assertFixAllKeepsReach(code: string, thresholds?: Partial<Thresholds>): string {
+  const opts: LintOptions = thresholds ? { thresholds } : {};
+  const fixed = fixAllText(code, lint(code, opts), opts).text;
+  const lost = newlyHidden(code, fixed);
+  assert.deepEqual(lost, [], `fix-all hides rules that were reachable:\n--- fixed text ---\n${fixed}`);
+  return fixed;
 }
 
 export function ruleTester(check: Check, cases: { valid: Array<string | ValidCase>; invalid: InvalidCase[] }): void {
@@ -132,6 +150,7 @@ export function ruleTester(check: Check, cases: { valid: Array<string | ValidCas
         }
       }
       assertFixesClean(check.id, c.code, c.thresholds);
+      assertFixAllKeepsReach(c.code, c.thresholds);
     });
   });
 }
