@@ -38,6 +38,11 @@ export interface LintOptions {
   suppressions?: boolean;
   /** Target RouterOS version, WAN/LAN assumptions, workspace globals. */
   env?: Environment;
+  /**
+   * Fold each knock-sim-* finding into the static finding that explains it (default true; see
+   * EXPLAINED_BY). False: every check's findings as it reported them (tests, embedders).
+   */
+  mergeEvidence?: boolean;
 }
 
 export interface LintResult {
@@ -219,8 +224,149 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     if (suppressions && isSuppressed(suppressions, f.rule, f.range.start.offset)) continue;
     findings.push(setting ? { ...f, severity: setting } : f);
   }
-  sortFindings(findings);
-  return { parse, model, knocks, findings: dedupe(findings) };
+  let merged: Finding[];
+  try {
+    merged = hedgeUncertain(options.mergeEvidence === false ? findings : mergeEvidence(findings, knocks), model);
+  } catch (e) {
+    merged = [...findings, internalError('merging findings', e)];
+  }
+  sortFindings(merged);
+  return { parse, model, knocks, findings: dedupe(merged) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One problem, one diagnostic: the simulator's findings as evidence of the static ones
+
+/**
+ * The static checks whose finding explains a simulator finding: when one of them reports the same
+ * knock, the simulated run is attached to it (related information) instead of being a second
+ * diagnostic. Public ids on both sides; the simulator's id is reported alone only when nothing
+ * static explains it.
+ */
+export const EXPLAINED_BY: Readonly<Record<string, readonly string[]>> = {
+  'knock-sim-fails': [
+    'knock-shadowed',
+    'knock-no-access',
+    'knock-broken-chain',
+    'knock-layer7-tcp',
+    'knock-timeout-short',
+    'knock-no-interface',
+  ],
+  'knock-sim-blacklist-blocks': ['knock-blacklist-catches-knock', 'knock-blacklist-order'],
+  'knock-sim-slow-grants': ['knock-timeout-missing', 'knock-timeout-long', 'knock-missing-chain'],
+  'knock-sim-scan-completes': ['knock-sequential-ports', 'knock-missing-chain', 'knock-broken-chain'],
+};
+
+/**
+ * Pairs where a static finding anywhere on the same knock explains the simulator's (a scan completes
+ * because a stage does not require the previous list). Every other pair needs the same rule or a
+ * shared related location: a short timeout on stage 1 does not explain a drop that stops stage 2.
+ */
+const SAME_KNOCK_EXPLAINS = new Set([
+  'knock-sim-scan-completes knock-sequential-ports',
+  'knock-sim-scan-completes knock-missing-chain',
+  'knock-sim-scan-completes knock-broken-chain',
+  'knock-sim-slow-grants knock-missing-chain',
+]);
+
+const rangeKey = (r: Range): string => `${r.start.offset}:${r.end.offset}`;
+
+/** Ranges of the rules of each knock sequence (stages, accepts, grants, refreshers). */
+function knockRuleRanges(knocks: readonly KnockSequence[]): Array<Set<string>> {
+  return knocks.map((k) => {
+    const s = new Set<string>();
+    for (const r of [...k.stages.map((x) => x.rule), ...k.accepts, ...k.disabledAccepts, ...k.otherGrants, ...k.refreshers]) {
+      s.add(rangeKey(r.source.range));
+    }
+    return s;
+  });
+}
+
+/**
+ * Folds each knock-sim-* finding into the static finding that explains it (see EXPLAINED_BY): that
+ * finding gains "simulated: ..." and the simulator's related locations it lacks. How well a static
+ * finding explains one: same range (3), a shared related location (2), a rule of the same knock (1).
+ */
+function mergeEvidence(findings: Finding[], knocks: readonly KnockSequence[]): Finding[] {
+  const sims = findings.filter((f) => EXPLAINED_BY[f.rule] !== undefined);
+  if (sims.length === 0) return findings;
+  const seqRanges = knockRuleRanges(knocks);
+  const replaced = new Map<Finding, Finding>();
+  const dropped = new Set<Finding>();
+  for (const sim of sims) {
+    const explainers = EXPLAINED_BY[sim.rule];
+    const simRanges = new Set([rangeKey(sim.range), ...(sim.related ?? []).map((r) => rangeKey(r.range))]);
+    const simSeqs = seqRanges.filter((s) => s.has(rangeKey(sim.range)) || (sim.related ?? []).some((r) => s.has(rangeKey(r.range))));
+    let best: Finding | undefined;
+    let bestScore = 0;
+    for (const f of findings) {
+      const rank = explainers.indexOf(f.rule);
+      if (rank < 0 || (f.severity !== 'error' && f.severity !== 'warning')) continue;
+      let score = 0;
+      if (rangeKey(f.range) === rangeKey(sim.range)) score = 3;
+      else if ((f.related ?? []).some((r) => simRanges.has(rangeKey(r.range)))) score = 2;
+      else if (
+        SAME_KNOCK_EXPLAINS.has(`${sim.rule} ${f.rule}`) &&
+        simSeqs.some((s) => s.has(rangeKey(f.range)) || (f.related ?? []).some((r) => s.has(rangeKey(r.range))))
+      ) {
+        score = 1;
+      }
+      if (score === 0) continue;
+      // closer first, then the likelier explanation (EXPLAINED_BY order), then errors
+      const weighted = score * 1000 - rank * 10 + (f.severity === 'error' ? 1 : 0);
+      if (weighted > bestScore) {
+        best = f;
+        bestScore = weighted;
+      }
+    }
+    if (!best) continue;
+    const target = replaced.get(best) ?? best;
+    const related = [...(target.related ?? [])];
+    const have = new Set(related.map((r) => rangeKey(r.range)));
+    related.push({ message: `${sim.message} (${sim.rule})`, range: sim.range });
+    for (const r of sim.related ?? []) {
+      if (!have.has(rangeKey(r.range))) related.push(r);
+    }
+    replaced.set(best, { ...target, related });
+    dropped.add(sim);
+  }
+  if (dropped.size === 0) return findings;
+  return findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Honest uncertainty: findings that rest on commands that may not take effect
+
+/** Findings about the text itself (syntax, names, values): true whether or not the command runs. */
+const TEXT_RULES = new Set([PARSE_ERROR, INTERNAL_ERROR, 'unknown-command', 'invalid-value']);
+
+/**
+ * A finding whose rule or related rules are created, changed, moved or removed by commands that may
+ * not take effect (model: `source.uncertain`) says so ("may") and is at most a warning: the script
+ * cannot know whether the `:if` runs or which rule item number 3 is.
+ */
+function hedgeUncertain(findings: Finding[], model: FirewallModel): Finding[] {
+  const uncertain = new Map<string, string[]>();
+  for (const t of model.tables.values()) {
+    for (const r of t.rules) if (r.source.uncertain && r.source.uncertain.length > 0) uncertain.set(rangeKey(r.source.range), r.source.uncertain);
+  }
+  if (uncertain.size === 0) return findings;
+  return findings.map((f) => {
+    if (TEXT_RULES.has(f.rule)) return f;
+    const whys: string[] = [];
+    for (const range of [f.range, ...(f.related ?? []).map((r) => r.range)]) {
+      const w = uncertain.get(rangeKey(range));
+      if (!w) continue;
+      const line = range.start.line + 1;
+      for (const x of w) {
+        const text = `the rule on line ${line} is ${x}`;
+        if (!whys.includes(text)) whys.push(text);
+      }
+    }
+    if (whys.length === 0) return f;
+    const severity: Severity = f.severity === 'error' ? 'warning' : f.severity;
+    return { ...f, severity, message: `${f.message} — this may not hold: ${whys.join('; ')}` };
+  });
 }
 
 function safeSuppressions(parse: ParseResult, raw: Finding[]) {

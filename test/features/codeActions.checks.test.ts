@@ -55,14 +55,13 @@ const BROKEN = `/interface list member add interface=ether1 list=WAN
 describe('code actions with the knock checks', () => {
   it('the broken setup has the findings these tests fix', () => {
     // (Other checks, such as the scan simulation, may report more on it; these are the ones fixed here.)
+    // One problem, one diagnostic: the drop above the whole knock is one knock-shadowed finding (the
+    // other stages and the accept it hides are its related locations).
     const ids = ['knock-shadowed', 'knock-timeout-missing', 'knock-missing-chain', 'knock-no-access', 'knock-blacklist-order', 'knock-blacklist-untested'];
     assert.deepEqual(rules(BROKEN).filter((r) => ids.includes(r.split(':')[0])), [
       'knock-shadowed:5',
       'knock-timeout-missing:5',
       'knock-missing-chain:6',
-      'knock-shadowed:6',
-      'knock-shadowed:7',
-      'knock-no-access:8',
       'knock-blacklist-order:9',
       'knock-blacklist-untested:10',
       'knock-blacklist-untested:11',
@@ -94,9 +93,10 @@ describe('code actions with the knock checks', () => {
   it('on a shadowed stage: the check\'s move is preferred, and the reorder menu offers "Move above" the drop', () => {
     const { text, actions } = actionsAt(BROKEN.replace('dst-port=7342', '<|>dst-port=7342'));
     const preferred = actions.filter((a) => a.isPreferred).map((a) => a.title);
-    assert.deepEqual(preferred, ['Move the knock stages above the rule that hides them', 'Set address-list-timeout=30s']);
-    const fixed = applyAction(text, titled(actions, 'Move the knock stages above the rule that hides them'));
-    assert.ok(!rules(fixed).some((r) => r.startsWith('knock-shadowed')), rules(fixed).join(' '));
+    assert.deepEqual(preferred, ['Move the knock (stages and accept) above the rule that hides it', 'Set address-list-timeout=30s']);
+    const fixed = applyAction(text, titled(actions, 'Move the knock (stages and accept) above the rule that hides it'));
+    // one fix clears the problem: no stage and no accept stays hidden
+    assert.ok(!rules(fixed).some((r) => r.startsWith('knock-shadowed') || r.startsWith('knock-no-access')), rules(fixed).join(' '));
     const moved = applyAction(text, titled(actions, 'Move above "drop WAN" (line 3)'));
     assert.ok(!rules(moved).includes('knock-shadowed:3'), 'stage 1 now sits above the drop');
     assert.equal(lint(moved).model.tables.get('ip filter')!.rules[1].addressList, 'knock1');
@@ -115,6 +115,32 @@ describe('code actions with the knock checks', () => {
     assert.ok(out.includes('# rsc-lint disable=knock-missing-chain\n/ip firewall filter add action=add-src-to-address-list address-list=knock2'));
     const after = rules(out);
     assert.ok(!after.some((r) => r.startsWith('knock-missing-chain')));
-    assert.ok(after.includes('knock-shadowed:7'), 'the other findings on it stay (shifted by the new line)');
+    assert.ok(after.includes('knock-shadowed:5'), 'the other findings stay');
+    assert.ok(after.includes('knock-blacklist-order:10'), 'the other findings stay (shifted by the new line)');
+  });
+});
+
+describe('code actions: one problem, one short menu', () => {
+  const GUIDE_DROP_ABOVE = `/ip firewall filter
+add action=drop chain=input in-interface-list=WAN comment="drop all from WAN"
+add action=add-src-to-address-list address-list=knock1 address-list-timeout=30s chain=input dst-port=888 in-interface-list=WAN protocol=tcp
+add action=add-src-to-address-list address-list=knock2 address-list-timeout=30s chain=input dst-port=555 in-interface-list=WAN protocol=tcp src-address-list=knock1
+add action=add-src-to-address-list address-list=secured address-list-timeout=30m chain=input dst-port=222 in-interface-list=WAN protocol=tcp src-address-list=knock2
+add action=accept chain=input in-interface-list=WAN src-address-list=secured
+`;
+
+  it('the same suggestion from two findings is listed once, for both diagnostics', () => {
+    // knock-sequential-ports and knock-weak-port both suggest the same fresh ports on stage 1
+    const { actions } = actionsAt(GUIDE_DROP_ABOVE.replace('dst-port=888', '<|>dst-port=888'));
+    const titles = actions.map((a) => a.title);
+    assert.equal(new Set(titles).size, titles.length, `no title twice: ${JSON.stringify(titles)}`);
+    const fresh = actions.filter((a) => a.title.startsWith('Use fresh knock ports'));
+    assert.equal(fresh.length, 1);
+    assert.deepEqual(fresh[0].diagnostics!.map((d) => d.code).sort(), ['knock-sequential-ports', 'knock-weak-port']);
+    // the one error: the hidden knock, its fix preferred and first
+    assert.equal(actions[0].title, 'Move the knock (stages and accept) above the rule that hides it');
+    assert.equal(actions[0].isPreferred, true);
+    const errors = lint(GUIDE_DROP_ABOVE).findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => `${f.rule}:${f.range.start.line + 1}`), ['knock-shadowed:3']);
   });
 });

@@ -198,7 +198,12 @@ test('item numbers follow the last print (print chain=input numbers only input r
 
 test('remove by number, [find], and [find] of everything', () => {
   const base = ['/ip firewall filter', 'add chain=input comment=a', 'add chain=input comment=b', 'add chain=input comment=c'];
-  assert.deepEqual(order(modelOf(rsc(...base, 'remove 1'))), ['a', 'c']);
+  assert.deepEqual(order(modelOf(rsc(...base, 'print', 'remove 1'))), ['a', 'c']);
+  // without a print the script has no numbering: the removal may or may not happen, the rule stays marked
+  const m = modelOf(rsc(...base, 'remove 1'));
+  assert.deepEqual(order(m), ['a', 'b', 'c']);
+  assert.deepEqual(rule(m, 'b').source.uncertain, ['may be removed by line 5, which uses item numbers with no `print` before them']);
+  assert.equal(rule(m, 'a').source.uncertain, undefined);
   assert.deepEqual(order(modelOf(rsc(...base, 'remove [find comment=c]'))), ['a', 'b']);
   assert.deepEqual(order(modelOf(rsc(...base, 'remove [find]', 'add chain=input comment=z'))), ['z']);
   assert.deepEqual(order(modelOf(rsc(...base, 'remove [find where comment~"^[ab]"]'))), ['c']);
@@ -260,7 +265,9 @@ test('rules inside :if and loops are conditional; embedded scripts are not run',
   assert.equal(rule(m, 'plain').source.conditional, false);
   assert.equal(rule(m, 'inIf').source.conditional, true);
   assert.equal(rule(m, 'inLoop').source.conditional, true);
-  assert.equal(rule(m, 'inDo').source.conditional, false);
+  // `:do` counts too: an error inside ends it early (the brief of issue 10)
+  assert.equal(rule(m, 'inDo').source.conditional, true);
+  assert.deepEqual(rule(m, 'inIf').source.uncertain, ['created inside `:if` (line 2), which may not run']);
   assert.equal(rule(m, 'inErr').source.conditional, true);
   assert.deepEqual(rule(m, 'inLoop').match.dstPort, { negated: false, value: { unknown: true, raw: '$p' } });
   assert.deepEqual(rule(m, 'inLoop').dynamicProps, ['dst-port']);
@@ -407,4 +414,44 @@ test('v7 slash form and one-line full paths for set/move/remove/disable/place-be
   assert.deepEqual(order(full), ['b', 'a']);
   assert.equal(rule(full, 'a').action, 'drop');
   assert.deepEqual(slash.unresolved, []);
+});
+
+test('changes that may not take effect are applied and marked: inside :if, loops, :do, functions; numbers with no print', () => {
+  const base = ['/ip firewall filter', 'add chain=input comment=a', 'add chain=input comment=b action=drop'];
+  const inIf = modelOf(rsc(...base, ':if ($x) do={ /ip firewall filter set [find comment=b] action=accept }'));
+  assert.equal(rule(inIf, 'b').action, 'accept');
+  assert.deepEqual(rule(inIf, 'b').source.uncertain, ['changed by line 4 inside `:if` (line 4), which may not run']);
+  const fn = modelOf(rsc(...base, ':local f do={ /ip firewall filter disable [find comment=a] }'));
+  assert.equal(rule(fn, 'a').disabled, true);
+  assert.deepEqual(rule(fn, 'a').source.uncertain, ['changed by line 4 inside `:local` (line 4), which may not run']);
+  const removeInLoop = modelOf(rsc(...base, ':while (false) do={ /ip firewall filter remove [find comment=a] }'));
+  assert.deepEqual(order(removeInLoop), ['a', 'b']);
+  assert.match(rule(removeInLoop, 'a').source.uncertain![0], /^may be removed by line 4 inside `:while`/);
+  const moved = modelOf(rsc(...base, 'move 1 0'));
+  assert.deepEqual(order(moved), ['b', 'a']);
+  assert.deepEqual(rule(moved, 'b').source.uncertain, ['moved by line 4, which uses item numbers with no `print` before them']);
+  const printed = modelOf(rsc(...base, 'print', 'move 1 0', 'set 0 comment=c'));
+  assert.deepEqual(order(printed), ['b', 'c']);
+  assert.equal(rule(printed, 'b').source.uncertain, undefined);
+  assert.equal(rule(printed, 'c').source.uncertain, undefined);
+});
+
+test(':foreach over a resolved [find] applies its body like the command itself', () => {
+  const base = ['/ip firewall filter', 'add chain=input comment=a', 'add chain=input comment=b', 'add chain=input comment=c'];
+  const m = modelOf(rsc(...base, ':foreach i in=[/ip firewall filter find comment~"^[ab]"] do={ /ip firewall filter remove $i }'));
+  assert.deepEqual(order(m), ['c']);
+  const d = modelOf(rsc(...base, ':foreach r in=[find comment=b] do={ disable $r; set $r action=drop }'));
+  assert.equal(rule(d, 'b').disabled, true);
+  assert.equal(rule(d, 'b').action, 'drop');
+  assert.equal(rule(d, 'b').source.uncertain, undefined);
+  // a body doing anything else is conditional code, and `$i` there is a value computed at run time
+  const other = modelOf(rsc(...base, ':foreach i in=[find comment=a] do={ :if ($i) do={ remove $i } }'));
+  assert.deepEqual(order(other), ['a', 'b', 'c']);
+  assert.ok(other.unresolved.some((u) => /^remove \$i/.test(u.message)));
+  const inIf = modelOf(rsc(...base, ':foreach i in={1} do={ /ip firewall filter remove [find comment=a] }'));
+  assert.match(rule(inIf, 'a').source.uncertain![0], /^may be removed by line 5 inside `:foreach`/);
+  // a selector the model cannot resolve is noted, never guessed
+  const unknownSel = modelOf(rsc(...base, ':foreach i in=[find comment=zzz] do={ remove $i }'));
+  assert.deepEqual(order(unknownSel), ['a', 'b', 'c']);
+  assert.ok(unknownSel.unresolved.length > 0);
 });

@@ -104,3 +104,22 @@ ruleTester(knockExposedService, {
     },
   ],
 });
+
+// "The knock protects nothing" only when proven: the knock's own accept opens a service that this
+// accept opens to everyone (issue 10, honest messages).
+const SSH_ONLY_ACCEPT = 'chain=input action=accept in-interface-list=WAN src-address-list=secured protocol=tcp dst-port=22';
+ruleTester(knockExposedService, {
+  valid: [],
+  invalid: [
+    {
+      name: 'winbox open to everyone, the knock guards ssh only: no "protects nothing"',
+      code: script([S1, S2, S3, SSH_ONLY_ACCEPT, 'chain=input action=accept in-interface-list=WAN protocol=tcp dst-port=8291', WAN_DROP], 'export'),
+      errors: [{ line: 6, message: /^this accept admits new connections from the WAN to winbox \(8291\) without requiring the knock's final list "secured", which knocking does not guard$/ }],
+    },
+    {
+      name: 'ssh open to everyone while the knock guards ssh: the knock protects nothing, and says for what',
+      code: script([S1, S2, S3, SSH_ONLY_ACCEPT, 'chain=input action=accept in-interface-list=WAN protocol=tcp dst-port=22,8291', WAN_DROP], 'export'),
+      errors: [{ line: 6, message: /: the knock protects nothing \(it guards ssh \(22\), open here to everyone\)$/ }],
+    },
+  ],
+});

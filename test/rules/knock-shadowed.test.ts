@@ -76,30 +76,28 @@ ruleTester(knockShadowed, {
     ...STYLES.map((s) => ({
       name: `a drop of new connections from the WAN above the knocks (${s})`,
       code: script([NEW_DROP, S1, S2, S3, ACCEPT], s),
-      errors: [1, 2, 3].map((i) => ({
-        line: lineOf(i, s),
+      errors: [{
+        line: lineOf(1, s),
         relatedLine: lineOf(0, s),
-        message: /never fires: the drop rule drop in chain input \(line \d\) above it matches all of its packets \(each knock opens a new connection\)/,
-      })),
-      output: script([S1, S2, S3, NEW_DROP, ACCEPT], s),
+        message: /never fires: the drop rule drop in chain input \(line \d\) above it matches all of its packets \(each knock opens a new connection\); it also hides stages "knock2", "secured" and the accept for "secured"/,
+      }],
+      output: script([S1, S2, S3, ACCEPT, NEW_DROP], s),
     })),
     {
       name: 'a drop of new TCP SYNs from the WAN hides TCP knocks (the knock packet is a bare SYN)',
       code: script([ESTABLISHED, 'chain=input action=drop protocol=tcp tcp-flags=syn connection-state=new in-interface-list=WAN', S1, S2, S3, ACCEPT, WAN_DROP], 'oneliner'),
-      errors: [{ line: 3, relatedLine: 2, message: /each knock opens a new connection/ }, { line: 4 }, { line: 5 }],
+      errors: [{ line: 3, relatedLine: 2, message: /each knock opens a new connection\); it also hides stages "knock2", "secured"$/ }],
     },
     {
       name: 'forward chain: the drop of new WAN connections above forward knocks',
       code: script([NEW_DROP, S1, S2, S3, ACCEPT].map((r) => r.replace('chain=input', 'chain=forward')), 'export'),
-      errors: [{ line: 3, relatedLine: 2 }, { line: 4 }, { line: 5 }],
+      errors: [{ line: 3, relatedLine: 2 }],
     },
     {
       name: 'UDP stages behind a TCP-only jump never fire (no fix: which side is wrong is the author\'s call)',
       code: script([ESTABLISHED, 'chain=input action=jump jump-target=pk in-interface-list=WAN protocol=tcp', ...UDP_PK, 'chain=pk action=return', ACCEPT, WAN_DROP], 'export'),
       errors: [
-        { line: 4, relatedLine: 3, message: /"knock1" never fires: the jump to chain pk \(line 3\) admits none of its packets \(it requires protocol=tcp\)/ },
-        { line: 5, relatedLine: 3 },
-        { line: 6, relatedLine: 3 },
+        { line: 4, relatedLine: 3, message: /"knock1" never fires: the jump to chain pk \(line 3\) admits none of its packets \(it requires protocol=tcp\); nor any packet of stages "knock2", "secured"$/ },
       ],
       output: null,
     },
@@ -114,8 +112,6 @@ ruleTester(knockShadowed, {
       code: knockShadowed.examples.bad,
       errors: [
         { line: 3, relatedLine: 2, endLine: 4, message: /"knock1" never fires: the drop rule "drop all from WAN"/ },
-        { line: 5, relatedLine: 2, endLine: 6 },
-        { line: 7, relatedLine: 2, endLine: 8 },
       ],
       safe: true,
       output: `/ip firewall filter
@@ -125,21 +121,21 @@ add chain=input action=add-src-to-address-list address-list=knock2 address-list-
     dst-port=4263 in-interface-list=WAN protocol=tcp src-address-list=knock1 comment="knock 2"
 add chain=input action=add-src-to-address-list address-list=secured address-list-timeout=30m \\
     dst-port=9127 in-interface-list=WAN protocol=tcp src-address-list=knock2 comment="knock 3"
-add chain=input action=drop in-interface-list=WAN comment="drop all from WAN"
 add chain=input action=accept in-interface-list=WAN src-address-list=secured comment="knocked"
+add chain=input action=drop in-interface-list=WAN comment="drop all from WAN"
 `,
     },
     ...STYLES.map((s) => ({
       name: `an accept for all WAN traffic above the knocks (${s})`,
       code: script(ACCEPT_ALL_FIRST, s),
-      errors: [1, 2, 3].map((i) => ({ line: lineOf(i, s), column: 1, relatedLine: lineOf(0, s) })),
+      errors: [{ line: lineOf(1, s), column: 1, relatedLine: lineOf(0, s) }],
       output: script([S1, S2, S3, ACCEPT_ALL_FIRST[0], ACCEPT, WAN_DROP], s),
     })),
     ...STYLES.map((s) => ({
       name: `the drop above the knocks (${s})`,
       code: script(DROP_FIRST, s),
-      errors: [1, 2, 3].map((i) => ({ line: lineOf(i, s), relatedLine: lineOf(0, s) })),
-      output: script([S1, S2, S3, WAN_DROP, ACCEPT], s),
+      errors: [{ line: lineOf(1, s), relatedLine: lineOf(0, s), message: /and the accept for "secured"$/ }],
+      output: script([S1, S2, S3, ACCEPT, WAN_DROP], s),
     })),
     {
       name: 'comments above the stages move with them',
@@ -152,15 +148,15 @@ add ${S2}
 add ${S3}
 add ${ACCEPT}
 `,
-      errors: [{ line: 5 }, { line: 6 }, { line: 7 }],
+      errors: [{ line: 5 }],
       output: `/ip firewall filter
 # port knocking
 # stage 1
 add ${S1}
 add ${S2}
 add ${S3}
-add ${WAN_DROP}
 add ${ACCEPT}
+add ${WAN_DROP}
 `,
     },
     {
@@ -175,16 +171,16 @@ add ${S2}
 add ${S3}
 add ${ACCEPT}
 `,
-      errors: [{ line: 3 }, { line: 7 }, { line: 8 }],
+      errors: [{ line: 3 }],
       output: `/ip firewall filter
 add ${S1}
 add ${S2}
 add ${S3}
+add ${ACCEPT}
 add ${WAN_DROP}
 /ip firewall address-list
 add list=trusted address=192.0.2.1
 /ip firewall filter
-add ${ACCEPT}
 `,
     },
     {
@@ -196,33 +192,33 @@ add ${S2}
 add ${S3}
 add ${ACCEPT}
 `,
-      errors: [{ line: 3 }, { line: 4 }, { line: 5 }],
+      errors: [{ line: 3 }],
       output: `/ip firewall filter add ${S1}
 /ip firewall filter add ${S2}
 /ip firewall filter add ${S3}
+/ip firewall filter add ${ACCEPT}
 /ip firewall filter add ${WAN_DROP}
 /ip firewall filter
-add ${ACCEPT}
 `,
     },
     {
       name: 'a drop placed on top later with place-before=0 (no text move offered)',
       code: script([S1, S2, S3, ACCEPT, WAN_DROP + ' place-before=0'], 'export'),
-      errors: [{ line: 2, relatedLine: 6 }, { line: 3 }, { line: 4 }],
+      errors: [{ line: 2, relatedLine: 6 }],
       output: null,
     },
     {
       name: 'a later set turns a harmless rule into a covering drop',
       code: script(['chain=input action=log in-interface-list=WAN comment=wan', S1, S2, S3, ACCEPT], 'export') +
         'set [find comment=wan] action=drop\n',
-      errors: [{ line: 3 }, { line: 4 }, { line: 5 }],
+      errors: [{ line: 3 }],
     },
     {
       name: 'stages in a custom chain reached by a jump below the drop',
       code: script([WAN_DROP, 'chain=input action=jump jump-target=knock in-interface-list=WAN', ACCEPT,
         S1.replace('chain=input', 'chain=knock'), S2.replace('chain=input', 'chain=knock'), S3.replace('chain=input', 'chain=knock')], 'export'),
-      errors: [{ line: 5, relatedLine: 2 }, { line: 6 }, { line: 7 }],
-      output: script(['chain=input action=jump jump-target=knock in-interface-list=WAN', WAN_DROP, ACCEPT,
+      errors: [{ line: 5, relatedLine: 2 }],
+      output: script(['chain=input action=jump jump-target=knock in-interface-list=WAN', ACCEPT, WAN_DROP,
         S1.replace('chain=input', 'chain=knock'), S2.replace('chain=input', 'chain=knock'), S3.replace('chain=input', 'chain=knock')], 'export'),
     },
     {
@@ -230,13 +226,13 @@ add ${ACCEPT}
       code: script(['chain=input action=jump jump-target=knock in-interface-list=WAN', ACCEPT, WAN_DROP,
         'chain=knock action=drop protocol=tcp',
         S1.replace('chain=input', 'chain=knock'), S2.replace('chain=input', 'chain=knock'), S3.replace('chain=input', 'chain=knock')], 'export'),
-      errors: [{ line: 6, relatedLine: 5 }, { line: 7 }, { line: 8 }],
+      errors: [{ line: 6, relatedLine: 5 }],
     },
     {
-      name: 'a drop created inside :if still counts',
+      name: 'a drop created inside :if may hide them: hedged, a warning',
       code: `:if ([:len [/system identity get name]] > 0) do={ /ip firewall filter add ${WAN_DROP} }
 ${script([S1, S2, S3, ACCEPT], 'oneliner')}`,
-      errors: [{ line: 2, relatedLine: 1 }, { line: 3 }, { line: 4 }],
+      errors: [{ line: 2, relatedLine: 1, severity: 'warning', message: /this may not hold: the rule on line 1 is created inside `:if` \(line 1\), which may not run$/ }],
       output: null,
     },
   ],

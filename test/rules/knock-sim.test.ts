@@ -7,6 +7,8 @@ import { knockSimScanCompletes } from '../../server/src/rules/knock-sim-scan-com
 import { knockSimBlacklistBlocks } from '../../server/src/rules/knock-sim-blacklist-blocks';
 import { GOOD_KNOCK } from '../../server/src/rules/util/examples';
 import { findingsOf, ruleTester } from './tester';
+import { lint } from '../../server/src/lint';
+import { ACCEPT, S1, S2, S3, script, WAN_DROP } from './fixtures';
 
 const BLACKLIST_TOP = 'add chain=input action=drop in-interface-list=WAN src-address-list=blacklist disabled=yes comment="drop blacklisted"\n';
 const BLACKLIST_FILL = `add chain=input action=add-src-to-address-list address-list=blacklist address-list-timeout=1m \\
@@ -106,4 +108,33 @@ test('the checks take the /export form and the hand-written form alike', () => {
   const msgs = (t: string) => findingsOf(knockSimScanCompletes, t).map((f) => f.message);
   assert.equal(msgs(code).length, 1);
   assert.deepEqual(msgs(slash), msgs(code));
+});
+
+test('the simulator agrees with knock-blacklist-catches-knock on rule order (a !knock1 scanner below or above stage 1)', () => {
+  const NOT_KNOCK1 = 'chain=input action=add-src-to-address-list address-list=blacklist address-list-timeout=1d dst-port=1024-30000 in-interface-list=WAN protocol=tcp src-address-list=!knock1 disabled=yes';
+  const BL = 'chain=input action=drop in-interface-list=WAN src-address-list=blacklist disabled=yes';
+  const below = script([BL, S1, NOT_KNOCK1, S2, S3, ACCEPT, WAN_DROP], 'export');
+  const above = script([BL, NOT_KNOCK1, S1, S2, S3, ACCEPT, WAN_DROP], 'export');
+  const raw = (code: string) => lint(code, { mergeEvidence: false }).findings.map((f) => f.rule).filter((r) => /blacklist-(catches|blocks)/.test(r)).sort();
+  assert.deepEqual(raw(below), []);
+  assert.deepEqual(raw(above), ['knock-blacklist-catches-knock', 'knock-sim-blacklist-blocks']);
+  // what the user sees above: one finding, the simulated knock as its evidence
+  const shown = lint(above).findings.filter((f) => /blacklist-(catches|blocks)/.test(f.rule));
+  assert.deepEqual(shown.map((f) => f.rule), ['knock-blacklist-catches-knock']);
+  assert.ok(shown[0].related!.some((r) => /\(knock-sim-blacklist-blocks\)$/.test(r.message)));
+});
+
+test('RouterOS 6 address-list-timeout=0s means no expiry: the timeout check and the simulator agree', () => {
+  const zero = script([S1.replace('=30s', '=0s'), S2, S3.replace('=30m', '=0s'), ACCEPT, WAN_DROP], 'export');
+  const found = lint(zero, { mergeEvidence: false }).findings;
+  assert.deepEqual(found.map((f) => `${f.rule}@${f.range.start.line + 1}`), ['knock-timeout-missing@2', 'knock-timeout-missing@4']);
+  assert.match(found[0].message, /address-list-timeout=0s \(never expires\)/);
+  const model = lint(zero).model;
+  const s1 = model.tables.get('ip filter')!.rules[0];
+  assert.equal(s1.addressListTimeout, 'none-dynamic');
+  // v7 forms read the same way
+  for (const v of ['none-dynamic', 'none-static']) {
+    const m = lint(script([S1.replace('=30s', `=${v}`), S2, S3, ACCEPT, WAN_DROP], 'export'));
+    assert.deepEqual(m.findings.map((f) => f.rule), ['knock-timeout-missing']);
+  }
 });

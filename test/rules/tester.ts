@@ -3,11 +3,15 @@
 // For every invalid case, EVERY fix the check offers is applied and the result re-linted: the fixed
 // finding is gone (fewer findings of the check) and nothing new appears (no rule id gains findings).
 // `output` pins the text after the first fix of the first finding.
+// Each fix, and "fix all" (every safe fix, repeated until settled), must also keep every rule reachable
+// that was reachable before, disabled rules counted as enabled (./reach.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, lint, type LintOptions } from '../../server/src/lint';
-import type { Check, Finding, Thresholds } from '../../server/src/rules/types';
+import { applyEdits, EXPLAINED_BY, lint, type LintOptions } from '../../server/src/lint';
+import { fixAllText } from '../../server/src/features/codeActions';
+import { newlyHidden } from './reach';
+import type { Check, Finding, Severity, Thresholds } from '../../server/src/rules/types';
 
 export interface ValidCase {
   name?: string;
@@ -23,6 +27,8 @@ export interface ExpectedError {
   message?: RegExp;
   /** Line (1-based) of a related location the finding must carry. */
   relatedLine?: number;
+  /** Severity when it is not the check's default (hedged findings are at most warnings). */
+  severity?: Severity;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -35,14 +41,24 @@ export interface InvalidCase extends ValidCase {
   safe?: boolean;
 }
 
-export function lintFor(code: string, thresholds?: Partial<Thresholds>): Finding[] {
-  const opts: LintOptions = thresholds ? { thresholds } : {};
+/** What the user sees: every check, simulator findings folded into the static ones they confirm. */
+export function lintFor(code: string, thresholds?: Partial<Thresholds>, mergeEvidence = true): Finding[] {
+  const opts: LintOptions = { ...(thresholds ? { thresholds } : {}), mergeEvidence };
   return lint(code, opts).findings;
 }
 
+/** True for checks whose findings usually become evidence of another (see EXPLAINED_BY in lint.ts). */
+function isEvidence(id: string): boolean {
+  return EXPLAINED_BY[id] !== undefined;
+}
+
+/**
+ * The findings of one check. For the simulator's checks, as the check reported them (before they are
+ * folded into the static finding that explains them, which `lintFor` shows).
+ */
 export function findingsOf(check: Check | string, code: string, thresholds?: Partial<Thresholds>): Finding[] {
   const id = typeof check === 'string' ? check : check.id;
-  return lintFor(code, thresholds).filter((f) => f.rule === id);
+  return lintFor(code, thresholds, !isEvidence(id)).filter((f) => f.rule === id);
 }
 
 function counts(findings: readonly Finding[]): Map<string, number> {
@@ -57,23 +73,39 @@ function show(findings: readonly Finding[]): string {
 
 /** Applies every fix of every finding of `id` in `code` and checks the re-lint (see the header). */
 export function assertFixesClean(id: string, code: string, thresholds?: Partial<Thresholds>): number {
-  const before = lintFor(code, thresholds);
+  // counted without folding evidence: a simulator finding that was evidence before the fix and stands
+  // alone after it (a second problem behind the first) is not new
+  const before = lintFor(code, thresholds, false);
   const beforeCounts = counts(before);
   let applied = 0;
   for (const f of before.filter((x) => x.rule === id)) {
     for (const fix of f.fixes ?? []) {
       const fixed = applyEdits(code, fix.edits);
-      const after = lintFor(fixed, thresholds);
+      const after = lintFor(fixed, thresholds, false);
       const afterCounts = counts(after);
       const ctx = `fix "${fix.title}" for ${id} at line ${f.range.start.line + 1}\n--- fixed text ---\n${fixed}\n--- findings before ---\n${show(before)}\n--- after ---\n${show(after)}`;
       assert.ok((afterCounts.get(id) ?? 0) < (beforeCounts.get(id) ?? 0), `finding not gone after ${ctx}`);
       for (const [rule, n] of afterCounts) {
         assert.ok(n <= (beforeCounts.get(rule) ?? 0), `new ${rule} finding after ${ctx}`);
       }
+      const lost = newlyHidden(code, fixed);
+      assert.deepEqual(lost, [], `a rule reachable before (disabled ones counted as enabled) is hidden after ${ctx}`);
       applied++;
     }
   }
   return applied;
+}
+
+/**
+ * "Fix all" (every safe fix, re-lint, repeat: what `source.fixAll.routeros` does) never leaves a rule
+ * unreachable that was reachable before, disabled rules judged as if enabled. Returns the fixed text.
+ */
+export function assertFixAllKeepsReach(code: string, thresholds?: Partial<Thresholds>): string {
+  const opts: LintOptions = thresholds ? { thresholds } : {};
+  const fixed = fixAllText(code, lint(code, opts), opts).text;
+  const lost = newlyHidden(code, fixed);
+  assert.deepEqual(lost, [], `fix-all hides rules that were reachable:\n--- fixed text ---\n${fixed}`);
+  return fixed;
 }
 
 export function ruleTester(check: Check, cases: { valid: Array<string | ValidCase>; invalid: InvalidCase[] }): void {
@@ -96,7 +128,7 @@ export function ruleTester(check: Check, cases: { valid: Array<string | ValidCas
       assert.deepEqual(got, want, `findings of ${check.id}:\n${show(found)}`);
       c.errors.forEach((e, k) => {
         const f = found[k];
-        assert.equal(f.severity, check.defaultSeverity);
+        assert.equal(f.severity, e.severity ?? check.defaultSeverity);
         if (e.endLine !== undefined) assert.equal(f.range.end.line + 1, e.endLine, `end line of finding ${k + 1}`);
         if (e.message) assert.match(f.message, e.message);
         if (e.relatedLine !== undefined) {
@@ -118,6 +150,7 @@ export function ruleTester(check: Check, cases: { valid: Array<string | ValidCas
         }
       }
       assertFixesClean(check.id, c.code, c.thresholds);
+      assertFixAllKeepsReach(c.code, c.thresholds);
     });
   });
 }

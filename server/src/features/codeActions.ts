@@ -256,17 +256,32 @@ export function codeActions(req: CodeActionRequest): CodeAction[] {
     const docDone = new Set<string>();
     const fixAllDone = new Set<string>();
     const tail: CodeAction[] = [];
+    // One entry per distinct change: the same fix offered by several findings (fresh knock ports for
+    // knock-weak-port and knock-sequential-ports) is listed once, for all of their diagnostics.
+    const byEdits = new Map<string, CodeAction>();
+    const tailByEdits = new Map<string, CodeAction>();
+    const editKey = (edits: readonly TextEdit[]) =>
+      [...edits].sort((a, b) => a.start - b.start || a.end - b.end).map((e) => `${e.start}:${e.end}:${e.newText}`).join('\u0000');
     for (const f of here) {
       const d = diag(f);
       for (const fix of f.fixes ?? []) {
         if (fix.edits.length === 0) continue;
-        out.push({
+        const key = editKey(fix.edits);
+        const same = byEdits.get(key);
+        if (same) {
+          same.diagnostics?.push(d);
+          if (fix.safe) same.isPreferred = true;
+          continue;
+        }
+        const action: CodeAction = {
           title: fix.safe ? fix.title : `${fix.title} (${f.rule})`,
           kind: QUICKFIX_KIND,
           diagnostics: [d],
           isPreferred: fix.safe || undefined,
           edit: edit(fix.edits),
-        });
+        };
+        byEdits.set(key, action);
+        out.push(action);
       }
       if (!fixAllDone.has(f.rule)) {
         fixAllDone.add(f.rule);
@@ -285,13 +300,16 @@ export function codeActions(req: CodeActionRequest): CodeAction[] {
       }
       if (f.rule !== 'parse-error' && f.rule !== 'internal-error') {
         const cmdEdit = disableCommandEdit(text, result, f);
-        if (cmdEdit) {
-          tail.push({
+        const cmdKey = cmdEdit ? editKey([cmdEdit]) : '';
+        if (cmdEdit && tailByEdits.has(cmdKey)) tailByEdits.get(cmdKey)!.diagnostics?.push(d);
+        else if (cmdEdit) {
+          tailByEdits.set(cmdKey, {
             title: `Disable ${f.rule} for this command`,
             kind: QUICKFIX_KIND,
             diagnostics: [d],
             edit: edit([cmdEdit]),
           });
+          tail.push(tailByEdits.get(cmdKey)!);
         }
         if (!fileDone.has(f.rule)) {
           fileDone.add(f.rule);
@@ -315,7 +333,10 @@ export function codeActions(req: CodeActionRequest): CodeAction[] {
         });
       }
     }
-    // Fixes first (what the user most likely wants), then fix-all, disable and documentation entries.
+    // Fixes first (what the user most likely wants; safe ones before suggestions), then fix-all,
+    // disable and documentation entries.
+    const fixesFirst = out.splice(0, out.length);
+    out.push(...fixesFirst.filter((a) => a.isPreferred), ...fixesFirst.filter((a) => !a.isPreferred));
     out.push(...tail);
   }
 

@@ -46,7 +46,7 @@ import {
   parseBool,
   parseNumberRange,
   parsePortSet,
-  parseTimeout,
+  listTimeout,
 } from './values';
 
 // ---------------------------------------------------------------------------------------------
@@ -171,6 +171,10 @@ interface TableState {
 interface Ctx {
   menu: string[];
   conditional: boolean;
+  /** Where the conditional code is, for messages: "inside `:if` (line 3)". */
+  why?: string;
+  /** `:foreach i in=[find ...] do={ remove $i }`: the loop variable bound to the loop's selector. */
+  loopVar?: { name: string; selector: Substitution };
 }
 
 class Unresolvable extends Error {}
@@ -208,7 +212,7 @@ export class ModelBuilder {
     for (const s of stmts) {
       if (!s) continue;
       try {
-        if (s.kind === 'block') this.walk(s.statements ?? [], { menu: [...ctx.menu], conditional: ctx.conditional });
+        if (s.kind === 'block') this.walk(s.statements ?? [], { ...ctx, menu: [...ctx.menu] });
         else if (s.kind === 'command') this.command(s, ctx);
       } catch (e) {
         // The model never throws on odd trees: note the failure and go on.
@@ -242,7 +246,7 @@ export class ModelBuilder {
     // commands of the block run in that menu
     const only = cmd.args.length === 1 && cmd.args[0].name === null ? cmd.args[0].value : undefined;
     if (only && only.kind === 'code' && verb === undefined) {
-      this.walkCode(only, { menu, conditional: ctx.conditional });
+      this.walkCode(only, { ...ctx, menu });
       return;
     }
     if (verb === undefined) {
@@ -258,18 +262,45 @@ export class ModelBuilder {
   }
 
   private globalCommand(cmd: Command, verb: string, ctx: Ctx): void {
+    if (verb === 'foreach' && this.foreachOverFind(cmd, ctx)) return;
     for (const a of cmd.args) {
       const v = a.value;
       if (!v) continue;
-      const name = argName(a);
       if (v.kind === 'code') {
-        let conditional = true;
-        if ((verb === 'do' || verb === 'onerror' || verb === 'retry') && (name === undefined || name === 'in')) conditional = false;
-        this.walkCode(v, { menu: [...ctx.menu], conditional: ctx.conditional || conditional });
+        // Code in `:if`, loops, `:do` (an error inside ends it early), `on-error`, functions may or may
+        // not run: what it does to the firewall is applied but marked uncertain (see uncertain()).
+        const why = ctx.why ?? `inside \`:${verb}\` (line ${cmd.range.start.line + 1})`;
+        this.walkCode(v, { menu: [...ctx.menu], conditional: true, why });
       } else if (v.kind === 'substitution' && (verb === 'local' || verb === 'global' || verb === 'set' || verb === 'put')) {
         this.walkSubstitution(v, ctx);
       }
     }
+  }
+
+  /**
+   * `:foreach i in=[/ip firewall filter find ...] do={ remove $i }` (or set/disable/enable/comment
+   * `$i ...`): every command of the body uses the loop variable as its selector, so the loop is the
+   * command applied to `[find ...]` itself, certain when the selector resolves. Returns false when the
+   * loop is anything else (then it is walked as uncertain code).
+   */
+  private foreachOverFind(cmd: Command, ctx: Ctx): boolean {
+    const pos = positional(cmd);
+    const varName = pos[0]?.value?.kind === 'word' ? pos[0].value.text : undefined;
+    const inArg = named(cmd, 'in')?.value;
+    const body = named(cmd, 'do')?.value;
+    if (!varName || !inArg || inArg.kind !== 'substitution' || !body || body.kind !== 'code') return false;
+    if (cmd.args.length !== 3 || ctx.conditional) return false;
+    const stmts = (body.statements ?? []).filter((st) => st);
+    if (stmts.length === 0) return false;
+    for (const st of stmts) {
+      if (st.kind !== 'command' || !st.verb || st.callee) return false;
+      const verbText = st.verb.text;
+      if (!['remove', 'set', 'disable', 'enable', 'comment'].includes(verbText)) return false;
+      const sel = named(st, 'numbers') ?? positional(st)[0];
+      if (!sel || sel.value?.kind !== 'variable' || (sel.value as { name?: string }).name !== varName) return false;
+    }
+    this.walk(stmts, { menu: [...ctx.menu], conditional: false, loopVar: { name: varName, selector: inArg } });
+    return true;
   }
 
   private walkCode(code: CodeBlock, ctx: Ctx): void {
@@ -277,7 +308,7 @@ export class ModelBuilder {
   }
 
   private walkSubstitution(sub: Substitution, ctx: Ctx): void {
-    this.walk(sub.statements ?? [], { menu: [...ctx.menu], conditional: ctx.conditional });
+    this.walk(sub.statements ?? [], { ...ctx, menu: [...ctx.menu] });
   }
 
   private menuCommand(menu: string[], verb: string, cmd: Command, ctx: Ctx): void {
@@ -320,11 +351,11 @@ export class ModelBuilder {
       case 'enable':
       case 'comment':
       case 'unset':
-        return this.modify(st, verb, cmd);
+        return this.modify(st, verb, cmd, ctx);
       case 'remove':
-        return this.remove(st, cmd);
+        return this.remove(st, cmd, ctx);
       case 'move':
-        return this.move(st, cmd);
+        return this.move(st, cmd, ctx);
       case 'print':
         return this.print(st, cmd);
       default:
@@ -367,6 +398,7 @@ export class ModelBuilder {
         blockRange: this.blockRange(cmd),
         edits: [],
         conditional: ctx.conditional,
+        ...(ctx.conditional ? { uncertain: [`created ${ctx.why ?? 'inside conditional code'}, which may not run`] } : {}),
       },
       positionKnown: true,
     };
@@ -402,17 +434,46 @@ export class ModelBuilder {
     return named(cmd, 'numbers') ?? positional(cmd)[0];
   }
 
-  private modify(st: TableState, verb: string, cmd: Command): void {
+  /**
+   * Why a command that changes rules may or may not take effect, or undefined when it certainly does:
+   * it runs inside conditional code, or it names rules by item number with no `print` of the table
+   * before it (a script has no numbering then).
+   */
+  private uncertainty(st: TableState, cmd: Command, sel: Value | null | undefined, ctx: Ctx, what: string): string | undefined {
+    const line = cmd.range.start.line + 1;
+    if (ctx.conditional) return `${what} by line ${line} ${ctx.why ?? 'inside conditional code'}, which may not run`;
+    if (st.snapshot === null && sel && sel.kind !== 'substitution' && sel.kind !== 'variable') {
+      const lit = this.src.literal(sel);
+      if (lit !== undefined && /^\s*\d/.test(lit)) return `${what} by line ${line}, which uses item numbers with no \`print\` before them`;
+    }
+    return undefined;
+  }
+
+  private markUncertain(r: Rule, why: string | undefined): void {
+    if (why === undefined) return;
+    (r.source.uncertain ??= []).push(why);
+  }
+
+  private selectorValue(sel: Argument, ctx: Ctx): Value | null | undefined {
+    const v = sel.value;
+    if (ctx.loopVar && v?.kind === 'variable' && (v as { name?: string }).name === ctx.loopVar.name) return ctx.loopVar.selector;
+    return v;
+  }
+
+  private modify(st: TableState, verb: string, cmd: Command, ctx: Ctx): void {
     const sel = this.selectorArg(cmd);
     if (!sel) {
       this.unresolved(`${verb} without an item to change`, cmd.range, 'selector', cmd);
       return;
     }
-    const rules = this.selectOrNote(st, sel.value, cmd, verb);
+    const selValue = this.selectorValue(sel, ctx);
+    const rules = this.selectOrNote(st, selValue, cmd, verb);
     if (!rules) return;
+    const why = this.uncertainty(st, cmd, selValue, ctx, 'changed');
     const { props, dynamic, unset } = this.collectProps(cmd, new Set(['numbers']));
     for (const r of rules) {
       r.source.edits.push(cmd);
+      this.markUncertain(r, why);
       const dyn = new Set(r.dynamicProps ?? []);
       if (verb === 'disable') {
         r.props.disabled = 'yes';
@@ -437,23 +498,36 @@ export class ModelBuilder {
     }
   }
 
-  private remove(st: TableState, cmd: Command): void {
+  private remove(st: TableState, cmd: Command, ctx: Ctx): void {
     const sel = this.selectorArg(cmd);
     if (!sel) return;
-    const rules = this.selectOrNote(st, sel.value, cmd, 'remove');
+    const selValue = this.selectorValue(sel, ctx);
+    const rules = this.selectOrNote(st, selValue, cmd, 'remove');
     if (!rules) return;
+    const why = this.uncertainty(st, cmd, selValue, ctx, 'may be removed');
+    if (why !== undefined) {
+      // a removal that may not happen: the rule stays, marked (findings about it are hedged)
+      for (const r of rules) this.markUncertain(r, why);
+      return;
+    }
     const gone = new Set(rules);
     st.table.rules = st.table.rules.filter((r) => !gone.has(r));
   }
 
-  private move(st: TableState, cmd: Command): void {
+  private move(st: TableState, cmd: Command, ctx: Ctx): void {
     const pos = positional(cmd);
     const numbersArg = named(cmd, 'numbers') ?? pos[0];
     const destArg = named(cmd, 'destination') ?? (named(cmd, 'numbers') ? pos[0] : pos[1]);
     if (!numbersArg) return;
-    const rules = this.selectOrNote(st, numbersArg.value, cmd, 'move');
+    const selValue = this.selectorValue(numbersArg, ctx);
+    const rules = this.selectOrNote(st, selValue, cmd, 'move');
     if (!rules || rules.length === 0) return;
-    for (const r of rules) r.source.edits.push(cmd);
+    const why = this.uncertainty(st, cmd, selValue, ctx, 'moved') ?? (destArg ? this.uncertainty(st, cmd, destArg.value, ctx, 'moved') : undefined);
+    for (const r of rules) {
+      r.source.edits.push(cmd);
+      // a move that may not happen: applied and marked (findings that rest on it say "may")
+      this.markUncertain(r, why);
+    }
     let dest: Rule | undefined;
     if (destArg) {
       const d = this.selectOrNote(st, destArg.value, cmd, 'move destination', true);
@@ -556,7 +630,8 @@ export class ModelBuilder {
     if (words[words.length - 1] !== 'find') throw new Unresolvable('not a [find ...] selector');
     if (words.length > 1) {
       const fam = words[0].replace(/^\//, '');
-      if (words.length !== 5 || fam !== st.table.family || words[1] !== 'firewall' || words[2] !== st.table.name) {
+      // `[/ip firewall filter find ...]`: the menu's path and `find`
+      if (words.length !== 4 || fam !== st.table.family || words[1] !== 'firewall' || words[2] !== st.table.name) {
         throw new Unresolvable('[find] of another menu');
       }
     }
@@ -593,7 +668,7 @@ export class ModelBuilder {
     let timeout: AddressList['entries'][number]['timeout'];
     if (to) {
       const lit = this.src.literal(to.value);
-      timeout = lit === undefined ? unknown(this.src.prop(to.value).text) : parseTimeout(lit) ?? unknown(lit);
+      timeout = lit === undefined ? unknown(this.src.prop(to.value).text) : listTimeout(lit) ?? unknown(lit);
     }
     this.addressList(family, listName).entries.push({
       list: listName,
@@ -715,7 +790,7 @@ export function derive(r: Rule, _src?: unknown): void {
   r.jumpTarget = p['jump-target'] || undefined;
   r.addressList = p['address-list'] || undefined;
   const to = p['address-list-timeout'];
-  r.addressListTimeout = to === undefined || to === '' ? undefined : dyn.has('address-list-timeout') ? unknown(to) : parseTimeout(to) ?? unknown(to);
+  r.addressListTimeout = to === undefined || to === '' ? undefined : dyn.has('address-list-timeout') ? unknown(to) : listTimeout(to) ?? unknown(to);
   r.comment = p.comment;
   r.logPrefix = p['log-prefix'];
   const m: Match = { other: {} };

@@ -5,7 +5,7 @@
 // access to (an accept with `src-address-list=<final>`, a drop with `src-address-list=!<final>`, a jump or
 // a dst-nat on `<final>`). A list used by a drop/reject/tarpit is a blacklist, never a knock stage.
 //
-// Recognition (all IPv4 and IPv6, any filter chain but output, TCP or UDP, any number of stages):
+// Recognition (all IPv4 and IPv6, any filter chain but output, mangle and raw chains before the filter, TCP or UDP, any number of stages):
 // 1. From each list that grants access, walk back through the rules filling it and the lists they
 //    require. Rules re-adding a list they require (`src-address-list=x address-list=x`, timeout refresh)
 //    are refreshers, not stages. Lists feeding a blacklist are detector stages, not knock stages.
@@ -41,6 +41,17 @@ const KNOCK_WORD = /knock|knk|klop|toc[-_ ]?toc|port[-_ ]?k|(^|[-_])pk[-_]|psk/i
 const BLACKLISTISH = /black|(^|[-_])bl[-_]|ban|block|attack|brute|scan|spam|deny|bad|abuse|intru|detect|flood|drop/i;
 
 const TERMINAL_DROP = new Set(['drop', 'reject', 'tarpit']);
+
+/**
+ * Where a knock stage can live: any filter chain but output, and the mangle/raw chains a packet from
+ * outside passes before the filter (mangle prerouting/input/forward, raw prerouting) or custom chains
+ * of those tables.
+ */
+function stageTable(r: Rule): boolean {
+  if (r.table === 'filter') return r.chain !== 'output';
+  if (r.table === 'mangle' || r.table === 'raw') return r.chain !== 'output' && r.chain !== 'postrouting';
+  return false;
+}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -164,8 +175,7 @@ class Analysis {
   isStageRule(r: Rule): boolean {
     return (
       r.family === this.family &&
-      r.table === 'filter' &&
-      r.chain !== 'output' &&
+      stageTable(r) &&
       r.action === 'add-src-to-address-list' &&
       !!r.addressList &&
       !(r.dynamicProps ?? []).includes('address-list')
@@ -367,7 +377,7 @@ function finish(a: Analysis, rules: Rule[], attachedSet: Set<Rule>): KnockSequen
   for (const s of stages) if (!chains.includes(s.rule.chain)) chains.push(s.rule.chain);
   const seq: KnockSequence = {
     family: a.family,
-    table: 'filter',
+    table: stages[0].rule.table,
     chain: stages[0].rule.chain,
     stages,
     finalList,

@@ -75,6 +75,12 @@ export interface RuleSource {
   edits: Command[];
   /** True when the rule is created inside a conditional or loop body (may or may not run). */
   conditional: boolean;
+  /**
+   * (model addition) Why the rule as modelled may differ from the router's: it is created, changed,
+   * moved or removed by a command that may or may not take effect (inside `:if`/loops/`:do`/functions,
+   * or item numbers with no `print` before them). Findings that rest on such a rule are hedged.
+   */
+  uncertain?: string[];
 }
 
 export interface Rule {

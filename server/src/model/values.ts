@@ -82,6 +82,17 @@ export function parseTimeout(text: string): Timeout | undefined {
   return total;
 }
 
+/**
+ * An address-list timeout (`address-list-timeout=` of a rule, `timeout=` of a list entry) as RouterOS
+ * applies it: RouterOS 6's `0s` (any zero duration) means "no timeout" and is v7's `none-dynamic` (the
+ * entry lives until reboot); `none-static` keeps it across reboots. The checks and the simulator both
+ * read this value, so a zero never becomes a zero-second life.
+ */
+export function listTimeout(text: string): Timeout | undefined {
+  const t = parseTimeout(text);
+  return t === 0 ? 'none-dynamic' : t;
+}
+
 /** `1m30s` style text for a number of seconds (for messages and fixes). */
 export function formatSeconds(seconds: number): string {
   if (seconds === 0) return '0s';

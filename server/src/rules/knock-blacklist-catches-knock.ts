@@ -1,13 +1,14 @@
 // knock-blacklist-catches-knock: a blacklist-filling rule matches a knock packet of a client that has
 // not completed the sequence, so knocking blacklists the knocker. Blacklist rules are analysed as if
-// enabled (the guide adds them disabled and enables them later). Reported on the blacklist rule,
+// enabled (the guide adds them disabled and enables them later). Order counts: a stage adds the knocker
+// to its list at once, so a filler below the stage sees the packet already in it. Reported on the blacklist rule,
 // naming the stage. Suggestion: take the knock ports out of the blacklist rule's dst-port.
 
 import type { KnockSequence, PortSet, Rule } from '../model/types';
 import type { Check, CheckContext } from './types';
 import { setPropertyEdit } from './util/edit';
 import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
-import { mayOverlapIgnoringLists } from './util/path';
+import { mayOverlapIgnoringLists, metBefore } from './util/path';
 import { findBlacklists, known } from './util/rules';
 import { GOOD_KNOCK } from './util/examples';
 
@@ -83,6 +84,9 @@ function caughtStages(ctx: CheckContext, filler: Rule): Caught[] {
     for (const stage of seq.stages) {
       const s = stage.rule;
       const lists = new Set(before);
+      // add-src-to-address-list takes effect at once: a filler the packet meets after its own stage
+      // sees the knocker in that stage's list already (`src-address-list=!knock1` below stage 1)
+      if (metBefore(s, filler, ctx.model) === true) lists.add(stage.list);
       if (
         !(filler.table === s.table && filler.chain !== s.chain && BUILTIN_CHAINS.has(filler.chain) && BUILTIN_CHAINS.has(s.chain)) &&
         listsAllow(filler, lists) &&

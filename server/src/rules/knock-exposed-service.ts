@@ -1,6 +1,8 @@
 // knock-exposed-service: an accept rule that a new connection from the WAN meets before the final WAN
 // drop admits a management service (21, 22, 23, 80, 443, 8291, 8728, 8729, or every port) without
-// requiring the knock's final list: the knock protects nothing. Reported on the accept rule.
+// requiring the knock's final list. "The knock protects nothing" only when the knock's own accepts open
+// one of those services (else the message says the service is open without the knock guarding it).
+// Reported on the accept rule.
 // The conditions of the jumps on the way to the accept count as its own (an accept in a chain reached
 // only by `jump src-address-list=secured` is protected by the knock).
 // Suggestion: require the knock's final list on that accept.
@@ -52,12 +54,18 @@ export const knockExposedService: Check = {
         if (!ports) continue;
         seen.add(a);
         const edit = setPropertyEdit(a, 'src-address-list', seq.finalList, ctx.model);
+        // "protects nothing" only when the knock's accepts open one of these services to the knocker
+        const guarded = guardedServices(seq).filter((n) => ports.numbers.includes(n));
+        const claim =
+          guarded.length > 0
+            ? `: the knock protects nothing (it guards ${guarded.map((n) => `${MANAGEMENT_PORTS[n]} (${n})`).join(', ')}, open here to everyone)`
+            : `, which knocking does not guard`;
         out.push(
           ruleFinding(
             this.id,
             a,
-            `this accept admits new connections from the WAN to ${ports} without requiring the knock's final list ` +
-              `"${seq.finalList}": the knock protects nothing`,
+            `this accept admits new connections from the WAN to ${ports.text} without requiring the knock's final list ` +
+              `"${seq.finalList}"${claim}`,
             {
               related: [relatedRule(drop, 'the WAN drop this accept bypasses')],
               ...fixes(fixOf(`Require src-address-list=${seq.finalList}`, false, edit ? [edit] : undefined)),
@@ -137,7 +145,7 @@ function wanDrop(model: FirewallModel, seq: KnockSequence, stage: Rule): { drop:
  * src-address-list=secured` into a chain of service accepts is the knock doing its job): the accept
  * is judged on each path to it, and reported when some path exposes a service.
  */
-function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): string | undefined {
+function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): Exposed | undefined {
   const paths = pathTo(a, model);
   if (paths.length === 0) return exposedBy([a.match], wan, model);
   for (const p of paths) {
@@ -147,8 +155,40 @@ function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): string | undefi
   return undefined;
 }
 
+interface Exposed {
+  /** "ssh (22), winbox (8291)" or "every port". */
+  text: string;
+  /** The management ports exposed. */
+  numbers: number[];
+}
+
+/**
+ * The management ports the knock's enabled accepts open to a client on the final list (all of them
+ * for an accept without a port or protocol limit); empty when no accept proves it (a jump or dst-nat
+ * grants access, a port computed at run time).
+ */
+function guardedServices(seq: KnockSequence): number[] {
+  const all = Object.keys(MANAGEMENT_PORTS).map(Number);
+  const out = new Set<number>();
+  for (const a of seq.accepts) {
+    if (a.disabled) continue;
+    const m = a.match;
+    const proto = known(m.protocol);
+    if (m.protocol && (!proto || proto.negated || (proto.value !== 'tcp' && proto.value !== '6'))) continue;
+    const ports = m.dstPort ?? m.anyPort;
+    if (!ports) {
+      for (const n of all) out.add(n);
+      continue;
+    }
+    const p = known(ports);
+    if (!p) continue;
+    for (const n of all) if (portIn(p.value, n) !== p.negated) out.add(n);
+  }
+  return [...out];
+}
+
 /** What a packet meeting every one of `ms` (the accept and the jumps to it) exposes, or undefined. */
-function exposedBy(ms: Match[], wan: Rule, model: FirewallModel): string | undefined {
+function exposedBy(ms: Match[], wan: Rule, model: FirewallModel): Exposed | undefined {
   for (const m of ms) if (!admitsAnyone(m, wan)) return undefined;
   let exposed = Object.keys(MANAGEMENT_PORTS).map(Number);
   let anyPortSet = false;
@@ -169,8 +209,8 @@ function exposedBy(ms: Match[], wan: Rule, model: FirewallModel): string | undef
     const iface: Rule = { ...wan, disabled: false, match: { ...interfaceMatch(m), other: {} } };
     if (!mayOverlap(iface, { ...wan, match: interfaceMatch(wan.match) }, model)) return undefined;
   }
-  if (!anyPortSet && !ms.some((m) => m.protocol)) return 'every port';
-  return exposed.map((n) => `${MANAGEMENT_PORTS[n]} (${n})`).join(', ');
+  if (!anyPortSet && !ms.some((m) => m.protocol)) return { text: 'every port', numbers: exposed };
+  return { text: exposed.map((n) => `${MANAGEMENT_PORTS[n]} (${n})`).join(', '), numbers: exposed };
 }
 
 /**

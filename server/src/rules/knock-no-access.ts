@@ -1,7 +1,8 @@
 // knock-no-access: completing the knock grants nothing. Either no rule admits the final list, or every
 // accept that does is hidden by an earlier drop/reject (the accept placed below the WAN drop).
 // Reported on the hidden accept (naming the drop), or on the final stage when no accept exists.
-// Quick fix: move the accept above the drop.
+// Quick fix: move the accept above the drop. A drop that hides knock stages as well is reported once,
+// by knock-shadowed (whose fix moves the stages and the accept together).
 // The accept's packets that matter open a new connection, so a `drop connection-state=new` above
 // hides it. An accept behind a jump none of its packets can take (the jump admits port 475, the
 // accept wants 457) never fires either: reported the same way, naming the jump (no fix).
@@ -13,6 +14,7 @@ import { moveAboveEdits } from './util/move';
 import { describeJump, hiderOf, jumpBlocking, type JumpBlock } from './util/path';
 import { describeRule, DROP_ACTIONS } from './util/rules';
 import { GOOD_KNOCK } from './util/examples';
+import { hidesStage } from './knock-shadowed';
 
 export const knockNoAccess: Check = {
   id: 'knock-no-access',
@@ -73,6 +75,8 @@ function checkSequence(ctx: CheckContext, seq: KnockSequence, id: string): RawFi
     if (!a.positionKnown) return [];
     const drop = hiderOf(a, ctx.model, DROP_ACTIONS);
     if (!drop) return [];
+    // the drop that hides the accept hides knock stages too: one problem, knock-shadowed's finding
+    if (hidesStage(ctx, seq, drop)) continue;
     dead.push({ accept: a, drop });
   }
   return dead.map(({ accept, drop, block }) => {

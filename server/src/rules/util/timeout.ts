@@ -17,9 +17,9 @@ export function timeoutOf(stage: KnockStage): TimeoutState {
   const t = stage.timeout ?? stage.rule.addressListTimeout;
   if (t === undefined) return { kind: 'missing' };
   if (isUnknown(t)) return { kind: 'unknown' };
-  if (t === 'none-dynamic' || t === 'none-static') return { kind: 'none', raw: t };
-  // RouterOS 6: a zero timeout meant "never expire".
-  if (t === 0) return { kind: 'none', raw: '0s' };
+  // RouterOS 6's zero timeout (`0s`) means "never expire": the model holds it as `none-dynamic`; the
+  // message quotes what the script wrote.
+  if (t === 'none-dynamic' || t === 'none-static' || t === 0) return { kind: 'none', raw: stage.rule.props['address-list-timeout'] ?? String(t) };
   return { kind: 'seconds', seconds: t };
 }
 
