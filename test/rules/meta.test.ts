@@ -18,6 +18,8 @@ const ISSUE_IDS = [
   'knock-sim-fails', 'knock-sim-slow-grants', 'knock-sim-scan-completes', 'knock-sim-blacklist-blocks',
   // command tree (server/src/schema)
   'unknown-command',
+  // issue 10: reachability for every rule
+  'jump-target-missing', 'chain-unused',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {

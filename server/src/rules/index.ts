@@ -23,6 +23,8 @@ import { knockSimSlowGrants } from './knock-sim-slow-grants';
 import { knockSimScanCompletes } from './knock-sim-scan-completes';
 import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 import { unknownCommand } from './unknown-command';
+import { jumpTargetMissing } from './jump-target-missing';
+import { chainUnused } from './chain-unused';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -46,4 +48,6 @@ export const allChecks: Check[] = [
   knockSimScanCompletes,
   knockSimBlacklistBlocks,
   unknownCommand,
+  jumpTargetMissing,
+  chainUnused,
 ];
