@@ -25,6 +25,7 @@ import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 import { unknownCommand } from './unknown-command';
 import { jumpTargetMissing } from './jump-target-missing';
 import { chainUnused } from './chain-unused';
+import { ruleNeverMatches } from './rule-never-matches';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -50,4 +51,5 @@ export const allChecks: Check[] = [
   unknownCommand,
   jumpTargetMissing,
   chainUnused,
+  ruleNeverMatches,
 ];
