@@ -50,8 +50,9 @@ const TABLE: Array<[string, string, boolean, boolean]> = [
   ['in-interface-list=!LAN', 'in-interface-list=WAN', true, true],
   ['in-interface-list=LAN', 'in-interface-list=WAN', false, false],
   ['in-interface-list=!WAN', 'in-interface-list=WAN', false, false],
-  ['in-interface-list=LAN', 'in-interface-list=MGMT', false, true],
-  ['in-interface-list=!LAN', 'in-interface-list=MGMT', false, true],
+  // both lists hold exactly the members the file gives them (bridge): the same interfaces
+  ['in-interface-list=LAN', 'in-interface-list=MGMT', true, true],
+  ['in-interface-list=!LAN', 'in-interface-list=MGMT', false, false],
   ['in-interface-list=WAN', 'in-interface=ether1', true, true],
   ['in-interface-list=WAN', 'in-interface=ether2', false, false],
   ['in-interface=!bridge', 'in-interface-list=WAN', true, true],

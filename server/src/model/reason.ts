@@ -2,371 +2,103 @@
 // (`covers`)? could they match a common packet (`mayOverlap`)? which rules does a packet meet before
 // reaching a rule (`pathTo`, `rulesBefore`), following jumps into custom chains and `return`?
 //
-// Soundness direction: `covers` answers true only when it can prove it (anything unknown -> false);
-// `mayOverlap` answers false only when it can prove the rules disjoint (anything unknown -> true).
-// So "A hides B" claims built on `covers` never rest on guesses.
+// Every answer about packets comes from the one semantics (server/src/semantics): a Match is compiled
+// there into a set of packets (cubes over the header space), and covers / overlap are set inclusion
+// and intersection, so this layer and the simulator cannot disagree about what a condition means.
+// `stepCatches` reads the semantics' reach analysis for the packet's state at the step (lists added
+// earlier in the same trip, raw `notrack`, marks).
 //
-// Interface lists: members are the ones the file adds. Two lists with different names and no known
-// common member are taken as disjoint (so `in-interface-list=!LAN` covers `in-interface-list=WAN`);
-// `all` contains every interface; `dynamic`/`static` are never assumed disjoint from anything.
+// Soundness direction: `covers` answers true only when it can prove it; conditions the semantics
+// cannot decide (values computed at run time, stateful matchers) are dimensions of their own rule,
+// so a proof never rests on them. `mayOverlap` answers false only when the sets are disjoint.
 //
-// Limitations (documented in ARCHITECTURE.md): matchers the layer does not understand (in `other`, or
-// stateful ones: limit, dst-limit, psd, nth, random) on A make `covers` false; address lists are
-// compared by name only (a list and an address never cover each other); with a conjunction of rules
-// on B's side (a jump plus the rule it leads to), each of A's conditions must follow from one of them
-// (no intersection of constraints across them).
+// Interface lists (semantics/space.ts): interfaces the script names belong to exactly the lists it
+// puts them in; every list may also hold interfaces the script never names (the router's), each in
+// one list only. So two lists with no common known member are disjoint (`in-interface-list=!LAN`
+// covers `in-interface-list=WAN`), and `in-interface=ether1` does not cover `in-interface-list=WAN`
+// even when ether1 is WAN's only known member. `all` holds every interface; `dynamic`/`static` are
+// unknown for every interface.
 
-import type { Family, FirewallModel, Match, Neg, PortSet, Rule, TableName, Unknown } from './types';
-import { parseAddress } from './values';
-
-// ---------------------------------------------------------------------------------------------
-// Interval sets over bigint (ports, packet sizes, addresses)
-
-type Interval = [bigint, bigint];
-type ISet = Interval[];
-
-function normalize(set: ISet): ISet {
-  const s = [...set].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const out: ISet = [];
-  for (const [lo, hi] of s) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1n) {
-      if (hi > last[1]) last[1] = hi;
-    } else out.push([lo, hi]);
-  }
-  return out;
-}
-
-function complement(set: ISet, universe: Interval): ISet {
-  const s = normalize(set);
-  const out: ISet = [];
-  let cur = universe[0];
-  for (const [lo, hi] of s) {
-    if (hi < cur) continue;
-    if (lo > universe[1]) break;
-    if (lo > cur) out.push([cur, lo - 1n]);
-    cur = hi + 1n;
-  }
-  if (cur <= universe[1]) out.push([cur, universe[1]]);
-  return out;
-}
-
-function subset(a: ISet, b: ISet): boolean {
-  const nb = normalize(b);
-  for (const [lo, hi] of normalize(a)) {
-    if (!nb.some(([l2, h2]) => l2 <= lo && hi <= h2)) return false;
-  }
-  return true;
-}
-
-function intersects(a: ISet, b: ISet): boolean {
-  for (const [lo, hi] of a) for (const [l2, h2] of b) if (lo <= h2 && l2 <= hi) return true;
-  return false;
-}
-
-const PORTS: Interval = [0n, 65535n];
-const V4: Interval = [0n, (1n << 32n) - 1n];
-const V6: Interval = [0n, (1n << 128n) - 1n];
-
-function isUnknown(v: unknown): v is Unknown {
-  return typeof v === 'object' && v !== null && (v as Unknown).unknown === true;
-}
-
-function portISet(n: Neg<PortSet> | undefined): ISet | undefined {
-  if (!n || isUnknown(n.value)) return undefined;
-  const s: ISet = n.value.map(([lo, hi]) => [BigInt(lo), BigInt(hi)]);
-  return n.negated ? complement(s, PORTS) : normalize(s);
-}
-
-function rangeISet(n: Neg<[number, number]> | undefined): ISet | undefined {
-  if (!n || isUnknown(n.value)) return undefined;
-  const s: ISet = [[BigInt(n.value[0]), BigInt(n.value[1])]];
-  return n.negated ? complement(s, PORTS) : s;
-}
-
-function addrISet(n: Neg<string> | undefined): { set: ISet; v6: boolean } | undefined {
-  if (!n || isUnknown(n.value)) return undefined;
-  const r = parseAddress(n.value);
-  if (!r) return undefined;
-  const s: ISet = [[r.lo, r.hi]];
-  return { set: n.negated ? complement(s, r.v6 ? V6 : V4) : s, v6: r.v6 };
-}
+import { matchOf } from '../semantics/match';
+import { reachIgnoringDrops } from '../semantics/reach';
+import { type Cube, meet, minus, stateBits, typeBits, universe } from '../semantics/sets';
+import { E_CMARK, E_DTYPE, E_PMARK, E_RMARK, E_STATE, HOOKS, type Hook, spaceOf, type Space } from '../semantics/space';
+import type { Family, FirewallModel, Match, Rule, TableName } from './types';
 
 // ---------------------------------------------------------------------------------------------
-// Finite enumerations (connection-state)
+// Matches as sets
 
-const CONN_STATES = ['established', 'related', 'new', 'invalid', 'untracked'];
-const NAT_STATES = ['srcnat', 'dstnat'];
+const ruleOfMatch = new WeakMap<FirewallModel, WeakMap<Match, Rule>>();
 
-function enumSet(n: Neg<string[]> | undefined, universe: string[]): Set<string> | undefined {
-  if (!n || isUnknown(n.value)) return undefined;
-  const listed = new Set(n.value.map((s) => s.toLowerCase()));
-  for (const s of listed) if (!universe.includes(s)) return undefined;
-  return n.negated ? new Set(universe.filter((u) => !listed.has(u))) : listed;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Interface lists
-
-const ALL_LIST = 'all';
-const UNKNOWN_BUILTINS = new Set(['dynamic', 'static']);
-
-function listMembers(model: FirewallModel, name: string): { members: Set<string>; includes: string[] } {
-  const l = model.interfaceLists.get(name);
-  return { members: new Set(l?.members ?? []), includes: l?.include ?? [] };
-}
-
-/** Is interface `iface` a known member of `list` (directly or through `include=`)? */
-function knownMember(model: FirewallModel, iface: string, list: string, depth = 0): boolean {
-  if (list === ALL_LIST) return true;
-  const { members, includes } = listMembers(model, list);
-  if (members.has(iface)) return true;
-  return depth < 8 && includes.some((inc) => knownMember(model, iface, inc, depth + 1));
-}
-
-/** Is every interface of list `m` in list `l`? (only from names, `all`, and `include=`) */
-function listWithin(model: FirewallModel, m: string, l: string, depth = 0): boolean {
-  if (m === l || l === ALL_LIST) return true;
-  if (m === 'none') return true;
-  const inc = listMembers(model, l).includes;
-  return depth < 8 && inc.some((i) => listWithin(model, m, i, depth + 1));
-}
-
-/** Lists with different names and no known common member are taken as disjoint. */
-export function listsDisjoint(model: FirewallModel, l: string, m: string): boolean {
-  if (l === m) return false;
-  if (l === 'none' || m === 'none') return true;
-  if (l === ALL_LIST || m === ALL_LIST) return false;
-  if (UNKNOWN_BUILTINS.has(l) || UNKNOWN_BUILTINS.has(m)) return false;
-  if (listWithin(model, l, m) || listWithin(model, m, l)) return false;
-  const a = allMembers(model, l);
-  for (const x of allMembers(model, m)) if (a.has(x)) return false;
-  return true;
-}
-
-function allMembers(model: FirewallModel, list: string, depth = 0, out = new Set<string>()): Set<string> {
-  const { members, includes } = listMembers(model, list);
-  for (const x of members) out.add(x);
-  if (depth < 8) for (const inc of includes) allMembers(model, inc, depth + 1, out);
-  return out;
-}
-
-/** Does the file define the list's members completely enough to say an interface is NOT in it? */
-function membersComplete(model: FirewallModel, list: string): boolean {
-  if (list === ALL_LIST || UNKNOWN_BUILTINS.has(list)) return false;
-  const l = model.interfaceLists.get(list);
-  return !!l && l.members.length > 0 && !l.unknownMembers;
-}
-
-interface IfaceSide {
-  iface?: Neg<string>;
-  list?: Neg<string>;
-}
-
-type Known<T> = { negated: boolean; value: T };
-
-function known<T>(n: Neg<T> | undefined): Known<T> | undefined {
-  if (!n || isUnknown(n.value)) return undefined;
-  return n as Known<T>;
-}
-
-/** Does B's interface constraint (iface and/or list) imply A's constraint `c` (an interface)? */
-function impliesIface(model: FirewallModel, c: Known<string>, b: IfaceSide): boolean {
-  const bi = known(b.iface);
-  const bl = known(b.list);
-  if (bi) {
-    if (!c.negated && !bi.negated && bi.value === c.value) return true;
-    if (c.negated && !bi.negated && bi.value !== c.value) return true;
-    if (c.negated && bi.negated && bi.value === c.value) return true;
+/** The rule a Match belongs to (for its family), when it is one of the model's. */
+function ownerOf(model: FirewallModel, m: Match): Rule | undefined {
+  let w = ruleOfMatch.get(model);
+  if (!w) {
+    w = new WeakMap();
+    for (const t of model.tables.values()) for (const r of t.rules) w.set(r.match, r);
+    ruleOfMatch.set(model, w);
   }
-  if (bl && !bl.negated) {
-    // every interface of list bl is (not) c.value
-    if (c.negated && !knownMember(model, c.value, bl.value) && bl.value !== ALL_LIST && !UNKNOWN_BUILTINS.has(bl.value)) {
-      if (membersComplete(model, bl.value) || !model.interfaceLists.get(bl.value)?.unknownMembers) return true;
+  return w.get(m);
+}
+
+function familyOf(model: FirewallModel, ms: Match[]): Family {
+  for (const m of ms) {
+    const r = ownerOf(model, m);
+    if (r) return r.family;
+  }
+  return 'ip';
+}
+
+const matchUniverses = new WeakMap<Space, Cube[]>();
+
+/**
+ * Packets a match can meet anywhere: every hook's entering packets, in any connection state
+ * (untracked too) and with any mark (a mangle rule may have set it).
+ */
+function anyPacket(space: Space): Cube[] {
+  let u = matchUniverses.get(space);
+  if (!u) {
+    u = [];
+    for (const h of HOOKS) {
+      for (const c of universe(space, h)) {
+        u.push(c.withE(E_STATE, stateBits('new', 'established', 'related', 'invalid', 'untracked')).withE(E_PMARK, space.markFull('packet')).withE(E_RMARK, space.markFull('routing')).withE(E_CMARK, space.markFull('connection')));
+      }
     }
-    if (!c.negated && membersComplete(model, bl.value)) {
-      const all = allMembers(model, bl.value);
-      if (all.size === 1 && all.has(c.value) && listMembers(model, bl.value).includes.length === 0) return true;
-    }
+    matchUniverses.set(space, u);
   }
-  if (bl && bl.negated && !c.negated) return false;
-  return false;
+  return u;
 }
 
-/** Does B's interface constraint imply A's list constraint `c`? */
-function impliesList(model: FirewallModel, c: Known<string>, b: IfaceSide): boolean {
-  const bi = known(b.iface);
-  const bl = known(b.list);
-  if (bl) {
-    if (!c.negated && !bl.negated && listWithin(model, bl.value, c.value)) return true;
-    if (c.negated && bl.negated && listWithin(model, c.value, bl.value)) return true;
-    if (c.negated && !bl.negated && listsDisjoint(model, c.value, bl.value)) return true;
+/** The packets matching every one of `ms` (in `from`, default: anywhere). */
+function setOfAll(space: Space, model: FirewallModel, ms: Match[], from?: Cube[]): Cube[] {
+  let cur = from ?? anyPacket(space);
+  for (const m of ms) {
+    cur = matchOf(space, m, ownerOf(model, m)).split(cur).yes;
+    if (cur.length === 0) break;
   }
-  if (bi && !bi.negated) {
-    if (!c.negated && knownMember(model, bi.value, c.value)) return true;
-    if (c.negated && c.value !== ALL_LIST && !UNKNOWN_BUILTINS.has(c.value) && !knownMember(model, bi.value, c.value)) {
-      // the interface is not a known member: by the issue's rule for lists, take them as disjoint
-      return true;
-    }
-  }
-  return false;
+  return cur;
 }
 
-function ifaceDisjoint(model: FirewallModel, a: IfaceSide, b: IfaceSide): boolean {
-  const ai = known(a.iface);
-  const bi = known(b.iface);
-  const al = known(a.list);
-  const bl = known(b.list);
-  if (ai && bi) {
-    if (!ai.negated && !bi.negated && ai.value !== bi.value) return true;
-    if (ai.negated !== bi.negated && ai.value === bi.value) return true;
+function subsetCubes(a: Cube[], b: Cube[]): boolean {
+  let cur = a;
+  for (const y of b) {
+    const next: Cube[] = [];
+    for (const x of cur) next.push(...minus(x, y));
+    cur = next;
+    if (cur.length === 0) return true;
   }
-  if (al && bl) {
-    if (!al.negated && !bl.negated && listsDisjoint(model, al.value, bl.value)) return true;
-    if (al.negated !== bl.negated && al.value === bl.value) return true;
-    if (al.negated && !bl.negated && listWithin(model, bl.value, al.value)) return true;
-    if (!al.negated && bl.negated && listWithin(model, al.value, bl.value)) return true;
-  }
-  for (const [i, l] of [
-    [ai, bl],
-    [bi, al],
-  ] as const) {
-    if (!i || !l) continue;
-    if (!i.negated && !l.negated && membersComplete(model, l.value) && !knownMember(model, i.value, l.value)) return true;
-    if (!i.negated && l.negated && knownMember(model, i.value, l.value)) return true;
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
-// covers
-
-/** Matchers whose result depends on per-rule state: a rule with one never provably covers another. */
-const STATEFUL_OTHER = new Set(['nth', 'random', 'per-connection-classifier', 'connection-rate', 'hotspot']);
-
-function sameNeg<T>(a: Neg<T>, b: Neg<T> | undefined): boolean {
-  if (!b || isUnknown(a.value) || isUnknown(b.value)) return false;
-  return a.negated === b.negated && JSON.stringify(a.value) === JSON.stringify(b.value);
+  return cur.length === 0;
 }
 
 /**
- * Does every packet that matches ALL of `bs` also match `a`? Sufficient test: each condition of `a`
- * must follow from one of `bs`.
+ * Does every packet that matches ALL of `bs` also match `a`? False when no packet matches all of `bs`
+ * (nothing to claim about).
  */
 export function matchCovers(a: Match, bs: Match[], model: FirewallModel): boolean {
-  const some = (f: (b: Match) => boolean) => bs.some(f);
-
-  if (a.protocol) {
-    const ap = known(a.protocol);
-    if (!ap) return false;
-    const ok = some((b) => {
-      const bp = known(b.protocol);
-      if (!bp) return false;
-      if (!ap.negated) return !bp.negated && bp.value === ap.value;
-      return (!bp.negated && bp.value !== ap.value) || (bp.negated && bp.value === ap.value);
-    });
-    if (!ok) return false;
-  }
-
-  for (const key of ['srcPort', 'dstPort'] as const) {
-    const an = a[key];
-    if (!an) continue;
-    const as = portISet(an);
-    if (!as) return false;
-    if (!some((b) => {
-      const bs2 = portISet(b[key]);
-      return !!bs2 && subset(bs2, as);
-    })) return false;
-  }
-  if (a.anyPort) {
-    const as = portISet(a.anyPort);
-    if (!as) return false;
-    if (!some((b) => {
-      for (const k of ['anyPort', 'dstPort', 'srcPort'] as const) {
-        const n = b[k];
-        if (n && !n.negated) {
-          const s = portISet(n);
-          if (s && subset(s, as)) return true;
-        }
-      }
-      return false;
-    })) return false;
-  }
-
-  for (const key of ['srcAddress', 'dstAddress'] as const) {
-    const an = a[key];
-    if (!an) continue;
-    const as = addrISet(an);
-    if (!as) return false;
-    if (!some((b) => {
-      const bs2 = addrISet(b[key]);
-      return !!bs2 && bs2.v6 === as.v6 && subset(bs2.set, as.set);
-    })) return false;
-  }
-
-  for (const key of ['srcAddressList', 'dstAddressList', 'layer7Protocol', 'srcMacAddress', 'icmpOptions'] as const) {
-    const an = a[key];
-    if (!an) continue;
-    if (!some((b) => sameNeg(an, b[key]))) return false;
-  }
-
-  for (const [iKey, lKey] of [
-    ['inInterface', 'inInterfaceList'],
-    ['outInterface', 'outInterfaceList'],
-  ] as const) {
-    const ai = a[iKey];
-    const al = a[lKey];
-    if (ai) {
-      const c = known(ai);
-      if (!c || !some((b) => impliesIface(model, c, { iface: b[iKey], list: b[lKey] }))) return false;
-    }
-    if (al) {
-      const c = known(al);
-      if (!c || !some((b) => impliesList(model, c, { iface: b[iKey], list: b[lKey] }))) return false;
-    }
-  }
-
-  for (const [key, universe] of [
-    ['connectionState', CONN_STATES],
-    ['connectionNatState', NAT_STATES],
-  ] as const) {
-    const an = a[key];
-    if (!an) continue;
-    const as = enumSet(an, universe);
-    if (!as) return false;
-    if (!some((b) => {
-      const bs2 = enumSet(b[key], universe);
-      return !!bs2 && [...bs2].every((x) => as.has(x));
-    })) return false;
-  }
-
-  if (a.tcpFlags) {
-    const af = known(a.tcpFlags);
-    if (!af) return false;
-    if (!some((b) => {
-      const bf = known(b.tcpFlags);
-      return !!bf && af.value.every((f) => bf.value.includes(f));
-    })) return false;
-  }
-
-  if (a.packetSize) {
-    const as = rangeISet(a.packetSize);
-    if (!as) return false;
-    if (!some((b) => {
-      const bs2 = rangeISet(b.packetSize);
-      return !!bs2 && subset(bs2, as);
-    })) return false;
-  }
-
-  // rate and scan matchers hold per-rule state: never provably covering
-  if (a.limit !== undefined || a.dstLimit !== undefined || a.psd !== undefined) return false;
-  if (a.connectionLimit !== undefined && !some((b) => b.connectionLimit === a.connectionLimit)) return false;
-
-  for (const [k, v] of Object.entries(a.other)) {
-    if (STATEFUL_OTHER.has(k)) return false;
-    if (!some((b) => b.other[k] === v)) return false;
-  }
-  return true;
+  const space = spaceOf(model, familyOf(model, [...bs, a]));
+  const b = setOfAll(space, model, bs);
+  if (b.length === 0) return false;
+  return subsetCubes(b, setOfAll(space, model, [a], b));
 }
 
 /** Does rule `a` match every packet rule `b` matches? (chains and actions are not compared) */
@@ -376,70 +108,25 @@ export function covers(a: Rule, b: Rule, model: FirewallModel): boolean {
   return matchCovers(a.match, [b.match], model);
 }
 
-// ---------------------------------------------------------------------------------------------
-// mayOverlap
-
-function negDisjoint<T>(a: Neg<T> | undefined, b: Neg<T> | undefined): boolean {
-  const x = known(a);
-  const y = known(b);
-  if (!x || !y) return false;
-  const same = JSON.stringify(x.value) === JSON.stringify(y.value);
-  if (x.negated !== y.negated) return same;
-  return false;
-}
-
 /** Could one packet match both `a` and `b`? True unless provably disjoint. */
 export function matchMayOverlap(a: Match, b: Match, model: FirewallModel): boolean {
-  const ap = known(a.protocol);
-  const bp = known(b.protocol);
-  if (ap && bp) {
-    if (!ap.negated && !bp.negated && ap.value !== bp.value) return false;
-    if (ap.negated !== bp.negated && ap.value === bp.value) return false;
-  }
-  for (const key of ['srcPort', 'dstPort', 'anyPort'] as const) {
-    const x = portISet(a[key]);
-    const y = portISet(b[key]);
-    if (x && y && !intersects(x, y)) return false;
-  }
-  for (const key of ['srcAddress', 'dstAddress'] as const) {
-    const x = addrISet(a[key]);
-    const y = addrISet(b[key]);
-    if (x && y && x.v6 === y.v6 && !intersects(x.set, y.set)) return false;
-  }
-  for (const key of ['srcAddressList', 'dstAddressList', 'layer7Protocol', 'icmpOptions'] as const) {
-    if (negDisjoint(a[key], b[key])) return false;
-  }
-  const am = known(a.srcMacAddress);
-  const bm = known(b.srcMacAddress);
-  if (am && bm && ((!am.negated && !bm.negated && am.value !== bm.value) || (am.negated !== bm.negated && am.value === bm.value))) return false;
-  if (ifaceDisjoint(model, { iface: a.inInterface, list: a.inInterfaceList }, { iface: b.inInterface, list: b.inInterfaceList })) return false;
-  if (ifaceDisjoint(model, { iface: a.outInterface, list: a.outInterfaceList }, { iface: b.outInterface, list: b.outInterfaceList })) return false;
-  for (const [key, universe] of [
-    ['connectionState', CONN_STATES],
-    ['connectionNatState', NAT_STATES],
-  ] as const) {
-    const x = enumSet(a[key], universe);
-    const y = enumSet(b[key], universe);
-    if (x && y && ![...x].some((s) => y.has(s))) return false;
-  }
-  const af = known(a.tcpFlags);
-  const bf = known(b.tcpFlags);
-  if (af && bf) {
-    for (const f of af.value) {
-      const opposite = f.startsWith('!') ? f.slice(1) : '!' + f;
-      if (bf.value.includes(opposite)) return false;
-    }
-  }
-  const as = rangeISet(a.packetSize);
-  const bs = rangeISet(b.packetSize);
-  if (as && bs && !intersects(as, bs)) return false;
-  return true;
+  const space = spaceOf(model, familyOf(model, [a, b]));
+  return setOfAll(space, model, [a, b]).length > 0;
 }
 
 /** Could one packet match both rules? Unknown values count as "yes". */
 export function mayOverlap(a: Rule, b: Rule, model: FirewallModel): boolean {
   if (a.family !== b.family) return false;
   return matchMayOverlap(a.match, b.match, model);
+}
+
+/** Interface lists no interface belongs to both of (see the header). */
+export function listsDisjoint(model: FirewallModel, l: string, m: string): boolean {
+  if (l === m) return false;
+  if (l === 'none' || m === 'none') return true;
+  const space = spaceOf(model, 'ip');
+  if (space.isFreeList(l) || space.isFreeList(m)) return false;
+  return (space.listMask(l) & space.listMask(m)) === 0n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,17 +325,61 @@ export function rulesBefore(rule: Rule, model: FirewallModel): Rule[] {
   return [...seen];
 }
 
+/** The hooks whose packets enter a built-in chain of a table. */
+const ENTRY_HOOKS: Record<TableName, Record<string, Hook[]>> = {
+  filter: { input: ['input'], forward: ['forward'], output: ['output'] },
+  mangle: { prerouting: ['input', 'forward'], input: ['input'], forward: ['forward'], output: ['output'], postrouting: ['forward', 'output'] },
+  raw: { prerouting: ['input', 'forward'], output: ['output'] },
+  nat: { dstnat: ['input', 'forward'], srcnat: ['forward', 'output'], output: ['output'] },
+};
+
+function opensConnection(assume: Match[]): boolean {
+  return assume.some((m) => {
+    const cs = m.connectionState;
+    return !!cs && !cs.negated && Array.isArray(cs.value) && cs.value.includes('new');
+  });
+}
+
 /**
  * Does terminal step `step` of `path` catch every packet that reaches `target` along that path? The
- * packets reaching the target match the target and every jump of `path.jumps`; the step catches them
- * when its rule matches them and so do the jumps it sits behind (`step.via`) beyond those.
+ * target's packets are those entering the path's hook that match the target, every jump of
+ * `path.jumps` and `assume`; the step catches them when each one that arrives at the step (through
+ * the jumps it sits behind) matches it there, with its state at that point (lists added earlier in
+ * the trip, raw `notrack`, marks) and no drop above taking any of them first (so a step never hides a
+ * rule merely because other rules took the rest: that is "together", not this rule alone). Asked
+ * about packets that open a connection to the router (`assume` holds connection-state=new, entry
+ * input), the packets are unicast to one of the router's own addresses (dst-address-type=local).
  */
 export function stepCatches(step: PathStep, path: RulePath, target: Rule, model: FirewallModel, assume: Match[] = []): boolean {
   if (!step.terminal) return false;
-  const context = [target.match, ...path.jumps.map((j) => j.match), ...assume];
-  const shared = new Set(path.jumps);
-  for (const j of step.via) if (!shared.has(j) && !matchCovers(j.match, context, model)) return false;
-  return matchCovers(step.rule.match, context, model);
+  const space = spaceOf(model, path.family);
+  const hooks = ENTRY_HOOKS[path.table]?.[path.entry] ?? HOOKS;
+  const local = opensConnection(assume) && path.entry === 'input';
+  const entering: Cube[] = [];
+  for (const h of hooks) {
+    for (const c of universe(space, h)) entering.push(local && h === 'input' ? c.withE(E_DTYPE, c.e[E_DTYPE] & typeBits('local')) : c);
+  }
+  const context = setOfAll(space, model, [target.match, ...path.jumps.map((j) => j.match), ...assume], entering.filter((c) => !c.isEmpty()));
+  if (context.length === 0) return false;
+  if (step.rule.table === 'nat') {
+    // the nat table is not walked by the reach analysis: conditions only
+    const shared = new Set(path.jumps);
+    const ms = [target.match, ...path.jumps.map((j) => j.match), ...assume];
+    for (const j of step.via) if (!shared.has(j) && !matchCovers(j.match, ms, model)) return false;
+    return matchCovers(step.rule.match, ms, model);
+  }
+  const fr = reachIgnoringDrops(model, path.family);
+  const rr = fr.rule(step.rule);
+  if (!fr.complete || !rr) return false;
+  const arrived: Cube[] = [];
+  for (const a of rr.reach.cubes) {
+    for (const c of context) {
+      const m = meet(a, c);
+      if (m) arrived.push(m);
+    }
+  }
+  const caught = matchOf(space, step.rule.match, step.rule).split(arrived).yes;
+  return subsetCubes(context, caught);
 }
 
 export interface HideOptions {
@@ -667,8 +398,7 @@ function assumed(target: Rule, options: HideOptions): Match[] {
   if (!options.newConnection) return [];
   const cs = target.match.connectionState;
   if (cs) {
-    const v = known(cs);
-    if (!v || v.negated || !v.value.includes('new')) return [];
+    if (cs.negated || !Array.isArray(cs.value) || !cs.value.includes('new')) return [];
   }
   return [{ connectionState: { negated: false, value: ['new'] }, other: {} }];
 }

@@ -1,16 +1,11 @@
 // The packet simulator: evaluates packets through the firewall a script builds, rule by rule, the way
 // RouterOS does, and returns what happened to each one.
 //
-// Packet flow per hook (only tables the script touches): input = raw prerouting -> mangle prerouting ->
-// mangle input -> filter input; forward = raw prerouting -> mangle prerouting -> mangle forward -> filter
-// forward; output = raw output -> mangle output -> filter output. nat is not simulated.
-//
-// Within a chain: disabled rules are skipped; accept ends the table (the packet goes on to the next
-// table), drop/reject/tarpit end the packet; jump enters the target chain and comes back when it ends or
-// meets `return`; `return` in a built-in chain, or its end, is the implicit accept. add-src/dst-to-
-// address-list, log, passthrough and marking actions go on to the next rule (`passthrough=no` on a
-// marking action ends the table). Address-list entries carry their timeout on a virtual clock (the
-// packets' `time`); re-adding an address refreshes its timeout (option `refreshOnReAdd`).
+// The packet flow per hook and what each action does are the one semantics' (server/src/semantics/
+// pipeline.ts: raw, mangle, filter; jumps, returns, notrack, list additions that take effect at once),
+// and every condition is tested by semantics/match.ts literals (through compile.ts): this file only
+// keeps the concrete state (address lists with timeouts on a virtual clock, the packets' `time`;
+// re-adding an address refreshes its timeout, option `refreshOnReAdd`) and the traces.
 //
 // `send` returns a full trace; `sendFast` only the verdict (no allocations beyond the packet context),
 // for scans of every port; `scan` runs a whole port scan with memoized outcomes (see there). Rules are
@@ -18,6 +13,8 @@
 
 import type { AddressListEntry, Family, FirewallModel, Rule, TableName } from '../model/types';
 import { normalizeProtocol, parseAddress } from '../model/values';
+import { FLOW, MAX_JUMP_DEPTH } from '../semantics/pipeline';
+import { PORT_PROTOCOLS, type Space, spaceOf } from '../semantics/space';
 import { compileShared, type CompiledRule, type MatchEnv, type PacketCtx } from './compile';
 import { orderIndex, portClasses } from './portClasses';
 import type { Hook, ListChange, PacketTrace, ScanOptions, SimOptions, SimPacket, TraceStep, Verdict } from './types';
@@ -30,15 +27,6 @@ const TARPIT = 4;
 const RETURN = 5;
 const VERDICTS: Verdict[] = ['accept', 'accept', 'drop', 'reject', 'tarpit', 'accept'];
 
-const MAX_JUMP_DEPTH = 16;
-
-const FLOW: Record<Hook, Array<[TableName, string]>> = {
-  input: [['raw', 'prerouting'], ['mangle', 'prerouting'], ['mangle', 'input'], ['filter', 'input']],
-  forward: [['raw', 'prerouting'], ['mangle', 'prerouting'], ['mangle', 'forward'], ['filter', 'forward']],
-  output: [['raw', 'output'], ['mangle', 'output'], ['filter', 'output']],
-};
-
-const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'udp-lite', 'sctp', 'dccp']);
 
 interface Entry {
   address: string;
@@ -64,6 +52,8 @@ export function defaultDst(family: Family): string {
 
 export class Simulator {
   readonly family: Family;
+  /** The semantics' space of this model and family (interface lists are resolved by it). */
+  readonly space: Space;
   private readonly tables: Map<TableName, Map<string, CompiledRule[]>> = new Map();
   private readonly lists = new Map<string, Map<string, Entry>>();
   private readonly statics = new Map<string, StaticEntry[]>();
@@ -88,6 +78,7 @@ export class Simulator {
     options: SimOptions = {},
   ) {
     this.family = options.family ?? 'ip';
+    this.space = spaceOf(model, this.family);
     this.refresh = options.refreshOnReAdd ?? true;
     this.onAdd = options.onAdd;
     const assume = options.assume ?? (() => false);
@@ -106,7 +97,7 @@ export class Simulator {
         if (!on) continue;
         let list = chains.get(r.chain);
         if (!list) chains.set(r.chain, (list = []));
-        list.push(compileShared(r, env, assume));
+        list.push(compileShared(r, env, assume, model));
       }
       this.tables.set(t.name, chains);
     }
@@ -224,22 +215,7 @@ export class Simulator {
   private interfaceLists(iface: string | undefined, extra: readonly string[] | undefined): Set<string> {
     const k = `${iface ?? ''}|${extra?.join(',') ?? ''}`;
     let s = this.ifaceCache.get(k);
-    if (s) return s;
-    s = new Set<string>(extra ?? []);
-    s.add('all');
-    const lists = [...this.model.interfaceLists.values()];
-    if (iface !== undefined) for (const l of lists) if (l.members.includes(iface)) s.add(l.name);
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const l of lists) {
-        if (!s.has(l.name) && l.include.some((i) => s!.has(i))) {
-          s.add(l.name);
-          changed = true;
-        }
-      }
-    }
-    for (const l of lists) if (s.has(l.name) && l.name !== 'all' && l.exclude.some((x) => x !== l.name && s!.has(x))) s.delete(l.name);
-    this.ifaceCache.set(k, s);
+    if (!s) this.ifaceCache.set(k, (s = this.space.closure(iface, extra ?? [])));
     return s;
   }
 
@@ -258,10 +234,11 @@ export class Simulator {
       const l4 = proto === 'tcp' ? (flags.has('syn') ? 40 : 20) : proto === 'udp' || proto.startsWith('icmp') ? 8 : 0;
       size = ip + l4 + (p.payload ? Buffer.byteLength(p.payload) : 0);
     }
+    const hook = p.hook ?? 'input';
     return {
       index: this.packets,
       time: p.time,
-      hook: p.hook ?? 'input',
+      hook,
       proto,
       srcPort: hasPorts ? p.srcPort ?? 40000 : -1,
       dstPort: hasPorts ? p.dstPort ?? -1 : -1,
@@ -270,10 +247,16 @@ export class Simulator {
       dstKey: dst.key,
       dstVal: dst.value,
       inIface: p.inInterface,
-      inLists: this.interfaceLists(p.inInterface, p.inInterfaceLists),
+      // no interface at all: in-interface in output, out-interface in input
+      inLists: hook === 'output' && p.inInterface === undefined && !p.inInterfaceLists ? EMPTY : this.interfaceLists(p.inInterface, p.inInterfaceLists),
       outIface: p.outInterface,
-      outLists: p.outInterface !== undefined || p.outInterfaceLists ? this.interfaceLists(p.outInterface, p.outInterfaceLists) : EMPTY,
+      outLists: hook === 'input' && p.outInterface === undefined && !p.outInterfaceLists ? EMPTY : this.interfaceLists(p.outInterface, p.outInterfaceLists),
       state,
+      natState: NO_NAT,
+      // a packet to the router is addressed to one of its own addresses (local), one through it to a
+      // unicast address elsewhere; the router's own packets come from a local address
+      dstType: p.dstAddressType ?? (hook === 'input' ? 'local' : 'unicast'),
+      srcType: p.srcAddressType ?? (hook === 'output' ? 'local' : 'unicast'),
       flags,
       size,
       payload: p.payload,
@@ -635,7 +618,7 @@ export class Simulator {
         if (cr.logged) step.logged = true;
         steps.push(step);
       }
-      switch (cr.action) {
+      switch (cr.kind) {
         case 'accept':
           this.lastRule = cr.rule;
           return ACCEPT;
@@ -663,13 +646,13 @@ export class Simulator {
           if (r === END || r === RETURN) continue;
           return r;
         }
-        case 'add-src-to-address-list':
+        case 'add-src':
           if (cr.list !== undefined) {
             this.add(cr.list, packet.src, ctx.srcKey, ctx.time, cr.timeout, cr.rule, ctx.index);
             this.recording?.push({ cr, src: true });
           }
           continue;
-        case 'add-dst-to-address-list':
+        case 'add-dst':
           if (cr.list !== undefined) {
             this.add(cr.list, packet.dst ?? defaultDst(this.family), ctx.dstKey, ctx.time, cr.timeout, cr.rule, ctx.index);
             this.recording?.push({ cr, src: false });
@@ -678,17 +661,14 @@ export class Simulator {
         case 'notrack':
           ctx.state = 'untracked';
           continue;
-        case 'log':
-        case 'passthrough':
-        case 'fasttrack-connection':
-          continue;
         default:
+          // 'mark' / 'continue'
           if (cr.newMark) ctx.marks[cr.newMark.kind] = cr.newMark.value;
           if (cr.stops) {
             this.lastRule = cr.rule;
             return ACCEPT;
           }
-          if (step && !cr.newMark) step.note = `action ${cr.action} is not simulated (the packet goes on)`;
+          if (step && !cr.newMark && !QUIET_ACTIONS.has(cr.action)) step.note = `action ${cr.action} is not simulated (the packet goes on)`;
           continue;
       }
     }
@@ -718,3 +698,6 @@ export class Simulator {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+/** Actions that go on to the next rule by design (no "not simulated" note). */
+const QUIET_ACTIONS = new Set(['log', 'passthrough', 'fasttrack-connection']);
+const NO_NAT: readonly string[] = [];

@@ -40,6 +40,13 @@ export interface SimPacket {
   /** ICMP type and code. */
   icmp?: { type: number; code: number };
   srcMac?: string;
+  /**
+   * `dst-address-type` of the packet: default `local` in input (unicast to one of the router's own
+   * addresses), `unicast` otherwise; `broadcast` / `multicast` for such packets.
+   */
+  dstAddressType?: 'unicast' | 'local' | 'broadcast' | 'multicast';
+  /** `src-address-type`: default `local` in output, `unicast` otherwise. */
+  srcAddressType?: 'unicast' | 'local' | 'broadcast' | 'multicast';
 }
 
 /** One rule a packet matched. */

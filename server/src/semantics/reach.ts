@@ -1,0 +1,292 @@
+// Reachability over sets: every hook's universe of packets pushed through the pipeline (pipeline.ts)
+// with each rule's compiled match (match.ts) splitting the cubes, exactly as the simulator walks one
+// packet. For every rule: the packets that arrive at its position (`reach`) and the part its
+// conditions match (`taken`); for every hook: the packets ending in each verdict, and which rule
+// decided. Computed once per (model, family) and cached.
+
+import type { Family, FirewallModel, Rule, TableName } from '../model/types';
+import { matchOf } from './match';
+import { actionOf, addTakesEffect, FLOW, MAX_JUMP_DEPTH } from './pipeline';
+import { type Cube, PacketSet, type Trip, universe } from './sets';
+import { HOOKS, type Hook, spaceOf, type Space } from './space';
+
+export type Verdict = 'accept' | 'drop' | 'reject' | 'tarpit';
+
+export interface RuleReach {
+  rule: Rule;
+  /** Packets that arrive at the rule's position, over every hook and jump that leads there. */
+  reach: PacketSet;
+  /**
+   * The part of `reach` its conditions match: what it acts on (a disabled rule acts on nothing, this
+   * is what it WOULD take if enabled here).
+   */
+  taken: PacketSet;
+}
+
+export interface HookVerdicts {
+  hook: Hook;
+  /** Every packet entering the hook (the universe). */
+  entering: PacketSet;
+  accept: PacketSet;
+  drop: PacketSet;
+  reject: PacketSet;
+  tarpit: PacketSet;
+  /** Accepted by the end of the last table's built-in chain (no rule decided). */
+  implicitAccept: PacketSet;
+}
+
+export interface AnalyzeOptions {
+  /** Rules treated as enabled although disabled (the "as if enabled" question). */
+  enable?: ReadonlySet<Rule>;
+  /** Rules treated as disabled. */
+  disable?: ReadonlySet<Rule>;
+  /** Abort (complete=false) after this many cube splits; default 2,000,000. */
+  budget?: number;
+  /**
+   * Drop, reject, tarpit and filter accepts do not remove packets (they go on to the next rule): the
+   * state each packet would have at each rule if no decision stopped it, for "does this rule ALONE
+   * take every packet of that one" questions (model/reason.ts `stepCatches`). An accept in raw or
+   * mangle still ends its table (the packet leaves it for the next table).
+   */
+  keepGoing?: boolean;
+}
+
+export interface FamilyReach {
+  family: Family;
+  space: Space;
+  /** False when the work budget ran out: sets are then incomplete and prove nothing. */
+  complete: boolean;
+  /** Per rule of this family's raw/mangle/filter tables (rules no hook reaches have empty sets). */
+  rule(r: Rule): RuleReach | undefined;
+  hook(h: Hook): HookVerdicts;
+  /** The packets each terminal rule decided (accept: the last table's accept), per rule. */
+  decided(r: Rule): PacketSet;
+  /** Cube splits done (for benchmarks). */
+  work: number;
+}
+
+const WALKED: ReadonlySet<TableName> = new Set(['raw', 'mangle', 'filter']);
+
+class Walk {
+  arrivals = new Map<Rule, Cube[]>();
+  takes = new Map<Rule, Cube[]>();
+  decided = new Map<Rule, Cube[]>();
+  work = 0;
+  complete = true;
+  drops: Record<'drop' | 'reject' | 'tarpit', Cube[]> = { drop: [], reject: [], tarpit: [] };
+
+  constructor(
+    readonly space: Space,
+    readonly budget: number,
+    readonly enabled: (r: Rule) => boolean,
+    readonly keepGoing = false,
+  ) {}
+
+  private push(m: Map<Rule, Cube[]>, r: Rule, cubes: readonly Cube[]): void {
+    if (cubes.length === 0) return;
+    const a = m.get(r);
+    if (a) for (const c of cubes) a.push(c);
+    else m.set(r, cubes.slice());
+  }
+
+  /** Walks `chain`; returns the cubes that come back (end / return) and those the table accepted. */
+  chain(chains: Map<string, Rule[]>, name: string, cubes: Cube[], depth: number): { back: Cube[]; accepted: Cube[] } {
+    const rules = chains.get(name);
+    const accepted: Cube[] = [];
+    if (rules === undefined) return { back: cubes, accepted };
+    let cur = cubes;
+    const returned: Cube[] = [];
+    for (const r of rules) {
+      if (cur.length === 0) break;
+      this.push(this.arrivals, r, cur);
+      const on = this.enabled(r);
+      const cm = matchOf(this.space, r.match, r);
+      this.work += cur.length * Math.max(1, cm.lits.length);
+      if (this.work > this.budget) {
+        this.complete = false;
+        return { back: [], accepted };
+      }
+      const { yes, no } = cm.split(cur);
+      this.push(this.takes, r, yes);
+      if (!on || yes.length === 0) continue;
+      const act = actionOf(r);
+      switch (act.kind) {
+        case 'accept':
+          this.push(this.decided, r, yes);
+          if (this.keepGoing && r.table === 'filter') {
+            cur = no.concat(yes);
+            break;
+          }
+          for (const c of yes) accepted.push(c.withTrip({ ...c.trip, by: r }));
+          cur = no;
+          break;
+        case 'drop':
+        case 'reject':
+        case 'tarpit':
+          for (const c of yes) this.drops[act.kind].push(c);
+          this.push(this.decided, r, yes);
+          cur = this.keepGoing ? no.concat(yes) : no;
+          break;
+        case 'return':
+          for (const c of yes) returned.push(c);
+          cur = no;
+          break;
+        case 'jump': {
+          if (act.target === undefined || depth >= MAX_JUMP_DEPTH) {
+            cur = no.concat(yes);
+            break;
+          }
+          const sub = this.chain(chains, act.target, yes, depth + 1);
+          for (const c of sub.accepted) accepted.push(c);
+          cur = no.concat(sub.back);
+          break;
+        }
+        case 'add-src':
+        case 'add-dst': {
+          if (act.list === undefined || !addTakesEffect(act.timeout)) {
+            cur = no.concat(yes);
+            break;
+          }
+          const b = 1n << BigInt(this.space.listDim(act.list, act.kind === 'add-src').index);
+          cur = no.concat(yes.map((c) => (c.trip.added & b ? c : c.withTrip({ ...c.trip, added: c.trip.added | b }))));
+          break;
+        }
+        case 'notrack':
+          cur = no.concat(yes.map((c) => (c.trip.notrack ? c : c.withTrip({ ...c.trip, notrack: true }))));
+          break;
+        case 'mark':
+        case 'continue': {
+          let moved = yes;
+          if (act.mark) {
+            const k = act.mark.kind === 'packet' ? 'pmark' : act.mark.kind === 'connection' ? 'cmark' : 'rmark';
+            const i = this.space.markIndex(act.mark.kind, act.mark.value);
+            moved = yes.map((c) => c.withTrip({ ...c.trip, [k]: i } as Trip));
+          }
+          if (act.stops) {
+            for (const c of moved) accepted.push(c.withTrip({ ...c.trip, by: r }));
+            this.push(this.decided, r, moved);
+            cur = no;
+          } else cur = no.concat(moved);
+          break;
+        }
+      }
+      if (cur.length > 48) cur = compact(cur);
+    }
+    return { back: returned.length > 0 ? returned.concat(cur) : cur, accepted };
+  }
+}
+
+/** Merges cubes that differ in one enum field only (same trip and everything else). */
+function compact(cubes: Cube[]): Cube[] {
+  let cur = cubes;
+  for (let f = 0; f < cur[0].e.length && cur.length > 16; f++) {
+    const by = new Map<string, number>();
+    const out: Cube[] = [];
+    for (const c of cur) {
+      const key = keyWithout(c, f);
+      const at = by.get(key);
+      if (at !== undefined) out[at] = out[at].withE(f, out[at].e[f] | c.e[f]);
+      else {
+        by.set(key, out.length);
+        out.push(c);
+      }
+    }
+    cur = out;
+  }
+  return cur;
+}
+
+function keyWithout(c: Cube, f: number): string {
+  let k = '';
+  for (let i = 0; i < c.e.length; i++) k += i === f ? '*,' : c.e[i].toString(36) + ',';
+  for (const s of c.iv) k += s.join(':') + ';';
+  const t = c.trip;
+  return `${k}${c.bt}|${c.bf}|${c.fon}|${c.foff}|${t.added}|${t.notrack}|${t.pmark}|${t.cmark}|${t.rmark}|${t.by?.uid ?? ''}`;
+}
+
+/** Runs the analysis of one family (not cached: see `reachOf`). */
+export function analyze(model: FirewallModel, family: Family, options: AnalyzeOptions = {}): FamilyReach {
+  const space = spaceOf(model, family);
+  const enabled = (r: Rule) => (options.enable?.has(r) ?? false) || (!r.disabled && !(options.disable?.has(r) ?? false));
+  const walk = new Walk(space, options.budget ?? 2_000_000, enabled, options.keepGoing);
+  const tables = new Map<TableName, Map<string, Rule[]>>();
+  for (const t of model.tables.values()) {
+    if (t.family !== family || !WALKED.has(t.name)) continue;
+    const chains = new Map<string, Rule[]>();
+    for (const r of t.rules) {
+      let l = chains.get(r.chain);
+      if (!l) chains.set(r.chain, (l = []));
+      l.push(r);
+    }
+    tables.set(t.name, chains);
+  }
+  const hooks = new Map<Hook, HookVerdicts>();
+  for (const hook of HOOKS) {
+    const entering = universe(space, hook);
+    const before = { drop: walk.drops.drop.length, reject: walk.drops.reject.length, tarpit: walk.drops.tarpit.length };
+    let cubes: Cube[] = entering;
+    for (const [table, chain] of FLOW[hook]) {
+      const chains = tables.get(table);
+      // a built-in chain with no enabled rule is not walked: the previous table's decision stands
+      if (!chains || !(chains.get(chain) ?? []).some(enabled)) continue;
+      const start = cubes.map((c) => (c.trip.by ? c.withTrip({ ...c.trip, by: undefined }) : c));
+      const r = walk.chain(chains, chain, start, 0);
+      cubes = r.back.concat(r.accepted);
+    }
+    const ps = (cs: Cube[]) => new PacketSet(space, cs);
+    hooks.set(hook, {
+      hook,
+      entering: ps(entering),
+      accept: ps(cubes),
+      implicitAccept: ps(cubes.filter((c) => !c.trip.by)),
+      drop: ps(walk.drops.drop.slice(before.drop)),
+      reject: ps(walk.drops.reject.slice(before.reject)),
+      tarpit: ps(walk.drops.tarpit.slice(before.tarpit)),
+    });
+  }
+  const ruleCache = new Map<Rule, RuleReach>();
+  const empty = PacketSet.empty(space);
+  return {
+    family,
+    space,
+    complete: walk.complete,
+    work: walk.work,
+    rule(r) {
+      if (r.family !== family || !tables.has(r.table)) return undefined;
+      let rr = ruleCache.get(r);
+      if (!rr) {
+        const a = walk.arrivals.get(r);
+        const t = walk.takes.get(r);
+        rr = { rule: r, reach: a ? new PacketSet(space, a) : empty, taken: t ? new PacketSet(space, t) : empty };
+        ruleCache.set(r, rr);
+      }
+      return rr;
+    },
+    hook: (h) => hooks.get(h)!,
+    decided(r) {
+      const d = walk.decided.get(r);
+      return d ? new PacketSet(space, d) : empty;
+    },
+  };
+}
+
+const cache = new WeakMap<FirewallModel, Map<string, FamilyReach>>();
+
+/** The analysis of a model's family, computed on first use and cached on the model. */
+export function reachOf(model: FirewallModel, family: Family): FamilyReach {
+  return cached(model, family, false);
+}
+
+/** The `keepGoing` analysis (see AnalyzeOptions), cached like `reachOf`. */
+export function reachIgnoringDrops(model: FirewallModel, family: Family): FamilyReach {
+  return cached(model, family, true);
+}
+
+function cached(model: FirewallModel, family: Family, keepGoing: boolean): FamilyReach {
+  let m = cache.get(model);
+  if (!m) cache.set(model, (m = new Map()));
+  const key = `${family}${keepGoing ? ' keep' : ''}`;
+  let r = m.get(key);
+  if (!r) m.set(key, (r = analyze(model, family, { keepGoing })));
+  return r;
+}
