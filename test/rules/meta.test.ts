@@ -19,7 +19,7 @@ const ISSUE_IDS = [
   // command tree (server/src/schema)
   'unknown-command',
   // issue 10: reachability for every rule
-  'jump-target-missing', 'chain-unused', 'rule-never-matches',
+  'jump-target-missing', 'chain-unused', 'rule-never-matches', 'rule-unreachable', 'wan-input-open', 'service-exposed',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {

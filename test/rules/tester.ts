@@ -23,6 +23,8 @@ export interface ExpectedError {
   message?: RegExp;
   /** Line (1-based) of a related location the finding must carry. */
   relatedLine?: number;
+  /** Expected severity when the check raises it above its default (rule-unreachable: error). */
+  severity?: Finding['severity'];
 }
 
 export interface InvalidCase extends ValidCase {
@@ -96,7 +98,7 @@ export function ruleTester(check: Check, cases: { valid: Array<string | ValidCas
       assert.deepEqual(got, want, `findings of ${check.id}:\n${show(found)}`);
       c.errors.forEach((e, k) => {
         const f = found[k];
-        assert.equal(f.severity, check.defaultSeverity);
+        assert.equal(f.severity, e.severity ?? check.defaultSeverity);
         if (e.endLine !== undefined) assert.equal(f.range.end.line + 1, e.endLine, `end line of finding ${k + 1}`);
         if (e.message) assert.match(f.message, e.message);
         if (e.relatedLine !== undefined) {

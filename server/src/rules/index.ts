@@ -26,6 +26,9 @@ import { unknownCommand } from './unknown-command';
 import { jumpTargetMissing } from './jump-target-missing';
 import { chainUnused } from './chain-unused';
 import { ruleNeverMatches } from './rule-never-matches';
+import { ruleUnreachable } from './rule-unreachable';
+import { wanInputOpen } from './wan-input-open';
+import { serviceExposed } from './service-exposed';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -52,4 +55,7 @@ export const allChecks: Check[] = [
   jumpTargetMissing,
   chainUnused,
   ruleNeverMatches,
+  ruleUnreachable,
+  wanInputOpen,
+  serviceExposed,
 ];
