@@ -26,11 +26,9 @@ ruleTester(ruleNeverMatches, {
       code: script(['chain=output action=drop in-interface=ether1 protocol=tcp'], s),
       errors: [{ line: lineOf(0, s), message: /in-interface=ether1 in chain output which sees only packets the router itself sends/ }],
     })),
-    { name: 'out-interface-list in raw prerouting', code: script(['chain=prerouting action=drop out-interface-list=WAN'], 'export', 'ip firewall raw'), errors: [{ line: 2 }] },
     { name: 'in-interface-list in IPv6 output', code: script(['chain=output action=accept in-interface-list=LAN'], 'export', 'ipv6 firewall filter'), errors: [{ line: 2 }] },
     { name: 'tcp-flags with udp', code: script(['chain=input action=drop protocol=udp tcp-flags=syn'], 'export'), errors: [{ line: 2, message: /tcp-flags=syn needs TCP, but protocol=udp/ }] },
     { name: 'tcp-flags with !tcp', code: script(['chain=forward action=drop protocol=!tcp tcp-flags=fin,syn'], 'export'), errors: [{ line: 2, message: /protocol=!tcp/ }] },
-    { name: 'tcp-mss with icmp', code: script(['chain=forward action=change-mss new-mss=1400 protocol=icmp tcp-mss=1401-65535'], 'export', 'ip firewall mangle'), errors: [{ line: 2, message: /tcp-mss/ }] },
     {
       name: 'out-interface in a custom chain reached only from input',
       code: script(['chain=input action=jump jump-target=mgmt', 'chain=mgmt action=accept out-interface=bridge', 'chain=mgmt action=return'], 'export'),

@@ -1,7 +1,8 @@
 // rule-never-matches: the rule's own conditions contradict each other or the chain it lives in, so no
 // packet can ever match it, wherever it stands: `in-interface` in output (a packet the router sends
-// arrived on no interface), `out-interface` in input or prerouting (the routing decision is not made
-// yet), `tcp-flags` or `tcp-mss` with a protocol other than TCP.
+// arrived on no interface), `out-interface` in input (it leaves on none), `tcp-flags` with a protocol
+// other than TCP. The semantics decides (no packet of the hooks that reach the chain meets the
+// conditions); util/never.ts only says which conditions clash, for the message.
 //
 // A custom chain is judged by the built-in chains that jump to it: `out-interface` in a chain reached
 // only from input never matches. Disabled rules are not reported; negated interface conditions are left
@@ -12,6 +13,9 @@ import type { Check } from './types';
 import type { Rule, Table } from '../model/types';
 import { tableChains, type TableChains } from '../model/chains';
 import { reasonsNeverMatches } from './util/never';
+import { reachOf } from '../semantics/reach';
+import { matchOf } from '../semantics/match';
+import { hookUniverse, semHooks } from './util/hooks';
 import { ruleFinding, type RawFinding } from './util/finding';
 
 export const ruleNeverMatches: Check = {
@@ -36,8 +40,13 @@ export const ruleNeverMatches: Check = {
     for (const tc of all.values()) {
       for (const r of tc.table.rules) {
         if (r.disabled) continue;
-        const why = reasonsNeverMatches(r, hooksOf(r, tc));
-        if (why) out.push(ruleFinding(this.id, r, `this rule never matches: ${why}`));
+        const hooks = hooksOf(r, tc);
+        const why = reasonsNeverMatches(r, hooks);
+        if (!why || !hooks) continue;
+        // The semantics decides: no packet of the hooks reaching this chain meets the conditions.
+        const reach = reachOf(ctx.model, r.family);
+        if (matchOf(reach.space, r.match, r).split(hookUniverse(reach, semHooks(r.table, hooks))).yes.length > 0) continue;
+        out.push(ruleFinding(this.id, r, `this rule never matches: ${why}`));
       }
     }
     return out;

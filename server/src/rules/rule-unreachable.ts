@@ -18,8 +18,8 @@ import type { Check, Related } from './types';
 import type { FirewallModel, Match, Rule, TableName } from '../model/types';
 import { reachOf, type FamilyReach } from '../semantics/reach';
 import { matchOf } from '../semantics/match';
-import { universe, type Cube } from '../semantics/sets';
-import type { Hook } from '../semantics/space';
+import type { Cube } from '../semantics/sets';
+import { hookUniverse, semHooks } from './util/hooks';
 import { tableChains, type TableChains } from '../model/chains';
 import { hooksOf } from './rule-never-matches';
 import { reasonsNeverMatches } from './util/never';
@@ -134,30 +134,6 @@ function catchAll(r: Rule, tc: TableChains, reach: FamilyReach): Rule | undefine
     return x;
   }
   return undefined;
-}
-
-/** The semantics' hooks whose packets pass the built-in chains `chains` of `table`. */
-function semHooks(table: TableName, chains: readonly string[]): Hook[] {
-  const out = new Set<Hook>();
-  for (const c of chains) {
-    if (c === 'input' || c === 'forward' || c === 'output') out.add(c);
-    if (c === 'prerouting') {
-      out.add('input');
-      out.add('forward');
-    }
-    if (c === 'postrouting') {
-      out.add('forward');
-      out.add('output');
-    }
-  }
-  void table;
-  return [...out];
-}
-
-function hookUniverse(reach: FamilyReach, hooks: readonly Hook[]): Cube[] {
-  const out: Cube[] = [];
-  for (const h of hooks) out.push(...universe(reach.space, h));
-  return out;
 }
 
 const ACCEPTS = new Set(['accept']);

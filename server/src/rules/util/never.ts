@@ -6,7 +6,7 @@ import { known } from './rules';
 
 /** Chains whose packets have no incoming / no outgoing interface. */
 const NO_IN = new Set(['output']);
-const NO_OUT = new Set(['input', 'prerouting']);
+const NO_OUT = new Set(['input']);
 
 const TCP = new Set(['tcp', '6']);
 
@@ -45,7 +45,6 @@ export function reasonsNeverMatches(r: Rule, hooks: readonly string[] | undefine
       const pText = `protocol=${p.negated ? '!' : ''}${p.value}`;
       const flags = known(m.tcpFlags);
       if (flags) return `tcp-flags=${flags.value.join(',')} needs TCP, but ${pText}`;
-      if (m.other['tcp-mss'] !== undefined) return `tcp-mss=${m.other['tcp-mss']} needs TCP, but ${pText}`;
     }
   }
   return undefined;
