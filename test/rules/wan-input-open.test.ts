@@ -23,6 +23,8 @@ ruleTester(wanInputOpen, {
     { name: 'closed through a from-wan chain that ends in a drop', code: LISTS + script([EST, 'chain=input action=jump jump-target=from-wan in-interface-list=WAN', 'chain=from-wan action=accept protocol=icmp', 'chain=from-wan action=drop'], 'export') },
     { name: 'only accepts for services (a snippet for an existing firewall)', code: script(['chain=input action=accept protocol=udp dst-port=500,4500,1701', 'chain=input action=accept protocol=ipsec-esp'], 'export') },
     { name: 'the named WAN interface is dropped; only interfaces the script never names are left', code: LISTS + script([EST, 'chain=input action=drop in-interface=ether1'], 'export') },
+    { name: 'no WAN named, but the script drops its uplink list (the WAN it has in mind)', code: script(['chain=input action=accept connection-state=established,related', 'chain=input action=drop in-interface-list=internet'], 'export', 'ipv6 firewall filter') },
+    { name: 'no WAN named, the script drops one interface', code: script([EST, 'chain=input action=drop in-interface=ether1'], 'export') },
     { name: 'no input rules (forward only)', code: LISTS + script(['chain=forward action=drop in-interface-list=WAN connection-state=new'], 'export') },
     { name: 'a table the script only partly shows', code: LISTS + '/ip firewall filter add chain=input action=accept protocol=tcp dst-port=22 place-before=[find comment="defconf: drop all not coming from LAN"]\n' },
     { name: 'the drop inside :if', code: LISTS + '/ip firewall filter add chain=input action=accept connection-state=established\n:if ($x) do={ /ip firewall filter add chain=input action=drop in-interface-list=WAN }\n' },

@@ -86,7 +86,10 @@ export const ruleUnreachable: Check = {
         const cm = matchOf(reach.space, r.match, r);
         const would = cm.split(hookUniverse(reach, semHooks(t.name, hooks))).yes;
         if (would.length === 0) continue; // never matches: rule-never-matches' business
-        const found = blockers(r, tc, reach, ctx.model);
+        // The rule's own chain (and earlier tables' drops) first; the chains that jump to it only when
+        // those do not explain it (a rule elsewhere on another path is not what hides it).
+        let found = blockers(r, tc, reach, ctx.model, false);
+        if (!found || essentialBlockers(r, found, reach, would).length === 0) found = blockers(r, tc, reach, ctx.model, true);
         if (!found || found.length === 0) continue;
         if (found.some((b) => b.rule.source.conditional || !b.rule.positionKnown)) continue;
         const essential = essentialBlockers(r, found, reach, would);
@@ -95,7 +98,8 @@ export const ruleUnreachable: Check = {
         const names = named.slice(0, 3).map((b) => describeRule(b.rule));
         const others = found.length - Math.min(3, named.length);
         const extra = named.length > 3 ? ` and ${named.length - 3} more` : '';
-        const more = others > named.length - Math.min(3, named.length) ? ` (with ${others - (named.length - Math.min(3, named.length))} other rule${others === 1 ? '' : 's'} taking some of them)` : '';
+        const rest = others - (named.length - Math.min(3, named.length));
+        const more = rest > 0 ? ` (with ${rest} other rule${rest === 1 ? '' : 's'} taking some of them)` : '';
         const verb = named.length === 1 ? 'takes' : 'take';
         const related: Related[] = found.map((b) => ({
           message: b.via ? `takes packets this rule would match (in chain ${b.via})` : 'takes packets this rule would match',
@@ -162,7 +166,9 @@ function essentialBlockers(r: Rule, found: Blocker[], reach: FamilyReach, would:
   const limiting = limitingDims(space) & ~required;
   return found.filter((b) =>
     b.deciders.some((d) => {
-      let mine = cm.split(reach.decided(d).cubes).yes;
+      // Certain packets only: one the rule decides only for some values of an unknown condition (psd,
+      // limit, a list a detector fills during the trip) does not show it taking packets from anyone.
+      let mine = cm.split(reach.decided(d).certain().cubes).yes;
       if (anyNew) mine = fresh.split(mine).yes;
       return mine.some((c) => (c.bt & limiting) === 0n);
     }),
@@ -185,7 +191,7 @@ interface Blocker {
  * of the chains that jump to it above those jumps, rules inside chains entered by jumps on the way,
  * and drops of earlier tables. Undefined when they cannot be told.
  */
-function blockers(r: Rule, tc: TableChains, reach: FamilyReach, model: FirewallModel): Blocker[] | undefined {
+function blockers(r: Rule, tc: TableChains, reach: FamilyReach, model: FirewallModel, ancestors: boolean): Blocker[] | undefined {
   const cm = matchOf(reach.space, r.match, r);
   const takesMine = (d: Rule): boolean => {
     const dec = reach.decided(d);
@@ -229,6 +235,7 @@ function blockers(r: Rule, tc: TableChains, reach: FamilyReach, model: FirewallM
       } else if (x.action !== 'jump' && takesMine(x)) add({ rule: x, deciders: [x] });
     }
     // the chains that jump to this one, above their jumps
+    if (!ancestors) return;
     for (const j of tc.jumpsTo.get(chain) ?? []) {
       if (j.disabled) continue;
       prefix(j.chain, j, depth + 1, visited);

@@ -18,7 +18,7 @@ import { matchOf } from '../semantics/match';
 import { servicesOf, type ServiceState } from '../model/services';
 import { wanOf } from '../model/wan';
 import { tableChains } from '../model/chains';
-import { fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, wanAtoms } from './util/exposure';
+import { fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, evidentWan, wanAtoms } from './util/exposure';
 import { ruleFinding, type RawFinding } from './util/finding';
 import { knockExposedService } from './knock-exposed-service';
 
@@ -57,7 +57,9 @@ export const serviceExposed: Check = {
       const reach = reachOf(ctx.model, family);
       if (!reach.complete) continue;
       const space = reach.space;
-      const { mask, named } = wanAtoms(space, wan);
+      const atoms = wanAtoms(space, wan);
+      const mask = evidentWan(space, wan, reach.hook('input'), atoms.mask);
+      const named = atoms.named.filter((i) => mask & (1n << BigInt(i)));
       if (mask === 0n) continue;
       const accepted = reach.hook('input').accept.certain();
       const wanNew = fromAnySource(space, newFromWan(space, accepted.cubes, mask));

@@ -16,7 +16,7 @@ import type { Family, Rule } from '../model/types';
 import { reachOf } from '../semantics/reach';
 import { wanOf } from '../model/wan';
 import { tableChains, type TableChains } from '../model/chains';
-import { describeOpen, fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, wanAtoms } from './util/exposure';
+import { describeOpen, fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, evidentWan, wanAtoms } from './util/exposure';
 import { ruleFinding, type RawFinding } from './util/finding';
 
 export const wanInputOpen: Check = {
@@ -57,7 +57,9 @@ export const wanInputOpen: Check = {
       const last: Rule = [...input.rules].reverse().find((r) => !r.disabled) ?? input.rules[input.rules.length - 1];
       const reach = reachOf(ctx.model, family);
       if (!reach.complete) continue;
-      const { mask, named } = wanAtoms(reach.space, wan);
+      const atoms = wanAtoms(reach.space, wan);
+      const mask = evidentWan(reach.space, wan, reach.hook('input'), atoms.mask);
+      const named = atoms.named.filter((i) => mask & (1n << BigInt(i)));
       if (mask === 0n) continue;
       const end = reach.hook('input').implicitAccept.certain();
       const open = fromAnySource(reach.space, newFromWan(reach.space, end.cubes, mask));

@@ -80,6 +80,17 @@ export function onlyUnnamedOpen(open: readonly Cube[], named: readonly number[],
   return named.some((i) => dropped & (1n << BigInt(i)));
 }
 
+/**
+ * When the WAN is only assumed (every interface, or every interface not in a LAN list) and the script
+ * drops new connections on some interfaces, those are the WAN it has in mind: the atoms of `mask` on
+ * which some new connection is dropped. Otherwise `mask` itself.
+ */
+export function evidentWan(space: Space, wan: WanView, verdicts: Parameters<typeof droppedFromWan>[1], mask: bigint): bigint {
+  if (wan.basis !== 'all' && wan.basis !== 'not-lan') return mask;
+  const dropped = atomsOf(droppedFromWan(space, verdicts, mask)) & mask;
+  return dropped !== 0n ? dropped : mask;
+}
+
 /** New connections from the WAN that the input hook drops, rejects or tarpits. */
 export function droppedFromWan(space: Space, verdicts: { drop: { cubes: readonly Cube[] }; reject: { cubes: readonly Cube[] }; tarpit: { cubes: readonly Cube[] } }, wanMask: bigint): Cube[] {
   return newFromWan(space, [...verdicts.drop.cubes, ...verdicts.reject.cubes, ...verdicts.tarpit.cubes], wanMask);
