@@ -25,6 +25,8 @@ ruleTester(wanInputOpen, {
     { name: 'the named WAN interface is dropped; only interfaces the script never names are left', code: LISTS + script([EST, 'chain=input action=drop in-interface=ether1'], 'export') },
     { name: 'no WAN named, but the script drops its uplink list (the WAN it has in mind)', code: script(['chain=input action=accept connection-state=established,related', 'chain=input action=drop in-interface-list=internet'], 'export', 'ipv6 firewall filter') },
     { name: 'no WAN named, the script drops one interface', code: script([EST, 'chain=input action=drop in-interface=ether1'], 'export') },
+    { name: 'a blacklist snippet (no established accept, no policy drop)', code: LISTS + script(['chain=input action=drop src-address-list=port_scanners', 'chain=input action=jump jump-target=scan in-interface-list=WAN', 'chain=scan action=add-src-to-address-list address-list=port_scanners address-list-timeout=1d protocol=tcp psd=21,3s,3,1'], 'export') },
+    { name: 'a snippet protecting a few ports', code: LISTS + script(['chain=input action=drop in-interface-list=WAN protocol=tcp dst-port=21,22,23,8291'], 'export') },
     { name: 'no input rules (forward only)', code: LISTS + script(['chain=forward action=drop in-interface-list=WAN connection-state=new'], 'export') },
     { name: 'a table the script only partly shows', code: LISTS + '/ip firewall filter add chain=input action=accept protocol=tcp dst-port=22 place-before=[find comment="defconf: drop all not coming from LAN"]\n' },
     { name: 'the drop inside :if', code: LISTS + '/ip firewall filter add chain=input action=accept connection-state=established\n:if ($x) do={ /ip firewall filter add chain=input action=drop in-interface-list=WAN }\n' },

@@ -83,10 +83,22 @@ export const wanInputOpen: Check = {
 const STOPS = new Set(['drop', 'reject', 'tarpit']);
 
 /**
- * True when the filter table is a firewall of its own: some enabled rule drops, rejects or tarpits, or
- * accepts by connection state. A table of nothing but accepts for particular services is a snippet to be
- * added to a router's existing firewall (which has the drop): the end of its input chain proves nothing.
+ * True when the filter table is a firewall of its own: it accepts established connections (what every
+ * stateful firewall does first), or it has a policy drop (one limited at most by interface or connection
+ * state). A table of service accepts, blacklist drops or protections for a few ports is a snippet to add
+ * to a router's existing firewall (which has the drop): the end of its input chain proves nothing.
  */
 function firewallLike(tc: TableChains): boolean {
-  return tc.table.rules.some((r) => !r.disabled && (STOPS.has(r.action) || (r.action === 'accept' && r.match.connectionState !== undefined)));
+  return tc.table.rules.some((r) => {
+    if (r.disabled) return false;
+    const m = r.match;
+    if (r.action === 'accept') {
+      const cs = m.connectionState;
+      return !!cs && !cs.negated && Array.isArray(cs.value) && cs.value.includes('established');
+    }
+    if (!STOPS.has(r.action)) return false;
+    const keys = Object.keys(m).filter((k) => k !== 'other' && (m as unknown as Record<string, unknown>)[k] !== undefined);
+    const allowed = new Set(['inInterface', 'inInterfaceList', 'connectionState', 'connectionNatState']);
+    return keys.every((k) => allowed.has(k)) && Object.keys(m.other).length === 0;
+  });
 }
