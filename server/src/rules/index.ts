@@ -25,6 +25,12 @@ import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 import { unknownCommand } from './unknown-command';
 import { undefinedVariable } from './undefined-variable';
 import { unusedVariable } from './unused-variable';
+import { jumpTargetMissing } from './jump-target-missing';
+import { chainUnused } from './chain-unused';
+import { ruleNeverMatches } from './rule-never-matches';
+import { ruleUnreachable } from './rule-unreachable';
+import { wanInputOpen } from './wan-input-open';
+import { serviceExposed } from './service-exposed';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -50,4 +56,10 @@ export const allChecks: Check[] = [
   unknownCommand,
   undefinedVariable,
   unusedVariable,
+  jumpTargetMissing,
+  chainUnused,
+  ruleNeverMatches,
+  ruleUnreachable,
+  wanInputOpen,
+  serviceExposed,
 ];
