@@ -98,8 +98,7 @@ function completionOf(arg: RawNode, menu: MenuData, argName: string): Completion
     styles.add(v.style ?? '');
     out.values.push(v.desc ? { value, desc: v.desc.trim() } : { value });
   }
-  out.values.sort((a, b) => byName(a.value, b.value));
-  out.boolean = styles.size === 1 && styles.has('arg') && out.values.map((v) => v.value).join(',') === 'no,yes';
+  out.boolean = styles.size === 1 && styles.has('arg') && out.values.map((v) => v.value).sort().join(',') === 'no,yes';
   return out;
 }
 
@@ -253,7 +252,7 @@ function encode(versions: string[], completionsFrom: string[], col: Collector): 
         const alt = new Map<string, number>();
         for (let i = 0; i < versions.length; i++) {
           const d = a.descs[i];
-          if ((mask & (1 << i)) === 0 || d === newest) continue;
+          if ((mask & (1 << i)) === 0 || d === newest || d === '') continue;
           alt.set(d, (alt.get(d) ?? 0) | (1 << i));
         }
         const c = a.completion;
