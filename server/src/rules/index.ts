@@ -23,6 +23,10 @@ import { knockSimSlowGrants } from './knock-sim-slow-grants';
 import { knockSimScanCompletes } from './knock-sim-scan-completes';
 import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 import { unknownCommand } from './unknown-command';
+import { unknownProperty } from './unknown-property';
+import { duplicateProperty } from './duplicate-property';
+import { missingRequired } from './missing-required';
+import { versionMismatch } from './version-mismatch';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -46,4 +50,8 @@ export const allChecks: Check[] = [
   knockSimScanCompletes,
   knockSimBlacklistBlocks,
   unknownCommand,
+  unknownProperty,
+  duplicateProperty,
+  missingRequired,
+  versionMismatch,
 ];
