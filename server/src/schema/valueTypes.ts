@@ -20,7 +20,7 @@ export function parseTime(text: string): number | undefined {
   const t = text.trim();
   if (t === '') return undefined;
   // [Nw][Nd]HH:MM[:SS[.fff]]
-  const clock = /^(?:(\d+)w)?(?:(\d+)d)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(t);
+  const clock = /^(?:(\d+)w)?(?:(\d+)d)?\s*(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?$/.exec(t);
   if (clock) {
     const [, w, d, h, m, s, frac] = clock;
     return (
