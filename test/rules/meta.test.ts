@@ -18,6 +18,7 @@ const ISSUE_IDS = [
   'knock-sim-fails', 'knock-sim-slow-grants', 'knock-sim-scan-completes', 'knock-sim-blacklist-blocks',
   // command tree (server/src/schema)
   'unknown-command',
+  'unknown-property', 'duplicate-property', 'missing-required', 'version-mismatch',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {

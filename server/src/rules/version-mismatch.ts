@@ -102,7 +102,7 @@ export const versionMismatch: Check = {
       if (reportedMenus.has(key)) continue;
       reportedMenus.add(key);
       const renamed = g.removedIn ? t.any.renamedTo(path) : undefined;
-      const segs = m.command.path?.segments ?? [];
+      const segs = m.words;
       const range: Range = segs.length >= depth ? { start: segs[0].range.start, end: segs[depth - 1].range.end } : m.command.range;
       let fix: Fix | undefined;
       if (renamed && segs.length >= depth && segs.slice(0, depth).every((s, i) => s.text === path[i])) {

@@ -30,6 +30,8 @@ export interface CommandUse {
 export interface MenuChange {
   command: Command;
   menu: string[];
+  /** The words that name the menu as written (absolute paths only: the first is its first segment). */
+  words: Word[];
 }
 
 export interface CommandUses {
@@ -93,15 +95,47 @@ function collect(script: Script): CommandUses {
     }
     if (c.menuChange) {
       const known = any.isMenu(c.menu);
-      if (known) menus.push({ command: cmd, menu: c.menu });
+      if (known) menus.push({ command: cmd, menu: c.menu, words: relative ? [] : [...(cmd.path?.segments ?? [])] });
       // `/ip firewall filter { add ... }`: the block runs in that menu
       for (const a of cmd.args) value(a?.value, known ? c.menu : null, known ? c.menu : null);
       return cmd.args.length === 0 ? (known ? c.menu : null) : current;
     }
-    if (c.verb && any.hasCommand(c.menu, c.verb)) {
+    let menu = c.menu;
+    let verb = c.verb;
+    let verbWord = cmd.verb;
+    let argStart = 0;
+    const words: Word[] = relative ? [] : [...(cmd.path?.segments ?? [])];
+    // `/system upgrade refresh`: the parser took a menu word for the verb; RouterOS reads on.
+    if (verb && cmd.verb && !any.hasCommand(menu, verb) && any.isMenu([...menu, verb])) {
+      menu = [...menu, verb];
+      words.push(cmd.verb);
+      verb = undefined;
+      verbWord = null;
+      let i = 0;
+      for (; i < cmd.args.length; i++) {
+        const a = cmd.args[i];
+        if (!a || a.name || a.value?.kind !== 'word') break;
+        const w = a.value.text;
+        if (any.isMenu([...menu, w])) {
+          menu = [...menu, w];
+          words.push(a.value);
+          continue;
+        }
+        if (any.hasCommand(menu, w)) {
+          verb = w;
+          verbWord = a.value;
+          i++;
+        }
+        break;
+      }
+      argStart = i;
+      if (!verb && !relative) menus.push({ command: cmd, menu, words });
+    }
+    if (verb && any.hasCommand(menu, verb)) {
       const named: Argument[] = [];
       let positional = false;
-      for (const a of cmd.args) {
+      for (let i = argStart; i < cmd.args.length; i++) {
+        const a = cmd.args[i];
         if (!a) continue;
         if (!a.name) {
           if (a.value?.kind === 'word' && a.value.text === 'where') break;
@@ -111,14 +145,14 @@ function collect(script: Script): CommandUses {
         if (a.operator || a.negatedName || !NAME.test(a.name.text)) continue;
         named.push(a);
       }
-      uses.push({ command: cmd, menu: c.menu, verb: c.verb, verbWord: cmd.verb, named, positional, ownPath: !!cmd.path });
-      if (cmd.path && !relative) menus.push({ command: cmd, menu: c.menu });
+      uses.push({ command: cmd, menu, verb, verbWord, named, positional, ownPath: !!cmd.path });
+      if (cmd.path && !relative) menus.push({ command: cmd, menu, words });
     }
     for (const a of cmd.args) {
       const v = a?.value;
       if (!v) continue;
       // `[find ...]` runs in the command's menu; stored code (`source={...}`) at the root.
-      if (v.kind === 'substitution') statements(v.statements, c.menu);
+      if (v.kind === 'substitution') statements(v.statements, menu);
       else if (v.kind === 'code') statements(v.statements, ROOT);
       else value(v, current, current);
     }
