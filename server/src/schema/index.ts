@@ -505,3 +505,19 @@ export const argsOf = (path: readonly string[], command: string) => loadSchema()
 export const argInfo = (path: readonly string[], command: string, arg: string) =>
   loadSchema().argInfo(path, command, arg);
 export const isCommandName = (word: string) => loadSchema().isCommandName(word) || GLOBAL_SCOPE_WORDS.has(word);
+
+/**
+ * The tree the editor features follow for a file: the version the user set (routeros.targetVersion),
+ * else the one in the file's `/export` header (`# ... by RouterOS 7.16.2`), else the newest. RouterOS 6
+ * (no v6 tree exists) and unreadable versions get the newest.
+ */
+export function schemaForScript(script: { comments: ReadonlyArray<{ text: string; range: { start: { offset: number } } }>; statements: ReadonlyArray<{ range: { start: { offset: number } } }> }, setting?: string): Schema {
+  if (setting && versionIndex(setting)) return loadSchema(setting);
+  const first = script.statements[0]?.range.start.offset ?? Infinity;
+  for (const c of script.comments) {
+    if (c.range.start.offset > first) break;
+    const m = /\bby RouterOS\s+v?(\d+\.\d+(?:\.\d+)?)/i.exec(c.text);
+    if (m) return versionIndex(m[1]) ? loadSchema(m[1]) : loadSchema();
+  }
+  return loadSchema();
+}
