@@ -79,12 +79,32 @@ const FIREWALL = /^ipv?6? ?firewall /;
 /** Keyword values (`auto`, `none`, `unlimited`, `disabled`): typed arguments accept their own keywords. */
 const KEYWORD = /^[a-z][a-z0-9-]*$/i;
 
+type Info = NonNullable<ReturnType<typeof argInfo>>;
+/** Per target, per menu array (shared by identity), per verb: name -> the argument when its value is typed. */
+const typedCache = new WeakMap<Target, WeakMap<readonly string[], Map<string, Map<string, Info | null>>>>();
+
+function typedInfo(t: Target, menu: string[], verb: string, name: string): Info | undefined {
+  let a = typedCache.get(t);
+  if (!a) typedCache.set(t, (a = new WeakMap()));
+  let b = a.get(menu);
+  if (!b) a.set(menu, (b = new Map()));
+  let c = b.get(verb);
+  if (!c) b.set(verb, (c = new Map()));
+  let hit = c.get(name);
+  if (hit === undefined) {
+    const info = (t.schema && !t.below ? t.schema.argInfo(menu, verb, name) : undefined) ?? t.any.argInfo(menu, verb, name);
+    hit = info && (info.valueType || (info.closed && info.enum)) ? info : null;
+    c.set(name, hit);
+  }
+  return hit ?? undefined;
+}
+
 function checkTyped(t: Target, menu: string[], verb: string, arg: Argument): { message: string; range: Argument['range'] } | undefined {
+  const name = arg.name!.text;
+  const info = typedInfo(t, menu, verb, name);
+  if (!info) return undefined;
   const lit = literal(arg.value);
   if (!lit || lit.text === '') return undefined;
-  const name = arg.name!.text;
-  const info = (t.schema && !t.below ? t.schema.argInfo(menu, verb, name) : undefined) ?? t.any.argInfo(menu, verb, name);
-  if (!info) return undefined;
   const bad = (message: string) => ({ message: `${name}=${lit.text}: ${message}`, range: lit.range });
   const vt = info.valueType;
   const text = lit.text;

@@ -33,19 +33,29 @@ interface Names {
 }
 
 const namesCache = new WeakMap<object, Map<string, Names>>();
+/** Per target and menu array (the tree's own path arrays are shared, so identity hits): verb -> names. */
+const byMenu = new WeakMap<Target, WeakMap<readonly string[], Map<string, Names>>>();
 
 export function namesOf(t: Target, use: Pick<CommandUse, 'menu' | 'verb'>): Names {
+  let perTarget = byMenu.get(t);
+  if (!perTarget) byMenu.set(t, (perTarget = new WeakMap()));
+  let perMenu = perTarget.get(use.menu);
+  if (!perMenu) perTarget.set(use.menu, (perMenu = new Map()));
+  const fast = perMenu.get(use.verb);
+  if (fast) return fast;
   const key = `${use.menu.join(' ')}\u0000${use.verb}`;
   const owner = t.schema ?? t.any;
   let m = namesCache.get(owner);
   if (!m) namesCache.set(owner, (m = new Map()));
   let hit = m.get(key);
+  if (hit) perMenu.set(use.verb, hit);
   if (!hit) {
     const any = t.any.argsOf(use.menu, use.verb).map((a) => a.name);
     const inTarget = t.schema && !t.below && t.schema.hasCommand(use.menu, use.verb);
     const target = inTarget ? t.schema!.argsOf(use.menu, use.verb).map((a) => a.name) : any;
     hit = { target, targetSet: new Set(target), any, anySet: new Set(any) };
     m.set(key, hit);
+    perMenu.set(use.verb, hit);
   }
   return hit;
 }
