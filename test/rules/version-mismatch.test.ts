@@ -49,6 +49,9 @@ test('a RouterOS 6 file: said once, at info (header, or v6-only syntax without o
   assert.equal(s.length, 1);
   assert.equal(s[0].severity, 'info');
   assert.match(s[0].message, /\/routing bgp peer` exists only in RouterOS 6/);
+  // a v6-only property on a menu v7 kept, also inside stored code
+  const p = lint('/system scheduler add name=s on-event="/tool fetch url=http://x http-content-type=text/plain"\n/ip route add gateway=1.1.1.1 routing-mark=vpn\n').findings;
+  assert.deepEqual(p.map((f) => `${f.rule} ${f.severity}`), ['version-mismatch info']);
 });
 
 test('the target setting wins over the header; removed items against the default target are warnings', () => {

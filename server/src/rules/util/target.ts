@@ -67,8 +67,8 @@ const V6_PROPS = new Map<string, Set<string>>([
   ['ip route', new Set(['routing-mark', 'type'])],
   ['system ntp client', new Set(['primary-ntp', 'secondary-ntp', 'server-dns-names', 'enabled-server'])],
   ['tool e-mail', new Set(['start-tls'])],
-  ['', new Set(['routing-table'])],
-  ['tool', new Set(['routing-table'])],
+  ['ping', new Set(['routing-table'])],
+  ['tool ping', new Set(['routing-table'])],
   ['tool mac-server', new Set(['interface'])],
   ['tool mac-server mac-winbox', new Set(['enabled', 'interface'])],
   ['ip ipsec peer', new Set(['nat-traversal', 'dh-group', 'enc-algorithm', 'hash-algorithm', 'secret', 'auth-method'])],
@@ -78,7 +78,8 @@ const V6_PROPS = new Map<string, Set<string>>([
 
 function findV6Props(script: Script): { range: Range; why: string } | undefined {
   for (const use of commandUses(script).uses) {
-    const props = V6_PROPS.get(use.menu.join(' '));
+    const m = use.menu.join(' ');
+    const props = V6_PROPS.get(m) ?? V6_PROPS.get(m ? `${m} ${use.verb}` : use.verb);
     if (!props) continue;
     for (const a of use.named) {
       const n = a.name!.text;
