@@ -59,7 +59,7 @@ test('the target setting wins over the header; removed items against the default
   const vm = withSetting.filter((f) => f.rule === 'version-mismatch');
   assert.equal(vm.length, 1);
   assert.equal(vm[0].severity, 'error');
-  assert.match(vm[0].message, /the target is 7.16 \(the target version setting\)/);
+  assert.match(vm[0].message, /the target is 7.16 \(--target \/ routeros.targetVersion\)/);
   const byDefault = lint('/ip firewall filter add chain=forward hw-offload=yes\n').findings.filter((f) => f.rule === 'version-mismatch');
   assert.equal(byDefault.length, 1);
   assert.equal(byDefault[0].severity, 'warning');

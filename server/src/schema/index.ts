@@ -511,13 +511,17 @@ export const isCommandName = (word: string) => loadSchema().isCommandName(word) 
  * else the one in the file's `/export` header (`# ... by RouterOS 7.16.2`), else the newest. RouterOS 6
  * (no v6 tree exists) and unreadable versions get the newest.
  */
-export function schemaForScript(script: { comments: ReadonlyArray<{ text: string; range: { start: { offset: number } } }>; statements: ReadonlyArray<{ range: { start: { offset: number } } }> }, setting?: string): Schema {
+export function schemaForScript(
+  script: { comments: ReadonlyArray<{ text: string; range: { start: { offset: number } } }>; statements: ReadonlyArray<{ range: { start: { offset: number } } }> },
+  setting?: string,
+  fallback?: string,
+): Schema {
   if (setting && versionIndex(setting)) return loadSchema(setting);
   const first = script.statements[0]?.range.start.offset ?? Infinity;
   for (const c of script.comments) {
     if (c.range.start.offset > first) break;
     const m = /\bby RouterOS\s+v?(\d+\.\d+(?:\.\d+)?)/i.exec(c.text);
-    if (m) return versionIndex(m[1]) ? loadSchema(m[1]) : loadSchema();
+    if (m) return versionIndex(m[1]) ? loadSchema(m[1]) : loadSchema(fallback);
   }
-  return loadSchema();
+  return loadSchema(fallback);
 }

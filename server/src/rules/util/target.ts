@@ -168,6 +168,6 @@ function computeTarget(script: Script, setting: string | undefined): Target {
 
 /** "the target is 7.16 (from the /export header)". */
 export function describeTarget(t: Target): string {
-  const where = t.source === 'setting' ? 'the target version setting' : t.source === 'header' ? 'the /export header' : 'the newest known; set routeros.targetVersion or --target';
+  const where = t.source === 'setting' ? '--target / routeros.targetVersion' : t.source === 'header' ? 'the /export header' : 'the newest known; set routeros.targetVersion or --target';
   return `the target is ${t.label} (${where})`;
 }
