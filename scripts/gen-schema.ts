@@ -1,27 +1,31 @@
-// Turns the RouterOS command tree crawled from a router (/work/shared/routeros-schema, tikoci/restraml,
-// Unlicense) into the compact table the extension ships: server/src/schema/routeros-<version>.json.
+// Turns the RouterOS command trees crawled from routers (/work/shared/routeros-schema/versions,
+// tikoci/restraml, Unlicense) into the one compact table the extension ships:
+// server/src/schema/routeros.json (format: server/src/schema/format.ts).
 //
-//   npx tsx scripts/gen-schema.ts            write the tables
-//   npx tsx scripts/gen-schema.ts --check    exit 1 when a committed table differs from a fresh one
+//   npx tsx scripts/gen-schema.ts            write the table
+//   npx tsx scripts/gen-schema.ts --check    exit 1 when the committed table differs from a fresh one
 //   SCHEMA_SRC=/path/to/routeros-schema      input folder (default: ../shared/routeros-schema)
 //
-// What is kept: every menu, its commands, each command's argument names with the value type text
-// (`desc`, e.g. "0s..35w3d13h13m56s (time interval)"), the values the router offers (`_completion`),
-// whether the value may be negated (`!` prefix) or is a list (`,` separator), and per menu the
-// property descriptions the router gives in `get value-name` completions ("Action to undertake if
-// the packet matches the rule"). Dropped: completion style/preference, file-name completions
-// (`skins/`), and the property-name lists of `get value-name` / `print proplist` / `group-by`
-// (their descriptions are kept per menu). Strings, value lists, argument specs and whole argument sets
-// are deduplicated and referenced by index. The format is documented in server/src/schema/format.ts.
-//
-// 7.24 has no `_completion`: its values (and the property descriptions) are taken from 7.22 where the
-// same menu/command/argument exists there.
+// Input: versions/INDEX.tsv lists one tree per RouterOS minor (7.9.2 .. 7.24, base package) and the
+// extra packages' trees beside them (`<version>.extra.inspect.json.gz`: wireless, caps-man, container,
+// iot, user-manager, ...). Every menu, command and argument of any of them goes into the table with
+// the set of versions that have it (a bitmask over `versions`); items only the extra packages have are
+// marked as such. Per argument: the router's value-type text (`desc`, newest version's; older texts
+// that differ are kept with their versions), the type parsed from it (time range, integer range, IP,
+// prefix, MAC, string length, `a|b|c` enum), the values the router offers (`_completion` of the
+// 7.22.3 crawl, else 7.21.5: the only crawls that have them; `dir` style file names dropped), whether
+// the value may be negated (`!`) or is a list (`,`), and whether those values are the complete set
+// (yes/no, or the type text's own enum). Per menu, the property descriptions the router gives in
+// `get value-name` completions. Renames: an item that went away in a version while one with the same
+// content appeared there under another name.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CompactSchema, ArgSpec, EnumValue } from '../server/src/schema/format';
-import { FLAG_LIST, FLAG_NEGATABLE, SCHEMA_FORMAT } from '../server/src/schema/format';
+import type { ArgSpec, CommandRef, CompactSchema, EnumValue, MenuEntry, RenameEntry, ValueType } from '../server/src/schema/format';
+import { FLAG_CLOSED, FLAG_LIST, FLAG_NEGATABLE, FLAG_PACKAGE, SCHEMA_FORMAT } from '../server/src/schema/format';
+import { parseDesc } from '../server/src/schema/valueTypes';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,89 +47,126 @@ function children(node: RawNode): Array<[string, RawNode]> {
     if (k.startsWith('_') || k === 'desc' || v === null || typeof v !== 'object') continue;
     out.push([k, v as RawNode]);
   }
-  // Sorted so the output does not depend on the crawler's key order.
-  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return out;
 }
 
 const isMenu = (n: RawNode) => n._type === 'dir' || n._type === 'path';
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-interface ArgData {
-  type?: string;
+interface Completion {
   values: Array<{ value: string; desc?: string }>;
   negatable: boolean;
   list: boolean;
+  /** Exactly yes/no offered as keywords. */
+  boolean: boolean;
+}
+interface ArgData {
+  base: number;
+  extra: number;
+  /** desc text per version index ('' = none). */
+  descs: string[];
+  completion?: Completion;
+}
+interface CmdData {
+  base: number;
+  extra: number;
+  args: Map<string, ArgData>;
 }
 interface MenuData {
-  path: string;
-  commands: Map<string, Map<string, ArgData>>;
+  base: number;
+  extra: number;
+  commands: Map<string, CmdData>;
   props: Map<string, string>;
 }
 
-/** Flattens a raw tree into menus (path joined by spaces; root = ''). */
-function collect(tree: RawNode): Map<string, MenuData> {
-  const menus = new Map<string, MenuData>();
-  const visit = (node: RawNode, path: string[]) => {
-    const key = path.join(' ');
-    const menu: MenuData = { path: key, commands: new Map(), props: new Map() };
-    menus.set(key, menu);
-    for (const [name, child] of children(node)) {
-      if (isMenu(child)) {
-        visit(child, [...path, name]);
-      } else if (child._type === 'cmd') {
-        const args = new Map<string, ArgData>();
-        for (const [argName, arg] of children(child)) {
-          if (arg._type !== 'arg') continue;
-          const data: ArgData = { values: [], negatable: false, list: false };
-          if (typeof arg.desc === 'string' && arg.desc.trim()) data.type = arg.desc.replace(/\s{2,}/g, ' ').trim();
-          const completion = arg._completion ?? {};
-          if (PROPERTY_LIST_ARGS.has(argName)) {
-            for (const [prop, c] of Object.entries(completion)) {
-              if (c.desc && !menu.props.has(prop)) menu.props.set(prop, c.desc.trim());
-            }
-          } else {
-            for (const [value, c] of Object.entries(completion)) {
-              if (c.style === 'syntax-meta') {
-                if (value === '!') data.negatable = true;
-                else if (value === ',') data.list = true;
-                continue;
-              }
-              if (c.style && DROPPED_STYLES.has(c.style)) continue;
-              data.values.push(c.desc ? { value, desc: c.desc.trim() } : { value });
-            }
-          }
-          args.set(argName, data);
-        }
-        menu.commands.set(name, args);
-      }
+function completionOf(arg: RawNode, menu: MenuData, argName: string): Completion | undefined {
+  const c = arg._completion;
+  if (!c) return undefined;
+  if (PROPERTY_LIST_ARGS.has(argName)) {
+    for (const [prop, v] of Object.entries(c)) if (v.desc && !menu.props.has(prop)) menu.props.set(prop, v.desc.trim());
+    return undefined;
+  }
+  const out: Completion = { values: [], negatable: false, list: false, boolean: false };
+  const styles = new Set<string>();
+  for (const [value, v] of Object.entries(c)) {
+    if (v.style === 'syntax-meta') {
+      if (value === '!') out.negatable = true;
+      else if (value === ',') out.list = true;
+      continue;
     }
-  };
-  visit(tree, []);
-  return menus;
+    if (v.style && DROPPED_STYLES.has(v.style)) continue;
+    styles.add(v.style ?? '');
+    out.values.push(v.desc ? { value, desc: v.desc.trim() } : { value });
+  }
+  out.boolean = styles.size === 1 && styles.has('arg') && out.values.map((v) => v.value).sort().join(',') === 'no,yes';
+  return out;
 }
 
-/** Fills what 7.24 lacks (values, flags, property descriptions) from 7.22 where the same item exists. */
-function mergeFrom(target: Map<string, MenuData>, donor: Map<string, MenuData>): void {
-  for (const [path, menu] of target) {
-    const d = donor.get(path);
-    if (!d) continue;
-    for (const [p, desc] of d.props) if (!menu.props.has(p)) menu.props.set(p, desc);
-    for (const [cmd, args] of menu.commands) {
-      const dArgs = d.commands.get(cmd);
-      if (!dArgs) continue;
-      for (const [name, arg] of args) {
-        const da = dArgs.get(name);
-        if (!da) continue;
-        if (arg.values.length === 0) arg.values = da.values.map((v) => ({ ...v }));
-        arg.negatable ||= da.negatable;
-        arg.list ||= da.list;
-        if (!arg.type && da.type) arg.type = da.type;
+class Collector {
+  readonly menus = new Map<string, MenuData>();
+  constructor(private readonly nVersions: number) {}
+
+  add(tree: RawNode, vi: number, extra: boolean, withCompletions: boolean): void {
+    const bit = 1 << vi;
+    const visit = (node: RawNode, path: string[]) => {
+      const key = path.join(' ');
+      let menu = this.menus.get(key);
+      if (!menu) this.menus.set(key, (menu = { base: 0, extra: 0, commands: new Map(), props: new Map() }));
+      if (extra) menu.extra |= bit;
+      else menu.base |= bit;
+      for (const [name, child] of children(node)) {
+        if (isMenu(child)) {
+          visit(child, [...path, name]);
+          continue;
+        }
+        if (child._type !== 'cmd') continue;
+        let cmd = menu.commands.get(name);
+        if (!cmd) menu.commands.set(name, (cmd = { base: 0, extra: 0, args: new Map() }));
+        if (extra) cmd.extra |= bit;
+        else cmd.base |= bit;
+        for (const [argName, arg] of children(child)) {
+          if (arg._type !== 'arg') continue;
+          let a = cmd.args.get(argName);
+          if (!a) cmd.args.set(argName, (a = { base: 0, extra: 0, descs: new Array<string>(this.nVersions).fill('') }));
+          if (extra) a.extra |= bit;
+          else a.base |= bit;
+          if (typeof arg.desc === 'string' && arg.desc.trim() && !a.descs[vi]) a.descs[vi] = arg.desc.replace(/\s+/g, ' ').trim();
+          if (withCompletions && !a.completion) {
+            const c = completionOf(arg, menu, argName);
+            if (c) a.completion = c;
+          }
+        }
       }
-    }
+    };
+    visit(tree, []);
   }
 }
 
-function encode(version: string, menus: Map<string, MenuData>, completionsFrom: string): CompactSchema {
+interface Row {
+  version: string;
+  file: string;
+  kind: string;
+}
+
+function readIndex(dir: string): Row[] {
+  const lines = readFileSync(join(dir, 'INDEX.tsv'), 'utf8').trim().split('\n');
+  const head = lines[0].split('\t');
+  const col = (n: string) => head.indexOf(n);
+  return lines.slice(1).map((l) => {
+    const c = l.split('\t');
+    return { version: c[col('version')], file: c[col('file')], kind: c[col('kind')] };
+  });
+}
+
+const readGz = (f: string) => JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as RawNode;
+
+/** Mask over all versions: stored as 0. */
+function maskOut(mask: number, all: number): number {
+  return mask === all ? 0 : mask;
+}
+
+function encode(versions: string[], completionsFrom: string[], col: Collector): CompactSchema {
+  const all = (1 << versions.length) - 1;
   const strings: string[] = [];
   const stringIdx = new Map<string, number>();
   const str = (s: string) => {
@@ -143,6 +184,7 @@ function encode(version: string, menus: Map<string, MenuData>, completionsFrom: 
   const argIdx = new Map<string, number>();
   const argsets: number[][] = [];
   const argsetIdx = new Map<string, number>();
+  const types: Record<string, ValueType> = {};
   const intern = <T>(list: T[], index: Map<string, number>, item: T) => {
     const key = JSON.stringify(item);
     let i = index.get(key);
@@ -153,50 +195,184 @@ function encode(version: string, menus: Map<string, MenuData>, completionsFrom: 
     }
     return i;
   };
+  const descRef = (d: string) => {
+    const i = str(d);
+    if (!(i in types)) {
+      const t = parseDesc(d);
+      let vt: ValueType;
+      switch (t.kind) {
+        case 'time':
+          vt = ['time', t.min, t.max];
+          break;
+        case 'int':
+          vt = ['int', t.min, t.max];
+          break;
+        case 'str':
+        case 'hex':
+          vt = [t.kind, t.min, t.max];
+          break;
+        case 'enum':
+          vt = ['enum', intern(enums, enumIdx, t.values), t.list ? 1 : 0];
+          break;
+        default:
+          vt = [t.kind];
+      }
+      types[i] = vt;
+    }
+    return i;
+  };
 
   const out: CompactSchema = {
     format: SCHEMA_FORMAT,
-    version,
+    versions,
     completionsFrom,
     strings,
+    types,
     enums,
     args,
     argsets,
     menus: [],
+    renames: [],
   };
-  const paths = [...menus.keys()].sort();
-  for (const path of paths) {
-    const menu = menus.get(path)!;
-    const cmds: Record<string, number> = {};
-    for (const cmd of [...menu.commands.keys()].sort()) {
+  for (const path of [...col.menus.keys()].sort(byName)) {
+    const menu = col.menus.get(path)!;
+    const cmds: Record<string, CommandRef> = {};
+    for (const name of [...menu.commands.keys()].sort(byName)) {
+      const cmd = menu.commands.get(name)!;
       const set: number[] = [];
-      const argMap = menu.commands.get(cmd)!;
-      for (const name of [...argMap.keys()].sort()) {
-        const a = argMap.get(name)!;
-        const flags = (a.negatable ? FLAG_NEGATABLE : 0) | (a.list ? FLAG_LIST : 0);
-        const type = a.type !== undefined ? str(a.type) : -1;
+      for (const argName of [...cmd.args.keys()].sort(byName)) {
+        const a = cmd.args.get(argName)!;
+        const mask = a.base | a.extra;
+        // Newest desc, then older ones that differ (with the versions that have them).
+        let newest = '';
+        for (let i = versions.length - 1; i >= 0; i--) if (a.descs[i]) {
+          newest = a.descs[i];
+          break;
+        }
+        const alt = new Map<string, number>();
+        for (let i = 0; i < versions.length; i++) {
+          const d = a.descs[i];
+          if ((mask & (1 << i)) === 0 || d === newest || d === '') continue;
+          alt.set(d, (alt.get(d) ?? 0) | (1 << i));
+        }
+        const c = a.completion;
+        let flags = (c?.negatable ? FLAG_NEGATABLE : 0) | (c?.list ? FLAG_LIST : 0) | (a.base === 0 ? FLAG_PACKAGE : 0);
+        if (c?.boolean) flags |= FLAG_CLOSED;
         const en =
-          a.values.length > 0
-            ? intern(
-                enums,
-                enumIdx,
-                a.values.map((v): EnumValue => (v.desc ? [v.value, str(v.desc)] : v.value)),
-              )
+          c && c.values.length > 0
+            ? intern(enums, enumIdx, c.values.map((v): EnumValue => (v.desc ? [v.value, str(v.desc)] : v.value)))
             : -1;
+        const desc = newest ? descRef(newest) : -1;
+        const altOut: Array<[number, number]> = [...alt].map(([d, m]) => [d ? descRef(d) : -1, m]);
+        const m = maskOut(mask, all);
         let spec: ArgSpec;
-        if (type < 0 && en < 0 && flags === 0) spec = name;
-        else if (flags === 0 && en < 0) spec = [name, type];
-        else if (flags === 0) spec = [name, type, en];
-        else spec = [name, type, en, flags];
+        if (desc < 0 && en < 0 && flags === 0 && m === 0 && altOut.length === 0) spec = argName;
+        else if (altOut.length) spec = [argName, desc, en, flags, m, altOut];
+        else if (m) spec = [argName, desc, en, flags, m];
+        else if (flags) spec = [argName, desc, en, flags];
+        else if (en >= 0) spec = [argName, desc, en];
+        else spec = [argName, desc];
         set.push(intern(args, argIdx, spec));
       }
-      cmds[cmd] = intern(argsets, argsetIdx, set);
+      const setI = intern(argsets, argsetIdx, set);
+      const cm = maskOut(cmd.base | cmd.extra, all);
+      cmds[name] = cm ? [setI, cm] : setI;
     }
     const props: Record<string, number> = {};
-    for (const p of [...menu.props.keys()].sort()) props[p] = str(menu.props.get(p)!);
-    out.menus.push([path, cmds, props]);
+    for (const p of [...menu.props.keys()].sort(byName)) props[p] = str(menu.props.get(p)!);
+    const mm = maskOut(menu.base | menu.extra, all);
+    const entry: MenuEntry = [path, cmds, props];
+    if (mm || menu.base === 0) entry.push(mm);
+    if (menu.base === 0) entry.push(1);
+    out.menus.push(entry);
+  }
+  out.renames = findRenames(versions, col);
+  return out;
+}
+
+/**
+ * Plain renames: at version i an item went away (present in i-1, absent from i on) while exactly one
+ * sibling appeared at i (absent before, present from i on) with the same content: for menus the same
+ * command names, for arguments the same value type text. Only unambiguous pairs are kept.
+ */
+function findRenames(versions: string[], col: Collector): RenameEntry[] {
+  const out: RenameEntry[] = [];
+  const n = versions.length;
+  const goneAt = (mask: number): number => {
+    // the single version where presence ends for good (present before, absent from there to the end)
+    for (let i = 1; i < n; i++) {
+      const after = mask >> i;
+      if ((mask & (1 << (i - 1))) && after === 0) return i;
+    }
+    return -1;
+  };
+  const cameAt = (mask: number): number => {
+    for (let i = 1; i < n; i++) {
+      const full = ((1 << n) - 1) & ~((1 << i) - 1);
+      if ((mask & full) === full && (mask & ((1 << i) - 1)) === 0) return i;
+    }
+    return -1;
+  };
+  // menus: anywhere in the tree (`/system upgrade` -> `/system package local-update`)
+  const cmdNames = (m: MenuData) => [...m.commands.keys()].sort(byName).join(',');
+  const paths = [...col.menus.keys()].sort(byName);
+  for (const oldP of paths) {
+    const om = col.menus.get(oldP)!;
+    const i = goneAt(om.base | om.extra);
+    if (i < 0 || om.commands.size === 0) continue;
+    const cands = paths.filter((k) => {
+      const m = col.menus.get(k)!;
+      return k !== oldP && cameAt(m.base | m.extra) === i && cmdNames(m) === cmdNames(om);
+    });
+    if (cands.length === 1) out.push(['menu', '', oldP, cands[0], i]);
+  }
+  // arguments of one command
+  for (const [path, menu] of [...col.menus].sort((a, b) => byName(a[0], b[0]))) {
+    for (const [cname, cmd] of [...menu.commands].sort((a, b) => byName(a[0], b[0]))) {
+      if (cname !== 'add' && cname !== 'set') continue;
+      const names = [...cmd.args.keys()].sort(byName);
+      for (const oldA of names) {
+        const oa = cmd.args.get(oldA)!;
+        const i = goneAt(oa.base | oa.extra);
+        if (i < 0) continue;
+        const od = oa.descs[i - 1];
+        const cands = names.filter((k) => {
+          const a = cmd.args.get(k)!;
+          return k !== oldA && cameAt(a.base | a.extra) === i && a.descs[i] === od && similarNames(oldA, k);
+        });
+        if (cands.length === 1) out.push(['arg', `${path}\u0000${cname}`, oldA, cands[0], i]);
+      }
+    }
   }
   return out;
+}
+
+/** Argument names that read as one renamed (`is-responder` -> `responder`, `hashmask-length` -> `hash-mask-length`). */
+function similarNames(a: string, b: string): boolean {
+  const flat = (s: string) => s.replace(/-/g, '');
+  const fa = flat(a);
+  const fb = flat(b);
+  if (fa.includes(fb) || fb.includes(fa) || editDistance(fa, fb) <= 2) return true;
+  // one word changed, to a longer or shorter form of itself (`remote-addrs` -> `remote-address`)
+  const ta = a.split(/[-.]/);
+  const tb = b.split(/[-.]/);
+  if (ta.length !== tb.length) return false;
+  const diff = ta.map((t, i) => [t, tb[i]]).filter(([x, y]) => x !== y);
+  return diff.length === 1 && diff[0][0].slice(0, 4) === diff[0][1].slice(0, 4);
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
 }
 
 /** JSON with one top-level table entry per line: compact, yet diffs stay readable. */
@@ -206,7 +382,7 @@ function format(s: CompactSchema): string {
   keys.forEach((k, i) => {
     const v = s[k];
     const comma = i < keys.length - 1 ? ',' : '';
-    if (Array.isArray(v)) {
+    if (Array.isArray(v) && k !== 'versions' && k !== 'completionsFrom') {
       lines.push(`${JSON.stringify(k)}:[`);
       v.forEach((item, j) => lines.push(JSON.stringify(item) + (j < v.length - 1 ? ',' : '')));
       lines.push(`]${comma}`);
@@ -223,18 +399,24 @@ export interface Generated {
   text: string;
 }
 
-/** Builds both tables from the source folder; pure apart from reading the inputs. */
+/** Builds the table from the source folder; pure apart from reading the inputs. */
 export function generate(srcDir: string): Generated[] {
-  const read = (f: string) => JSON.parse(readFileSync(join(srcDir, f), 'utf8')) as RawNode & { _meta?: { version?: string } };
-  const deep = read('deep-inspect-7.22.2.json');
-  const v722 = deep._meta?.version ?? '7.22.2';
-  const menus722 = collect(deep);
-  const menus724 = collect(read('inspect-7.24.json'));
-  mergeFrom(menus724, menus722);
-  return [
-    { file: 'routeros-7.22.json', text: format(encode(v722, menus722, v722)) },
-    { file: 'routeros-7.24.json', text: format(encode('7.24', menus724, v722)) },
-  ];
+  const dir = join(srcDir, 'versions');
+  const rows = readIndex(dir);
+  const versions = rows.map((r) => r.version);
+  const col = new Collector(versions.length);
+  // Completions: the newest crawl that has them first (the collector keeps the first one it sees).
+  const withCompletions = ['7.22.3', '7.21.5'].filter((v) => versions.includes(v));
+  const order = [...withCompletions.map((v) => versions.indexOf(v)), ...versions.map((_, i) => i).reverse()];
+  const done = new Set<number>();
+  for (const i of order) {
+    if (done.has(i)) continue;
+    done.add(i);
+    const r = rows[i];
+    col.add(readGz(join(dir, r.file)), i, false, withCompletions.includes(r.version));
+    col.add(readGz(join(dir, r.file.replace(/\.(deep-)?inspect\.json\.gz$/, '.extra.inspect.json.gz'))), i, true, false);
+  }
+  return [{ file: 'routeros.json', text: format(encode(versions, withCompletions, col)) }];
 }
 
 function main(): void {

@@ -25,7 +25,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, type LintOptions, type LintResult } from './lint';
 import type { SeveritySetting, Thresholds } from './rules/types';
-import { loadSchema } from './schema';
+import { loadSchema, schemaForScript } from './schema';
 import { toDiagnostics } from './features/diagnostics';
 import { codeActions, FIX_ALL_KIND, QUICKFIX_KIND } from './features/codeActions';
 import { REORDER_KIND } from './features/reorder';
@@ -55,6 +55,8 @@ export interface ServerSettings {
   rules: Record<string, SeveritySetting>;
   thresholds: Partial<Thresholds>;
   schemaVersion: string;
+  /** routeros.targetVersion: the RouterOS version the checks, completion and hover follow (unset: the file's /export header, then the newest). */
+  targetVersion?: string;
 }
 
 const DEFAULT_SETTINGS: ServerSettings = { rules: {}, thresholds: {}, schemaVersion: '7.22' };
@@ -79,6 +81,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     }
   }
   if (typeof r.schemaVersion === 'string' && r.schemaVersion) out.schemaVersion = r.schemaVersion;
+  if (typeof r.targetVersion === 'string' && /^\s*v?\d+\.\d+/.test(r.targetVersion)) out.targetVersion = r.targetVersion.trim();
   return out;
 }
 
@@ -185,8 +188,8 @@ export function startServer(connection: Connection): void {
   let workspaceRoots: string[] = [];
 
   function lintOptionsOf(s: ServerSettings, uri?: string): LintOptions {
-    const env = workspace && uri ? { workspaceGlobals: workspace.globalsExcept(uri) } : undefined;
-    return { severities: s.rules, thresholds: s.thresholds, ...(env ? { env } : {}) };
+    const workspaceGlobals = workspace && uri ? workspace.globalsExcept(uri) : undefined;
+    return { severities: s.rules, thresholds: s.thresholds, env: { targetVersion: s.targetVersion, ...(workspaceGlobals ? { workspaceGlobals } : {}) } };
   }
 
   /** The settings the document's cached lint used (or the pushed ones): features answer synchronously. */
@@ -325,7 +328,11 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  const schemaOf = (uri: string) => loadSchema(currentSettings(uri).schemaVersion);
+  const schemaOf = (uri: string) => {
+    const s = currentSettings(uri);
+    const doc = documents.get(uri);
+    return doc ? schemaForScript(parseOf(doc).script, s.targetVersion, s.schemaVersion) : loadSchema(s.targetVersion ?? s.schemaVersion);
+  };
 
   connection.onCompletion((params) =>
     guard('completion', [], () => {

@@ -22,6 +22,7 @@ const ISSUE_IDS = [
   'undefined-variable', 'unused-variable',
   // issue 10: reachability for every rule
   'jump-target-missing', 'chain-unused', 'rule-never-matches', 'rule-unreachable', 'wan-input-open', 'service-exposed',
+  'unknown-property', 'duplicate-property', 'missing-required', 'version-mismatch',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {

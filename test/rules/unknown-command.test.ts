@@ -16,9 +16,16 @@ ruleTester(unknownCommand, {
     { name: 'a v6 export: moved menus are never judged', code: '# jan/02/1970 00:00:00 by RouterOS 6.49.7\n/routing ospf netwrk add network=10.0.0.0/24 area=backbone\n' },
     { name: 'function calls and dynamic names', code: ':global f do={ :put $1 }\n$f 1\n:execute ":global x [:to$t 1]"\n' },
     { name: 'relative words inside blocks and do= bodies are not guessed', code: '/ip firewall filter {\n  ad chain=input\n}\n:foreach i in=[/ip address find] do={ gte $i }\n' },
+    { name: 'extra-package menus: user-manager, iot, veth, wifiwave2, dude', code: '/user-manager user add name=u\n/iot lora servers print\n/interface veth add name=v1 address=10.0.0.2/24 gateway=10.0.0.1\n/interface wifiwave2 print\n/dude set enabled=yes\n' },
     { name: 'an unknown word with no close name (a menu the tree may lack)', code: '/interface amt add name=x\n/system tray print\n' },
   ],
   invalid: [
+    {
+      name: 'a misspelled word inside an extra-package menu',
+      code: '/user-manager usr add name=u\n',
+      errors: [{ line: 1, column: 15, message: /"usr" in \/user-manager \(did you mean "user"\?\)/ }],
+      output: '/user-manager user add name=u\n',
+    },
     {
       name: 'meta example',
       code: unknownCommand.examples.bad,

@@ -20,6 +20,8 @@ export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
 export interface LintArgs {
   format: Format;
   severities: Record<string, SeveritySetting>;
+  /** --target: the RouterOS version to check against. */
+  target?: string;
   /** true/false forced by --color/--no-color; undefined = decide from the terminal and NO_COLOR. */
   color?: boolean;
   quiet: boolean;
@@ -43,6 +45,8 @@ Options:
   -f, --format FORMAT  text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
   -r, --rule ID=LEVEL  set a rule's severity: off, hint, info, warning or error; repeatable,
                        or comma-separated: --rule knock-weak-port=off,knock-no-interface=error
+  -t, --target VERSION RouterOS version to check against, e.g. 7.16 (default: the file's /export
+                       header, else the newest known)
   -q, --quiet          report errors only
       --color          colour the text output even when not writing to a terminal
       --no-color       never colour (the NO_COLOR environment variable does the same)
@@ -124,6 +128,13 @@ export function parseLintArgs(args: string[]): LintArgs {
       case '--rule':
         parseRule(inline ?? takeValue(args, i++, name, 'ID=LEVEL, e.g. knock-weak-port=off'), out.severities);
         break;
+      case '-t':
+      case '--target': {
+        const v = inline ?? takeValue(args, i++, name, 'a RouterOS version, e.g. 7.16');
+        if (!/^\s*v?\d+\.\d+(\.\d+)?\s*$/.test(v)) throw new CliError(`bad --target "${v}": write a RouterOS version, e.g. --target 7.16`);
+        out.target = v.trim();
+        break;
+      }
       case '-q':
       case '--quiet':
         noInline();
@@ -226,7 +237,7 @@ export async function runLint(argv: string[], io: CliIO): Promise<number> {
   for (const n of notes) io.err(`rsc-lint: ${n}\n`);
 
   const reports: FileReport[] = loaded.map((inp) => {
-    const { findings } = lint(inp.text, { severities: args.severities });
+    const { findings } = lint(inp.text, { severities: args.severities, env: { targetVersion: args.target } });
     return { file: inp.display, findings: args.quiet ? findings.filter((f) => f.severity === 'error') : findings };
   });
   const hasError = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.error));

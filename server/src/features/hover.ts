@@ -5,7 +5,7 @@
 import type { Hover, Position as LspPosition } from 'vscode-languageserver-types';
 import type { Argument, Command, ParseResult, Script } from '../parser/ast';
 import type { FirewallModel, KnockSequence } from '../model/types';
-import type { Schema } from '../schema';
+import { anySchema, type Schema } from '../schema';
 import { menuAt, walkScript } from '../schema/walk';
 import type { CommandVisit } from '../schema/walk';
 import { describeKnockSequence, describeKnockStage, knockClientCommands } from './knockClients';
@@ -108,7 +108,8 @@ export function hover(text: string, input: HoverInput, position: LspPosition, sc
     } else if (cmd.verb && inRange(cmd.verb.range, offset) && v.verb) {
       const where = v.global ? 'global command' : `command of \`/${v.menu.join(' ')}\``;
       const n = schema.argsOf(v.menu, v.verb).length;
-      sections.unshift(`**${cmd.verb.text}**: ${where}${n ? ` (${n} arguments)` : ''}`);
+      const note = v.global ? undefined : versionNote(schema, v.menu, v.verb);
+      sections.unshift(`**${cmd.verb.text}**: ${where}${n ? ` (${n} arguments)` : ''}${note ? `\n\n${note}` : ''}`);
       range = lspRange(cmd.verb.range);
     } else if (cmd.path && inRange(cmd.path.range, offset)) {
       const seg = cmd.path.segments.find((s) => inRange(s.range, offset));
@@ -116,8 +117,10 @@ export function hover(text: string, input: HoverInput, position: LspPosition, sc
         const idx = cmd.path.segments.indexOf(seg);
         const upTo = schemaMenuUpTo(v, cmd, idx);
         const subs = schema.submenusOf(upTo);
+        const note = versionNote(schema, upTo);
         sections.unshift(
-          `**menu \`/${upTo.join(' ')}\`**${schema.isMenu(upTo) ? '' : ' (not in the RouterOS ' + schema.version + ' command tree)'}` +
+          `**menu \`/${upTo.join(' ')}\`**${schema.isMenu(upTo) || note ? '' : ' (not in the RouterOS ' + schema.version + ' command tree)'}` +
+            (note ? `\n\n${note}` : '') +
             (subs.length ? `\n\nsubmenus: ${subs.map((s) => `\`${s}\``).join(', ')}` : ''),
         );
         range = lspRange(seg.range);
@@ -142,10 +145,28 @@ function schemaMenuUpTo(v: CommandVisit, cmd: Command, idx: number): string[] {
   return drop > 0 ? v.menu.slice(0, Math.max(0, v.menu.length - drop)) : v.menu;
 }
 
+/**
+ * In which RouterOS versions an item exists, as a hover line: "since 7.21", "removed in 7.21",
+ * "not in RouterOS 7.16" (the version the hover follows), "extra package".
+ */
+export function versionNote(schema: Schema, path: readonly string[], command?: string, arg?: string): string | undefined {
+  const av = schema.availability(path, command, arg);
+  if (!av) return undefined;
+  const parts: string[] = [];
+  if (av.since) parts.push(`since ${av.since}`);
+  if (av.removedIn) parts.push(`removed in ${av.removedIn}`);
+  if (av.package) parts.push('extra package');
+  if (schema.version !== 'any' && !av.versions.includes(schema.version)) parts.push(`**not in RouterOS ${schema.version}**`);
+  return parts.length ? `RouterOS: ${parts.join(' · ')}` : undefined;
+}
+
 function propertyHover(arg: Argument, v: CommandVisit, schema: Schema, offset: number) {
   const name = arg.name!.text;
   let info = schema.argInfo(v.menu, v.verb!, name);
   if (!info) info = schema.argInfo(v.menu, 'set', name) ?? schema.argInfo(v.menu, 'add', name);
+  // A property of another version: described from the version that has it, marked as such.
+  if (!info) info = anySchema().argInfo(v.menu, v.verb!, name);
+  const note = info ? versionNote(schema, v.menu, v.verb!, name) ?? versionNote(schema, v.menu, 'set', name) : undefined;
   const desc = info?.desc ?? schema.propertyDesc(v.menu, name);
   if (!info && !desc) return undefined;
   const lines: string[] = [`**${name}**: \`/${v.menu.join(' ')} ${v.verb}\``];
@@ -155,6 +176,7 @@ function propertyHover(arg: Argument, v: CommandVisit, schema: Schema, offset: n
   if (info?.negatable) facts.push('may be negated with `!`');
   if (info?.list) facts.push('comma-separated list');
   if (facts.length) lines.push(facts.join(' · '));
+  if (note) lines.push(note);
   if (info?.enum?.length) {
     const shown = info.enum.slice(0, 30).map((e) => `\`${e.value}\``);
     lines.push(`values: ${shown.join(', ')}${info.enum.length > 30 ? `, ... (${info.enum.length})` : ''}`);

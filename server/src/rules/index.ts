@@ -31,6 +31,10 @@ import { ruleNeverMatches } from './rule-never-matches';
 import { ruleUnreachable } from './rule-unreachable';
 import { wanInputOpen } from './wan-input-open';
 import { serviceExposed } from './service-exposed';
+import { unknownProperty } from './unknown-property';
+import { duplicateProperty } from './duplicate-property';
+import { missingRequired } from './missing-required';
+import { versionMismatch } from './version-mismatch';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -62,4 +66,8 @@ export const allChecks: Check[] = [
   ruleUnreachable,
   wanInputOpen,
   serviceExposed,
+  unknownProperty,
+  duplicateProperty,
+  missingRequired,
+  versionMismatch,
 ];

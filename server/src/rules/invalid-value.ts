@@ -7,6 +7,9 @@
 import { valueText } from '../parser';
 import type { Argument, Command, Value } from '../parser/ast';
 import { argInfo } from '../schema';
+import { isIPv4, isIPv6, isMac, parseTime } from '../schema/valueTypes';
+import { commandUses } from './util/commands';
+import { targetOf, type Target } from './util/target';
 import type { Check } from './types';
 import type { RawFinding } from './util/finding';
 import { ruleMenu } from './util/move';
@@ -51,9 +54,144 @@ add chain=input action=accept protocol=tcp dst-port=22,7000-7010 in-interface-li
         }
       }
     }
+    // Every other typed value of every command, judged against the target version's tree.
+    const t = targetOf(ctx);
+    if (!t.v6) {
+      for (const use of commandUses(ctx.parse.script).uses) {
+        if (use.verb === 'find' || use.verb === 'print') continue;
+        if (seen.has(use.command) && FIREWALL.test(use.menu.join(' '))) {
+          // the firewall pass above judged its own properties; the rest still gets the typed check
+        }
+        for (const arg of use.named) {
+          const name = arg.name!.text;
+          if (seen.has(use.command) && CHECKED.has(name)) continue;
+          const problem = checkTyped(t, use.menu, use.verb, arg);
+          if (problem) out.push({ rule: 'invalid-value', message: problem.message, range: problem.range });
+        }
+      }
+    }
     return out;
   },
 };
+
+const FIREWALL = /^ipv?6? ?firewall /;
+
+/** Keyword values (`auto`, `none`, `unlimited`, `disabled`): typed arguments accept their own keywords. */
+const KEYWORD = /^[a-z][a-z0-9-]*$/i;
+
+type Info = NonNullable<ReturnType<typeof argInfo>>;
+/** Per target, per menu array (shared by identity), per verb: name -> the argument when its value is typed. */
+const typedCache = new WeakMap<Target, WeakMap<readonly string[], Map<string, Map<string, Info | null>>>>();
+
+function typedInfo(t: Target, menu: string[], verb: string, name: string): Info | undefined {
+  let a = typedCache.get(t);
+  if (!a) typedCache.set(t, (a = new WeakMap()));
+  let b = a.get(menu);
+  if (!b) a.set(menu, (b = new Map()));
+  let c = b.get(verb);
+  if (!c) b.set(verb, (c = new Map()));
+  let hit = c.get(name);
+  if (hit === undefined) {
+    const info = (t.schema && !t.below ? t.schema.argInfo(menu, verb, name) : undefined) ?? t.any.argInfo(menu, verb, name);
+    hit = info && (info.valueType || (info.closed && info.enum)) ? info : null;
+    c.set(name, hit);
+  }
+  return hit ?? undefined;
+}
+
+function checkTyped(t: Target, menu: string[], verb: string, arg: Argument): { message: string; range: Argument['range'] } | undefined {
+  const name = arg.name!.text;
+  const info = typedInfo(t, menu, verb, name);
+  if (!info) return undefined;
+  const lit = literal(arg.value);
+  if (!lit || lit.text === '') return undefined;
+  const bad = (message: string) => ({ message: `${name}=${lit.text}: ${message}`, range: lit.range });
+  const vt = info.valueType;
+  const text = lit.text;
+  if (lit.negated && !info.negatable) return undefined; // `!` on a value: not ours to judge without the flag
+  if (vt) {
+    switch (vt[0]) {
+      case 'time': {
+        if (KEYWORD.test(text) || !/^\d/.test(text)) return undefined;
+        // `ra-interval=3m20s-10m`, kid-control `mon=0s-1d`: some time settings take a range or list
+        if (/[-,]/.test(text)) {
+          if (text.split(/[-,]/).every((p) => parseTime(p) !== undefined)) return undefined;
+          return bad('not a time interval (e.g. 30s, 5m, 1h30m, 1d, 00:00:30)');
+        }
+        const ms = parseTime(text);
+        if (ms === undefined) return bad('not a time interval (e.g. 30s, 5m, 1h30m, 1d, 00:00:30)');
+        const [min, max] = [vt[1], vt[2]];
+        if ((min !== null && ms < min) || (max !== null && ms > max)) return bad(`out of range (${info.range ?? ''}): RouterOS says "value of ${name} out of range"`);
+        return undefined;
+      }
+      case 'int': {
+        if (!/^-?\d+$/.test(text)) return undefined;
+        const n = Number(text);
+        if (n < vt[1] || n > vt[2]) return bad(`out of range (${vt[1]}..${vt[2]})`);
+        return undefined;
+      }
+      case 'ip':
+      case 'ip-prefix': {
+        if (!/^[\d./]+$/.test(text)) return undefined;
+        const [addr, len, extra] = text.split('/');
+        if (extra !== undefined || !isIPv4(addr)) return bad('not an IPv4 address (a.b.c.d, each part 0..255)');
+        if (len !== undefined && !(/^\d{1,2}$/.test(len) && Number(len) <= 32) && !isIPv4(len)) return bad(`/${len} is not a prefix length (0..32)`);
+        return undefined;
+      }
+      case 'ip-range': {
+        for (const item of text.split(',')) {
+          if (!/^[\d./-]+$/.test(item)) return undefined;
+          const [a, b] = item.includes('-') ? item.split('-') : item.split('/');
+          if (!isIPv4(a)) return bad(`"${item}" is not an IPv4 address or range`);
+          if (item.includes('-') && !isIPv4(b)) return bad(`"${item}" is not an IPv4 range (a.b.c.d-e.f.g.h)`);
+          if (item.includes('/') && !(/^\d{1,2}$/.test(b) && Number(b) <= 32)) return bad(`"${item}": /${b} is not a prefix length (0..32)`);
+        }
+        return undefined;
+      }
+      case 'ip6-prefix': {
+        if (!/^[0-9a-fA-F:./]+$/.test(text) || !text.includes(':')) return undefined;
+        const [addr, len] = text.split('/');
+        if (!isIPv6(addr)) return bad('not an IPv6 address or prefix');
+        if (len !== undefined && !(/^\d{1,3}$/.test(len) && Number(len) <= 128)) return bad(`/${len} is not a prefix length (0..128)`);
+        return undefined;
+      }
+      case 'mac': {
+        const mac = text.split('/')[0];
+        if (!/^[0-9a-fA-F:.-]+$/.test(mac) || !/[:.-]/.test(mac)) return undefined;
+        if (!isMac(mac)) return bad('not a MAC address (AA:BB:CC:DD:EE:FF)');
+        return undefined;
+      }
+      case 'enum':
+        return enumProblem(info, text, lit.negated, bad);
+      default:
+        break;
+    }
+  }
+  if (info.closed && info.enum) return enumProblem(info, text, lit.negated, bad);
+  return undefined;
+}
+
+function enumProblem(
+  info: NonNullable<ReturnType<typeof argInfo>>,
+  text: string,
+  negated: boolean,
+  bad: (m: string) => { message: string; range: Argument['range'] },
+): { message: string; range: Argument['range'] } | undefined {
+  const values = (info.enum ?? []).map((e) => e.value);
+  if (values.length === 0) return undefined;
+  const isBool = values.length === 2 && values.includes('yes') && values.includes('no');
+  const items = info.list ? text.split(',') : [text];
+  for (const raw of items) {
+    const v = raw.trim().replace(/^!/, '');
+    if (v === '' || values.includes(v) || uniquePrefix(values, v)) continue;
+    if (isBool && (v === 'true' || v === 'false')) continue;
+    // numbers where the router lists a few choices of a numeric setting are not judged
+    if (/^\d/.test(v) && !values.some((x) => /^\d/.test(x))) continue;
+    return bad(`"${v}" is not one of: ${values.join(', ')}`);
+  }
+  void negated;
+  return undefined;
+}
 
 interface Literal {
   text: string;
@@ -71,6 +209,13 @@ function literal(v: Value | null): Literal | undefined {
   if (t === undefined) return undefined;
   if (t.startsWith('!')) return { text: t.slice(1), negated: true, range: v.range };
   return { text: t, negated: false, range: v.range };
+}
+
+/** RouterOS accepts an unambiguous prefix of a keyword value (`tcp-flags=sy` is `syn`). */
+function uniquePrefix(values: Iterable<string>, v: string): boolean {
+  let n = 0;
+  for (const x of values) if (x.startsWith(v)) n++;
+  return n === 1;
 }
 
 const enumCache = new Map<string, Set<string> | null>();
@@ -127,7 +272,7 @@ function checkArg(menu: string[], arg: Argument): { message: string; range: Argu
   }
   if (name === 'action') {
     const values = enumValues(menu, 'action');
-    if (values && !values.has(lit.text) && !lit.negated) {
+    if (values && !values.has(lit.text) && !lit.negated && !uniquePrefix(values, lit.text)) {
       return bad(`unknown action "${lit.text}" for ${where} (expected one of: ${[...values].join(', ')})`);
     }
     return undefined;
@@ -138,7 +283,7 @@ function checkArg(menu: string[], arg: Argument): { message: string; range: Argu
     }
     if (LEGACY_PROTOCOLS.has(lit.text)) return undefined;
     const values = enumValues(menu, 'protocol');
-    if (values && !values.has(lit.text)) return bad(`unknown protocol "${lit.text}" for ${where}`);
+    if (values && !values.has(lit.text) && !uniquePrefix(values, lit.text)) return bad(`unknown protocol "${lit.text}" for ${where}`);
     return undefined;
   }
   if (name === 'connection-state' || name === 'tcp-flags' || name === 'connection-nat-state') {
@@ -146,7 +291,7 @@ function checkArg(menu: string[], arg: Argument): { message: string; range: Argu
     if (!values) return undefined;
     for (const item of lit.text.split(',')) {
       const v = item.trim().replace(/^!/, '');
-      if (v !== '' && !values.has(v)) {
+      if (v !== '' && !values.has(v) && !uniquePrefix(values, v)) {
         return bad(`unknown ${name} value "${v}" (expected: ${[...values].join(', ')})`);
       }
     }

@@ -2,9 +2,9 @@
 // not exist (`:foobar`, `:pt "x"`), and a menu or command word the command tree does not know
 // (`/ip fliter add ...`, `add` misspelled under a section header).
 //
-// Precision first. The tree (server/src/schema, RouterOS 7.22 and 7.24 crawled on a CHR) lacks every
-// optional package (wireless, caps-man, container, iot, routerboard menus, ...) and every v6 menu that
-// moved in v7, so a menu word is only reported when
+// Precision first. The tree (server/src/schema: every version 7.9 .. 7.24 crawled on a CHR, with the
+// extra packages' menus: wireless, caps-man, container, iot, user-manager, ...) lacks RouterBOARD
+// hardware menus and every v6 menu that moved in v7, so a menu word is only reported when
 //  - the file is not a v6 export/script (`# ... by RouterOS 6.x` header),
 //  - no menu or command at that level starts with it in either tree (RouterOS accepts unique
 //    abbreviations: `/sys sch`, `:typ`),
@@ -15,7 +15,7 @@
 // Anything dynamic (function calls `$f`, `:to$type`, words with `$`) is never judged.
 
 import type { Command, Expression, Script, Statement, Value, Word } from '../parser/ast';
-import { loadSchema, type Schema } from '../schema';
+import { anySchema, type Schema } from '../schema';
 import { classifyCommand } from '../schema/walk';
 import type { Check, Fix } from './types';
 import type { RawFinding } from './util/finding';
@@ -230,7 +230,7 @@ class Tree {
 }
 
 let tree: Tree | undefined;
-const getTree = () => (tree ??= new Tree([loadSchema('7.22'), loadSchema('7.24')]));
+const getTree = () => (tree ??= new Tree([anySchema()]));
 
 function fixFor(text: string, word: Word, replacement: string, prefix = ''): Fix | undefined {
   if (text.slice(word.range.start.offset, word.range.end.offset) !== word.text) return undefined;
@@ -271,7 +271,7 @@ export const unknownCommand: Check = {
     const v6 = isV6(script, ctx.text);
     const text = ctx.text;
 
-    const s22 = loadSchema('7.22');
+    const s22 = anySchema();
     // One pass over every command (not walkScript: its scope and variable bookkeeping costs more than
     // this whole check). Only the file's top-level commands need the current menu.
     let current: string[] = [];
