@@ -19,6 +19,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'server', external: [] },
   { in: 'server/src/cli/main.ts', out: 'cli', external: [] },
+  // The worker threads of `rsc-lint --jobs N` (dist/cli-worker.js, found beside dist/cli.js).
+  { in: 'server/src/cli/worker.ts', out: 'cli-worker', external: [] },
 ];
 if (e2e) entries.push({ in: 'test/e2e/suite/index.ts', out: 'e2e/suite/index', external: ['vscode', 'mocha'] });
 

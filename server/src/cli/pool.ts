@@ -1,0 +1,155 @@
+// Runs lint jobs on worker threads (or in-process) and hands the results back IN INPUT ORDER, with a
+// bounded number of files in flight: the output is the same whatever --jobs is, and memory does not
+// grow with the fleet (at most `window` files are read, linted or waiting for an earlier one).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { lintJob, type LintRequest, type LintResponse } from './lintJob';
+
+/** dist/cli-worker.js beside the bundle; undefined when running from sources (tests under tsx). */
+export function workerEntry(): string | undefined {
+  const dir = typeof __dirname === 'string' ? __dirname : undefined;
+  if (!dir) return undefined;
+  const p = path.join(dir, 'cli-worker.js');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+export interface JobRunner {
+  run(req: LintRequest): Promise<LintResponse>;
+  close(): Promise<void>;
+}
+
+/** In-process: lint on the main thread, yielding to the event loop between files (output keeps flowing). */
+export function inProcessRunner(): JobRunner {
+  return {
+    run: (req) => new Promise((resolve) => setImmediate(() => resolve(lintJob(req)))),
+    close: async () => {},
+  };
+}
+
+interface Pending {
+  resolve(r: LintResponse): void;
+  reject(e: Error): void;
+  req: LintRequest;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+}
+
+/** `jobs` worker threads; each is given up to 2 files at once so it never waits for the next message. */
+export function workerRunner(entry: string, jobs: number): JobRunner {
+  const slots: Slot[] = [];
+  const pending = new Map<number, Pending & { slot: Slot }>();
+  const queue: Array<{ id: number } & Pending> = [];
+  let nextId = 0;
+  let failed: Error | undefined;
+
+  const pump = () => {
+    while (queue.length > 0) {
+      let best: Slot | undefined;
+      for (const s of slots) if (s.inFlight < 2 && (!best || s.inFlight < best.inFlight)) best = s;
+      if (!best && slots.length < jobs) best = spawn();
+      if (!best) return;
+      const job = queue.shift()!;
+      best.inFlight++;
+      pending.set(job.id, { ...job, slot: best });
+      best.worker.postMessage({ id: job.id, req: job.req });
+    }
+  };
+
+  const spawn = (): Slot => {
+    const worker = new Worker(entry, { stdout: false, stderr: false });
+    const slot: Slot = { worker, inFlight: 0 };
+    worker.on('message', (msg: { id: number; res?: LintResponse; crash?: string }) => {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      slot.inFlight--;
+      if (msg.res) p.resolve(msg.res);
+      else p.reject(new Error(`linting ${p.req.display} failed: ${msg.crash}`));
+      pump();
+    });
+    const die = (e: Error) => {
+      failed ??= e;
+      for (const [id, p] of pending) {
+        if (p.slot !== slot) continue;
+        pending.delete(id);
+        p.reject(new Error(`a worker thread stopped while linting ${p.req.display}: ${e.message}`));
+      }
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
+    };
+    worker.on('error', die);
+    worker.on('exit', (code) => {
+      if (code !== 0) die(new Error(`exit code ${code}`));
+      else die(new Error('exited'));
+    });
+    slots.push(slot);
+    return slot;
+  };
+
+  return {
+    run(req) {
+      return new Promise<LintResponse>((resolve, reject) => {
+        queue.push({ id: nextId++, req, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      const all = slots.splice(0);
+      await Promise.all(all.map((s) => s.worker.terminate()));
+      void failed;
+    },
+  };
+}
+
+/**
+ * Feeds `source` through `runner`, calling `emit` for each item in source order as soon as it and every
+ * earlier item are done. At most `window` items are in flight (read, linted or waiting to be emitted).
+ * `prepare` turns a source item into a request, or into a ready response (a cache hit, stdin) that
+ * needs no worker.
+ */
+export async function runOrdered<T>(
+  source: AsyncIterable<T>,
+  runner: JobRunner,
+  window: number,
+  prepare: (item: T) => Promise<LintRequest | { ready: LintResponse }>,
+  emit: (item: T, res: LintResponse) => Promise<void> | void,
+): Promise<void> {
+  const fifo: Array<{ item: T; done: boolean; res?: LintResponse; err?: unknown; promise: Promise<void> }> = [];
+  const flushReady = async () => {
+    while (fifo.length > 0 && fifo[0].done) {
+      const h = fifo.shift()!;
+      if (h.err !== undefined) throw h.err;
+      await emit(h.item, h.res!);
+    }
+  };
+  for await (const item of source) {
+    const prepared = await prepare(item);
+    const entry = { item, done: false } as (typeof fifo)[number];
+    const p: Promise<LintResponse> = 'ready' in prepared ? Promise.resolve(prepared.ready) : runner.run(prepared);
+    entry.promise = p.then(
+      (res) => {
+        entry.res = res;
+        entry.done = true;
+      },
+      (err) => {
+        entry.err = err;
+        entry.done = true;
+      },
+    );
+    fifo.push(entry);
+    await flushReady();
+    while (fifo.length >= window) {
+      await fifo[0].promise;
+      await flushReady();
+    }
+  }
+  while (fifo.length > 0) {
+    await fifo[0].promise;
+    await flushReady();
+  }
+}
