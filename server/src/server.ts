@@ -22,6 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, type LintOptions, type LintResult } from './lint';
+import { mergeLintOptions, projectConfigOptions } from './lintConfigNode';
 import type { SeveritySetting, Thresholds } from './rules/types';
 import { loadSchema } from './schema';
 import { toDiagnostics } from './features/diagnostics';
@@ -152,8 +153,11 @@ export function startServer(connection: Connection): void {
     return p;
   }
 
-  function lintOptionsOf(s: ServerSettings): LintOptions {
-    return { severities: s.rules, thresholds: s.thresholds };
+  /** Settings, then the document's `.rsc-lint.json` on top (what CI runs with is what the editor shows). */
+  function lintOptionsOf(s: ServerSettings, uri?: string): LintOptions {
+    const base: LintOptions = { severities: s.rules, thresholds: s.thresholds };
+    const project = uri ? projectConfigOptions(uri, (m) => connection.console.error(m)) : undefined;
+    return project ? mergeLintOptions(base, project) : base;
   }
 
   /** The settings the document's cached lint used (or the pushed ones): features answer synchronously. */
@@ -178,7 +182,7 @@ export function startServer(connection: Connection): void {
     const cached = lintCache.get(doc.uri);
     if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached.result;
     const s = settings ?? cached?.settings ?? pushedSettings;
-    const result = lint(doc.getText(), lintOptionsOf(s));
+    const result = lint(doc.getText(), lintOptionsOf(s, doc.uri));
     lintCache.set(doc.uri, { version: doc.version, settings: s, result });
     parseCache.delete(doc.uri);
     return result;
@@ -276,7 +280,7 @@ export function startServer(connection: Connection): void {
         lint: lintOf(doc),
         range: params.range,
         only: params.context.only,
-        lintOptions: lintOptionsOf(settings),
+        lintOptions: lintOptionsOf(settings, doc.uri),
         version: doc.version,
         docHref,
       });
