@@ -20,6 +20,8 @@ export interface LintRequest {
   display: string;
   options: LintOptions;
   fix: FixMode;
+  /** Size in bytes when known (big files are scheduled one at a time). */
+  size?: number;
   /** Content hash from the cache: when the bytes still hash to it, the lint is skipped (`cacheHit`). */
   cachedHash?: string;
 }

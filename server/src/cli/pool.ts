@@ -28,6 +28,9 @@ export function inProcessRunner(): JobRunner {
   };
 }
 
+/** Files above this size are linted one at a time (see pump). */
+export const BIG_FILE_BYTES = 256 * 1024;
+
 interface Pending {
   resolve(r: LintResponse): void;
   reject(e: Error): void;
@@ -48,15 +51,32 @@ export function workerRunner(entry: string, jobs: number): JobRunner {
   let failed: Error | undefined;
 
   const pump = () => {
-    while (queue.length > 0) {
-      let best: Slot | undefined;
-      for (const s of slots) if (s.inFlight < 2 && (!best || s.inFlight < best.inFlight)) best = s;
-      if (!best && slots.length < jobs) best = spawn();
-      if (!best) return;
-      const job = queue.shift()!;
-      best.inFlight++;
-      pending.set(job.id, { ...job, slot: best });
-      best.worker.postMessage({ id: job.id, req: job.req });
+    // Big files go to the first worker, one at a time, and it takes nothing else while one waits: the
+    // lint's memory grows with the file, so two big files in two isolates at once would double the peak.
+    for (let i = 0; i < queue.length; ) {
+      const job = queue[i];
+      const big = (job.req.size ?? 0) > BIG_FILE_BYTES;
+      const bigWaiting = queue.some((q, k) => k !== i && (q.req.size ?? 0) > BIG_FILE_BYTES);
+      let target: Slot | undefined;
+      if (big) {
+        if (slots.length === 0) spawn();
+        target = slots[0].inFlight === 0 ? slots[0] : undefined;
+        if (!target) {
+          i++;
+          continue;
+        }
+      } else {
+        for (const [k, s] of slots.entries()) {
+          if (k === 0 && bigWaiting) continue;
+          if (s.inFlight < 2 && (!target || s.inFlight < target.inFlight)) target = s;
+        }
+        if ((!target || target.inFlight > 0) && slots.length < jobs) target = spawn();
+        if (!target) return;
+      }
+      queue.splice(i, 1);
+      target.inFlight++;
+      pending.set(job.id, { ...job, slot: target });
+      target.worker.postMessage({ id: job.id, req: job.req });
     }
   };
 

@@ -491,15 +491,17 @@ async function lintCommand(args: LintArgs, io: CliIO): Promise<number> {
       return { display: args.stdinFilename ?? input.display, text, options, fix: args.fix };
     }
     const hit = cache?.get(input.absolute, key);
-    if (hit && !(args.fix !== 'none' && hit.fixable)) {
-      try {
-        const st = fs.statSync(input.absolute);
-        if (st.size === hit.size && st.mtimeMs === hit.mtimeMs) return { ready: { findings: hit.findings, cacheHit: true, hash: hit.hash, size: hit.size, mtimeMs: hit.mtimeMs } };
-      } catch {
-        // unreadable now: the worker says why
+    let size: number | undefined;
+    try {
+      const st = fs.statSync(input.absolute);
+      size = st.size;
+      if (hit && !(args.fix !== 'none' && hit.fixable) && st.size === hit.size && st.mtimeMs === hit.mtimeMs) {
+        return { ready: { findings: hit.findings, cacheHit: true, hash: hit.hash, size: hit.size, mtimeMs: hit.mtimeMs } };
       }
+    } catch {
+      // unreadable now: the worker says why
     }
-    return { absolute: input.absolute, display: input.display, options, fix: args.fix, cachedHash: hit?.hash };
+    return { absolute: input.absolute, display: input.display, options, fix: args.fix, size, cachedHash: args.fix !== 'none' && hit?.fixable ? undefined : hit?.hash };
   };
 
   const emit = async (input: Input, res: LintResponse) => {
