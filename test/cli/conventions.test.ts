@@ -232,3 +232,15 @@ test('--format github: one workflow command per finding, escaped, paths relative
     t.cleanup();
   }
 });
+
+test('shardOf: the same part for ./a.rsc and a.rsc, and for / and \\ separators; every part is used', async () => {
+  const { shardOf } = await import('../../server/src/cli/run');
+  for (let n = 1; n <= 7; n++) {
+    for (const f of ['a.rsc', 'site/b.rsc', 'x/y/z.rsc']) {
+      assert.equal(shardOf(`./${f}`, n), shardOf(f, n));
+      assert.ok(shardOf(f, n) >= 1 && shardOf(f, n) <= n);
+    }
+  }
+  const parts = new Set(Array.from({ length: 200 }, (_, i) => shardOf(`r/${i}.rsc`, 4)));
+  assert.deepEqual([...parts].sort(), [1, 2, 3, 4]);
+});

@@ -353,7 +353,7 @@ export async function runLint(argv: string[], io: CliIO): Promise<number> {
 /** FNV-1a of the path with `/` separators: the shard of a file is the same on every machine. */
 export function shardOf(display: string, count: number): number {
   let h = 0x811c9dc5;
-  const s = display.split(path.sep).join('/');
+  const s = path.normalize(display).split(path.sep).join('/');
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
