@@ -28,7 +28,7 @@ export function inProcessRunner(): JobRunner {
   };
 }
 
-/** Files above this size are linted one at a time (see pump). */
+/** Files above this size are linted one at a time, on the main thread (see pump). */
 export const BIG_FILE_BYTES = 256 * 1024;
 
 interface Pending {
@@ -38,37 +38,70 @@ interface Pending {
 }
 
 interface Slot {
-  worker: Worker;
+  /** Undefined for the main thread's slot. */
+  worker?: Worker;
   inFlight: number;
+  capacity: number;
 }
 
-/** `jobs` worker threads; each is given up to 2 files at once so it never waits for the next message. */
+type Message = { id: number; res?: LintResponse; crash?: string };
+
+/**
+ * `jobs` threads: the main thread lints too (slot 0, one file at a time between its other work) and
+ * `jobs - 1` worker threads take up to 2 files each, so a worker never waits for its next message. Using
+ * the main thread saves one V8 isolate (its code and heap) per run: memory is what limits a CI runner.
+ */
 export function workerRunner(entry: string, jobs: number): JobRunner {
-  const slots: Slot[] = [];
+  const main: Slot = { inFlight: 0, capacity: 1 };
+  const slots: Slot[] = [main];
   const pending = new Map<number, Pending & { slot: Slot }>();
   const queue: Array<{ id: number } & Pending> = [];
   let nextId = 0;
-  let failed: Error | undefined;
+
+  const onMessage = (slot: Slot, msg: Message) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    slot.inFlight--;
+    if (msg.res) p.resolve(msg.res);
+    else p.reject(new Error(`linting ${p.req.display} failed: ${msg.crash}`));
+    pump();
+  };
+
+  const post = (slot: Slot, id: number, req: LintRequest) => {
+    if (slot.worker) {
+      slot.worker.postMessage({ id, req });
+      return;
+    }
+    setImmediate(() => {
+      let msg: Message;
+      try {
+        msg = { id, res: lintJob(req) };
+      } catch (e) {
+        msg = { id, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+      onMessage(slot, msg);
+    });
+  };
 
   const pump = () => {
-    // Big files go to the first worker, one at a time, and it takes nothing else while one waits: the
-    // lint's memory grows with the file, so two big files in two isolates at once would double the peak.
+    // Big files go to the main thread's slot, one at a time, and it takes nothing else while one waits:
+    // the lint's memory grows with the file, so two big files in two isolates at once would double the peak.
     for (let i = 0; i < queue.length; ) {
       const job = queue[i];
       const big = (job.req.size ?? 0) > BIG_FILE_BYTES;
-      const bigWaiting = queue.some((q, k) => k !== i && (q.req.size ?? 0) > BIG_FILE_BYTES);
       let target: Slot | undefined;
       if (big) {
-        if (slots.length === 0) spawn();
-        target = slots[0].inFlight === 0 ? slots[0] : undefined;
+        target = main.inFlight === 0 ? main : undefined;
         if (!target) {
           i++;
           continue;
         }
       } else {
-        for (const [k, s] of slots.entries()) {
-          if (k === 0 && bigWaiting) continue;
-          if (s.inFlight < 2 && (!target || s.inFlight < target.inFlight)) target = s;
+        const bigWaiting = queue.some((q, k) => k !== i && (q.req.size ?? 0) > BIG_FILE_BYTES);
+        for (const s of slots) {
+          if (s === main && bigWaiting) continue;
+          if (s.inFlight < s.capacity && (!target || s.inFlight < target.inFlight)) target = s;
         }
         if ((!target || target.inFlight > 0) && slots.length < jobs) target = spawn();
         if (!target) return;
@@ -76,24 +109,15 @@ export function workerRunner(entry: string, jobs: number): JobRunner {
       queue.splice(i, 1);
       target.inFlight++;
       pending.set(job.id, { ...job, slot: target });
-      target.worker.postMessage({ id: job.id, req: job.req });
+      post(target, job.id, job.req);
     }
   };
 
   const spawn = (): Slot => {
     const worker = new Worker(entry, { stdout: false, stderr: false });
-    const slot: Slot = { worker, inFlight: 0 };
-    worker.on('message', (msg: { id: number; res?: LintResponse; crash?: string }) => {
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      slot.inFlight--;
-      if (msg.res) p.resolve(msg.res);
-      else p.reject(new Error(`linting ${p.req.display} failed: ${msg.crash}`));
-      pump();
-    });
+    const slot: Slot = { worker, inFlight: 0, capacity: 2 };
+    worker.on('message', (msg: Message) => onMessage(slot, msg));
     const die = (e: Error) => {
-      failed ??= e;
       for (const [id, p] of pending) {
         if (p.slot !== slot) continue;
         pending.delete(id);
@@ -103,10 +127,7 @@ export function workerRunner(entry: string, jobs: number): JobRunner {
       if (i >= 0) slots.splice(i, 1);
     };
     worker.on('error', die);
-    worker.on('exit', (code) => {
-      if (code !== 0) die(new Error(`exit code ${code}`));
-      else die(new Error('exited'));
-    });
+    worker.on('exit', (code) => die(new Error(code !== 0 ? `exit code ${code}` : 'exited')));
     slots.push(slot);
     return slot;
   };
@@ -119,9 +140,8 @@ export function workerRunner(entry: string, jobs: number): JobRunner {
       });
     },
     async close() {
-      const all = slots.splice(0);
-      await Promise.all(all.map((s) => s.worker.terminate()));
-      void failed;
+      const workers = slots.splice(0).filter((s) => s.worker);
+      await Promise.all(workers.map((s) => s.worker!.terminate()));
     },
   };
 }
