@@ -11,8 +11,6 @@ export class Progress {
   constructor(
     private readonly io: CliIO,
     private readonly enabled: boolean,
-    /** Standard output is the same terminal: erase the line before each report line. */
-    _sharesTerminal = false,
   ) {}
 
   tick(files: number, c: Counts): void {

@@ -460,10 +460,11 @@ async function lintCommand(args: LintArgs, io: CliIO): Promise<number> {
   let jsonRows = 0;
   const sarifReports: FileReport[] = [];
   const readErrors: string[] = [];
-  const progress = new Progress(io, args.progress ?? Boolean(io.stderrIsTTY), args.format === 'text' && io.stdoutIsTTY);
+  const progress = new Progress(io, args.progress ?? Boolean(io.stderrIsTTY));
   let sinceDrain = 0;
   const out = async (text: string) => {
-    progress.clear();
+    // The progress line is only in the way when the report goes to the same terminal.
+    if (io.stdoutIsTTY) progress.clear();
     io.out(text);
     sinceDrain += text.length;
     if (io.drain && sinceDrain > 1 << 16) {
