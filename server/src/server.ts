@@ -24,6 +24,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, type LintOptions, type LintResult } from './lint';
+import { mergeLintOptions, projectConfigOptions } from './lintConfigNode';
 import type { SeveritySetting, Thresholds } from './rules/types';
 import { loadSchema, schemaForScript } from './schema';
 import { toDiagnostics } from './features/diagnostics';
@@ -187,9 +188,12 @@ export function startServer(connection: Connection): void {
   let workspace: WorkspaceIndex | undefined;
   let workspaceRoots: string[] = [];
 
+  /** Settings, then the document's `.rsc-lint.json` on top (what CI runs with is what the editor shows). */
   function lintOptionsOf(s: ServerSettings, uri?: string): LintOptions {
     const workspaceGlobals = workspace && uri ? workspace.globalsExcept(uri) : undefined;
-    return { severities: s.rules, thresholds: s.thresholds, env: { targetVersion: s.targetVersion, ...(workspaceGlobals ? { workspaceGlobals } : {}) } };
+    const base: LintOptions = { severities: s.rules, thresholds: s.thresholds, env: { targetVersion: s.targetVersion, ...(workspaceGlobals ? { workspaceGlobals } : {}) } };
+    const project = uri ? projectConfigOptions(uri, (m) => connection.console.error(m)) : undefined;
+    return project ? mergeLintOptions(base, project) : base;
   }
 
   /** The settings the document's cached lint used (or the pushed ones): features answer synchronously. */

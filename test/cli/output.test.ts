@@ -55,10 +55,14 @@ test('directories are searched recursively for *.rsc, skipping node_modules and 
   }
 });
 
-test('a directory without .rsc files is not an error, but says so on stderr', async () => {
+test('a directory without .rsc files is exit 2 (a wrong path must not pass CI), unless --no-error-on-unmatched-pattern', async () => {
   const t = tempTree({ 'empty/readme.txt': 'x' });
   try {
-    const r = await runCli(['empty'], { cwd: t.dir });
+    const bad = await runCli(['empty'], { cwd: t.dir });
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, 'rsc-lint: no .rsc files found in empty (check the path; --no-error-on-unmatched-pattern allows this)\n');
+    assert.equal(bad.stdout, '');
+    const r = await runCli(['--no-error-on-unmatched-pattern', 'empty'], { cwd: t.dir });
     assert.equal(r.code, 0);
     assert.equal(r.stderr, 'rsc-lint: no .rsc files found in empty\n');
     assert.equal(r.stdout, '0 problems (0 errors, 0 warnings, 0 infos) in 0 files\n');
@@ -166,7 +170,7 @@ test('non-UTF-8 files (Latin-1, CP1251) and BOMs are read without failing', asyn
   }
 });
 
-test('a reader that closes the pipe early does not cause a stack trace', async () => {
+test('a reader that closes the pipe early: exit 2 with one line, no stack trace (any failed write is exit 2)', async () => {
   ensureBuilt();
   // Many files with errors: more output than one pipe buffer.
   const files: Record<string, string> = {};
@@ -181,9 +185,9 @@ test('a reader that closes the pipe early does not cause a stack trace', async (
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stderr }));
     });
-    assert.equal(result.stderr, '');
+    assert.equal(result.stderr, 'rsc-lint: cannot write the output: the reader closed the pipe\n');
     assert.ok(!hasStackTrace(result.stderr));
-    assert.ok(result.code === 0 || result.code === 1, `exit status ${result.code}`);
+    assert.equal(result.code, 2);
   } finally {
     t.cleanup();
   }

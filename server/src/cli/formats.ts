@@ -11,8 +11,8 @@ import type { Finding, Severity } from '../rules/types';
 import type { RuleInfo } from '../lint';
 import { STDIN_NAME } from './inputs';
 
-export type Format = 'text' | 'json' | 'sarif';
-export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+export type Format = 'text' | 'json' | 'sarif' | 'github';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'github'];
 
 export interface FileReport {
   /** Name as printed (operand, or operand/relative path), `<stdin>` for standard input. */
@@ -73,7 +73,19 @@ const SEVERITY_COLOR: Record<Severity, string> = {
 };
 
 function oneLine(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, ' ');
+  return escapeControl(s.replace(/\r\n|\r|\n/g, ' '));
+}
+
+/**
+ * Control characters from a script (an ESC in a comment resets or recolours the terminal) shown as
+ * visible escapes: `\x1b`, `\x7f`, C1 controls, and line/paragraph separators. Tab is kept.
+ */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n > 0xff ? `\\u${n.toString(16).padStart(4, '0')}` : `\\x${n.toString(16).padStart(2, '0')}`;
+  });
 }
 
 export interface Counts {
@@ -83,10 +95,9 @@ export interface Counts {
   hint: number;
 }
 
-export function countFindings(reports: FileReport[]): Counts {
-  const c: Counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const r of reports) for (const f of r.findings) c[f.severity]++;
-  return c;
+export function countFindings(reports: FileReport[], into: Counts = { error: 0, warning: 0, info: 0, hint: 0 }): Counts {
+  for (const r of reports) for (const f of r.findings) into[f.severity]++;
+  return into;
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -95,34 +106,77 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 /** `N problems (E errors, W warnings, I infos) in F files` (`, H hints` added when there are hints). */
 export function summaryLine(reports: FileReport[]): string {
-  const c = countFindings(reports);
+  return summaryOf(countFindings(reports), reports.length);
+}
+
+export function summaryOf(c: Counts, files: number): string {
   const total = c.error + c.warning + c.info + c.hint;
   const parts = [plural(c.error, 'error'), plural(c.warning, 'warning'), plural(c.info, 'info')];
   if (c.hint > 0) parts.push(plural(c.hint, 'hint'));
-  return `${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(reports.length, 'file')}`;
+  return `${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(files, 'file')}`;
+}
+
+/** The text lines of one file's findings: `path:line:column: severity rule-id message`. */
+export function textLines(r: FileReport, color: boolean): string[] {
+  const lines: string[] = [];
+  const file = escapeControl(r.file);
+  for (const f of r.findings) {
+    const loc = `${file}:${f.range.start.line + 1}:${f.range.start.column + 1}:`;
+    const msg = oneLine(f.message);
+    if (color) {
+      lines.push(
+        `${ANSI.bold}${loc}${ANSI.reset} ${SEVERITY_COLOR[f.severity]}${f.severity}${ANSI.reset} ${ANSI.dim}${f.rule}${ANSI.reset} ${msg}`,
+      );
+    } else {
+      lines.push(`${loc} ${f.severity} ${f.rule} ${msg}`);
+    }
+  }
+  return lines;
+}
+
+/** The last line of the text format. */
+export function textSummary(c: Counts, files: number, color: boolean): string {
+  const summary = summaryOf(c, files);
+  const summaryColor = c.error > 0 ? ANSI.red : c.warning > 0 ? ANSI.yellow : '';
+  return color && summaryColor ? `${ANSI.bold}${summaryColor}${summary}${ANSI.reset}` : summary;
 }
 
 /** `path:line:column: severity rule-id message` per finding, then the summary line. */
 export function formatText(reports: FileReport[], color: boolean): string {
   const lines: string[] = [];
-  for (const r of reports) {
-    for (const f of r.findings) {
-      const loc = `${r.file}:${f.range.start.line + 1}:${f.range.start.column + 1}:`;
-      const msg = oneLine(f.message);
-      if (color) {
-        lines.push(
-          `${ANSI.bold}${loc}${ANSI.reset} ${SEVERITY_COLOR[f.severity]}${f.severity}${ANSI.reset} ${ANSI.dim}${f.rule}${ANSI.reset} ${msg}`,
-        );
-      } else {
-        lines.push(`${loc} ${f.severity} ${f.rule} ${msg}`);
-      }
-    }
-  }
-  const c = countFindings(reports);
-  const summary = summaryLine(reports);
-  const summaryColor = c.error > 0 ? ANSI.red : c.warning > 0 ? ANSI.yellow : '';
-  lines.push(color && summaryColor ? `${ANSI.bold}${summaryColor}${summary}${ANSI.reset}` : summary);
+  for (const r of reports) lines.push(...textLines(r, color));
+  lines.push(textSummary(countFindings(reports), reports.length, color));
   return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub Actions workflow commands (annotations on the pull request's diff)
+
+function ghData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function ghProperty(s: string): string {
+  return ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=rule::message` per finding. */
+export function githubLines(r: FileReport, cwd: string): string[] {
+  const out: string[] = [];
+  const file = r.file === STDIN_NAME ? r.file : path.relative(cwd, path.resolve(cwd, r.file)).split(path.sep).join('/');
+  for (const f of r.findings) {
+    const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+    const props = [
+      `file=${ghProperty(file)}`,
+      `line=${f.range.start.line + 1}`,
+      `col=${f.range.start.column + 1}`,
+      `endLine=${f.range.end.line + 1}`,
+      `endColumn=${f.range.end.column + 1}`,
+      `title=${ghProperty(`rsc-lint ${f.rule}`)}`,
+    ];
+    out.push(`::${cmd} ${props.join(',')}::${ghData(f.message.split(/\r\n|\r|\n/).map(escapeControl).join('\n'))}`);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

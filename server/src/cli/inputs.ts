@@ -23,6 +23,11 @@ export const STDIN_NAME = '<stdin>';
 /** Directories never searched when walking a directory operand. */
 const SKIP_DIRS = new Set(['node_modules']);
 
+/** A short, actionable reason for a failed file system call. */
+export function readReason(e: unknown): string {
+  return reason(e);
+}
+
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;
   switch (code) {
@@ -145,12 +150,166 @@ export async function loadInputs(inputs: Input[], io: CliIO): Promise<LoadedInpu
   const errors: string[] = [];
   for (const inp of inputs) {
     try {
-      const buf = inp.absolute === undefined ? await io.readStdin() : await fs.readFile(inp.absolute);
-      loaded.push({ ...inp, text: decodeScript(buf) });
+      const text = inp.absolute === undefined ? await readStdinScript(io) : decodeScript(await fs.readFile(inp.absolute));
+      loaded.push({ ...inp, text });
     } catch (e) {
+      if (e instanceof CliError) throw e;
       errors.push(`cannot read ${inp.display}: ${reason(e)}`);
     }
   }
   if (errors.length > 0) throw new CliError(errors.join('\nrsc-lint: '));
   return loaded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming discovery (the lint command): files are found lazily, in the same order as
+// resolveInputs, so a fleet of any size never sits in memory as a list.
+
+export interface StreamOptions {
+  /** True when the file or folder (absolute path) is excluded by an `ignore` pattern of its config. */
+  ignored?: (absolute: string, isDir: boolean) => boolean;
+  /** Called for a named file that an ignore pattern excludes (it is skipped). */
+  onIgnored?: (display: string) => void;
+  /** `--no-error-on-unmatched-pattern`: a folder without .rsc files is not an error. */
+  allowUnmatched?: boolean;
+}
+
+interface DirEntryLite {
+  name: string;
+  abs: string;
+  disp: string;
+  isDir: boolean;
+  isFile: boolean;
+}
+
+async function listDir(dir: string, display: string): Promise<DirEntryLite[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new CliError(`cannot read directory ${display}: ${reason(e)}`);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: DirEntryLite[] = [];
+  for (const ent of entries) {
+    const abs = path.join(dir, ent.name);
+    let isDir = ent.isDirectory();
+    let isFile = ent.isFile();
+    if (ent.isSymbolicLink()) {
+      try {
+        const st = await fs.stat(abs);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // dangling link inside a searched directory: skip it
+      }
+    }
+    out.push({ name: ent.name, abs, disp: path.join(display, ent.name), isDir, isFile });
+  }
+  return out;
+}
+
+/** Depth-first walk yielding *.rsc files in sorted path order (one directory listing held per level). */
+async function* walkStream(dir: string, display: string, seenDirs: Set<string>, opts: StreamOptions): AsyncGenerator<Input> {
+  let real: string;
+  try {
+    real = await fs.realpath(dir);
+  } catch (e) {
+    throw new CliError(`cannot read ${display}: ${reason(e)}`);
+  }
+  if (seenDirs.has(real)) return;
+  seenDirs.add(real);
+  for (const ent of await listDir(dir, display)) {
+    if (ent.isDir) {
+      if (SKIP_DIRS.has(ent.name) || ent.name.startsWith('.')) continue;
+      if (opts.ignored?.(ent.abs, true)) continue;
+      yield* walkStream(ent.abs, ent.disp, seenDirs, opts);
+    } else if (ent.isFile && isRsc(ent.name)) {
+      if (opts.ignored?.(ent.abs, false)) continue;
+      yield { display: ent.disp, absolute: ent.abs };
+    }
+  }
+}
+
+/**
+ * Like resolveInputs, lazily. Operands are checked up front (a missing path fails before any output);
+ * a folder holding no (non-ignored) .rsc file is an error unless `allowUnmatched`.
+ */
+export async function* streamInputs(operands: string[], io: CliIO, opts: StreamOptions = {}, notes: string[] = []): AsyncGenerator<Input> {
+  const checked: Array<{ op: string; abs?: string; dir: boolean }> = [];
+  for (const op of operands) {
+    if (op === '-') {
+      checked.push({ op, dir: false });
+      continue;
+    }
+    const abs = path.resolve(io.cwd, op);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch (e) {
+      throw new CliError(`cannot read ${op}: ${reason(e)}`);
+    }
+    if (st.isDirectory()) {
+      // Stops at the first file found: cheap, and it keeps a wrong path from passing CI silently.
+      const first = await walkStream(abs, path.normalize(op), new Set(), opts).next();
+      if (first.done) {
+        const msg = `no .rsc files found in ${op}`;
+        if (!opts.allowUnmatched) throw new CliError(`${msg} (check the path; --no-error-on-unmatched-pattern allows this)`);
+        notes.push(msg);
+      }
+    }
+    checked.push({ op, abs, dir: st.isDirectory() });
+  }
+  const seenFiles = new Set<string>();
+  let stdinSeen = false;
+  for (const { op, abs, dir } of checked) {
+    if (op === '-') {
+      if (!stdinSeen) yield { display: STDIN_NAME };
+      stdinSeen = true;
+    } else if (dir) {
+      for await (const f of walkStream(abs!, path.normalize(op), new Set(), opts)) {
+        if (seenFiles.has(f.absolute!)) continue;
+        seenFiles.add(f.absolute!);
+        yield f;
+      }
+    } else {
+      if (seenFiles.has(abs!)) continue;
+      seenFiles.add(abs!);
+      if (opts.ignored?.(abs!, false)) {
+        opts.onIgnored?.(op);
+        continue;
+      }
+      yield { display: op, absolute: abs };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one reader of script operands for every subcommand (encoding rules of decodeScript).
+
+/** Standard input as a script; a directory redirected to standard input is an error, not an empty script. */
+export async function readStdinScript(io: CliIO): Promise<string> {
+  if (io.stdinIsDirectory?.()) {
+    throw new CliError('standard input is a directory, not a script (give the directory as an operand instead of -)');
+  }
+  let buf: Buffer;
+  try {
+    buf = await io.readStdin();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EISDIR') throw new CliError('standard input is a directory, not a script (give the directory as an operand instead of -)');
+    throw new CliError(`cannot read standard input: ${reason(e)}`);
+  }
+  return decodeScript(buf);
+}
+
+/** Reads one script operand (a file or `-`) for a subcommand, decoded as the lint command decodes it. */
+export async function readScriptOperand(file: string, io: CliIO): Promise<{ text: string; display: string }> {
+  if (file === '-') return { text: await readStdinScript(io), display: STDIN_NAME };
+  if (file === '') throw new CliError('the FILE operand is empty (give a path, or - for standard input)');
+  try {
+    return { text: decodeScript(await fs.readFile(path.resolve(io.cwd, file))), display: file };
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${reason(e)}`);
+  }
 }

@@ -9,6 +9,8 @@ import { parseTimeout } from '../model/values';
 import { checkPort, describeStep, KnockError, sendKnock } from '../../../client/src/knock/sender';
 import { stepsFromSequence } from '../../../client/src/knock/steps';
 import { CliError, type CliIO } from './io';
+import { isIP } from 'node:net';
+import { escapeControl } from './formats';
 import { readScript } from './simulate';
 import type { Subcommand } from './subcommands';
 
@@ -33,10 +35,29 @@ Exit status: 0 every step was sent (and --check connected), 1 a step failed or -
 Example:
   rsc-lint knock knock.rsc 203.0.113.1 --delay 1s --check 22`;
 
-function ms(text: string, opt: string): number {
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); more silently becomes 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function ms(text: string, opt: string, min: number): number {
   const t = /^\d+$/.test(text) ? Number(text) / 1000 : parseTimeout(text);
-  if (typeof t !== 'number') throw new CliError(`${opt}: "${text}" is not a duration (write 500ms or 1s)`);
-  return Math.round(t * 1000);
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw new CliError(`${opt}: "${text}" is not a duration (write 500ms, 1s or 2m)`);
+  const v = Math.round(t * 1000);
+  if (v < min || v > MAX_TIMER_MS) {
+    throw new CliError(`${opt} must be from ${min}ms to ${MAX_TIMER_MS}ms (about 24 days), not "${text}"`);
+  }
+  return v;
+}
+
+/** A host name or IP address to knock on (not empty, no spaces or control characters). */
+export function checkHost(host: string): string {
+  if (host.trim() === '') throw new CliError('HOST is empty: give the router\'s address or host name');
+  if (isIP(host) !== 0) return host;
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  const label = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  if (name.length > 253 || !name.split('.').every((l) => label.test(l))) {
+    throw new CliError(`HOST "${escapeControl(host)}" is neither an IP address nor a host name (letters, digits, - and . only)`);
+  }
+  return host;
 }
 
 interface KnockArgs {
@@ -67,10 +88,10 @@ export function parseKnockArgs(argv: string[]): KnockArgs {
         a.help = true;
         break;
       case '--delay':
-        a.delayMs = ms(take('a duration'), name);
+        a.delayMs = ms(take('a duration'), name, 0);
         break;
       case '--timeout':
-        a.timeoutMs = Math.max(1, ms(take('a duration'), name));
+        a.timeoutMs = ms(take('a duration'), name, 1);
         break;
       case '--sequence': {
         const v = take('a number');
@@ -102,22 +123,23 @@ async function runKnockCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (args.operands.length !== 2) throw new CliError('knock needs FILE and HOST (see rsc-lint knock --help)');
-  const [file, host] = args.operands;
+  const [file] = args.operands;
+  const host = checkHost(args.operands[1]);
   const { text, display } = await readScript(file, io);
   const model = buildModel(parse(text), text);
   const knocks = findKnockSequences(model);
-  if (knocks.length === 0) throw new CliError(`${display}: no knock sequence found`);
+  if (knocks.length === 0) throw new CliError(`${escapeControl(display)}: no knock sequence found`);
   const seq = knocks[args.sequence - 1];
   if (!seq) throw new CliError(`${display} has ${knocks.length} knock sequence(s); --sequence ${args.sequence} does not exist`);
   const { steps, problems, minTimeout } = stepsFromSequence(seq, model.layer7);
-  io.out(`Knock sequence${knocks.length > 1 ? ` ${args.sequence} of ${knocks.length}` : ''}: ${describeKnockSequence(seq)}\n`);
-  for (const p of problems) io.err(`rsc-lint: warning: ${p}\n`);
+  io.out(escapeControl(`Knock sequence${knocks.length > 1 ? ` ${args.sequence} of ${knocks.length}` : ''}: ${describeKnockSequence(seq)}`) + '\n');
+  for (const p of problems) io.err(`rsc-lint: warning: ${escapeControl(p)}\n`);
   if (minTimeout !== undefined && args.delayMs / 1000 >= minTimeout) {
     io.err(`rsc-lint: warning: --delay ${args.delayMs}ms is not shorter than the ${minTimeout}s stage timeout: the knock will expire\n`);
   }
   if (steps.length === 0) throw new CliError('no stage of this sequence can be sent over the network');
   if (args.dryRun) {
-    for (const s of steps) io.out(`stage ${s.stage}: ${s.protocol} ${host}:${s.port}${s.payload !== undefined ? ` payload ${JSON.stringify(s.payload)}` : ''}\n`);
+    for (const s of steps) io.out(`${escapeControl(`stage ${s.stage}: ${s.protocol} ${host}:${s.port}${s.payload !== undefined ? ` payload ${JSON.stringify(s.payload)}` : ''}`)}\n`);
     return 0;
   }
   let failed = false;
@@ -128,7 +150,7 @@ async function runKnockCommand(argv: string[], io: CliIO): Promise<number> {
       tcpTimeoutMs: args.timeoutMs,
       onStep: (r) => {
         if (r.outcome === 'error') failed = true;
-        io.out(`${describeStep(r)}\n`);
+        io.out(`${escapeControl(describeStep(r))}\n`);
       },
     });
     if (args.check !== undefined) {

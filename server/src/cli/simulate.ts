@@ -3,8 +3,7 @@
 // knock, 1 s apart, then a connection to the protected port). The step language is in
 // server/src/simulate/spec.ts.
 
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import { isIP } from 'node:net';
 import { parse } from '../parser';
 import { buildModel, findKnockSequences } from '../model';
 import type { Family, FirewallModel, Rule } from '../model/types';
@@ -25,6 +24,8 @@ import { endTime, parseSteps, SpecError } from '../simulate/spec';
 import { knockResultText, knockRunJson, scanJson, scanText, secs, traceJson, traceLines } from '../simulate/format';
 import type { Hook, SimPacket } from '../simulate/types';
 import { CliError, type CliIO } from './io';
+import { escapeControl } from './formats';
+import { readScriptOperand } from './inputs';
 import type { Subcommand } from './subcommands';
 
 export const SIMULATE_USAGE = `Usage: rsc-lint simulate FILE [options] [STEP...]
@@ -105,17 +106,23 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
         a.help = true;
         break;
       case '--from':
-        a.from = take('an address');
+        a.from = checkAddress(take('an address'), '--from');
         break;
       case '--to':
-        a.to = take('an address');
+        a.to = checkAddress(take('an address'), '--to');
         break;
-      case '--in':
-        a.inIface = take('an interface name');
+      case '--in': {
+        const v = take('an interface name');
+        if (v.trim() === '') throw new CliError('--in needs an interface name, not an empty string');
+        a.inIface = v;
         break;
-      case '--in-list':
-        a.inLists.push(take('an interface list name'));
+      }
+      case '--in-list': {
+        const v = take('an interface list name');
+        if (v.trim() === '') throw new CliError('--in-list needs an interface list name, not an empty string');
+        a.inLists.push(v);
         break;
+      }
       case '--hook': {
         const h = take('input, forward or output');
         if (h !== 'input' && h !== 'forward' && h !== 'output') throw new CliError(`--hook must be input, forward or output, not "${h}"`);
@@ -163,16 +170,42 @@ function parseDuration(t: string): number | undefined {
   }
 }
 
-/** Reads FILE (or standard input for `-`), with a CliError that says what went wrong. */
+/** Reads FILE (or standard input for `-`) with the lint command's reader (BOMs, UTF-16, stdin checks). */
 export async function readScript(file: string, io: CliIO): Promise<{ text: string; display: string }> {
-  if (file === '-') return { text: (await io.readStdin()).toString('utf8'), display: '<stdin>' };
-  try {
-    return { text: await fs.readFile(path.resolve(io.cwd, file), 'utf8'), display: file };
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
-    throw new CliError(`cannot read ${file}: ${why}`);
+  return readScriptOperand(file, io);
+}
+
+/** An IPv4 or IPv6 address (what --from, --to, from= and to= accept). */
+export function checkAddress(value: string, what: string): string {
+  if (isIP(value) === 0) {
+    throw new CliError(`${what}: "${value}" is not an IP address (write an IPv4 address such as 198.51.100.7 or an IPv6 address such as 2001:db8::7)`);
   }
+  return value;
+}
+
+/** TCP flag names a packet can carry (RouterOS tcp-flags names). */
+export const TCP_FLAGS = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr'] as const;
+
+/** What parseSteps accepts but no packet can be: checked here so a typo is an error, not a silent pass. */
+export function checkPackets(packets: readonly SimPacket[]): void {
+  for (const p of packets) {
+    checkAddress(p.src, 'from=');
+    if (p.dst !== undefined) checkAddress(p.dst, 'to=');
+    for (const f of p.tcpFlags ?? []) {
+      if (!(TCP_FLAGS as readonly string[]).includes(f)) throw new CliError(`flags=: unknown TCP flag "${f}" (allowed: ${TCP_FLAGS.join(', ')}, joined with +)`);
+    }
+    if (p.icmp && (p.icmp.type > 255 || p.icmp.code > 255)) {
+      throw new CliError(`icmp:${p.icmp.type}:${p.icmp.code}: ICMP type and code are numbers from 0 to 255`);
+    }
+    if (p.size !== undefined && p.size > 65535) throw new CliError(`size=${p.size}: a packet is at most 65535 bytes`);
+    if (p.protocol !== 'tcp' && p.tcpFlags && p.tcpFlags.length > 0) throw new CliError(`flags= is for TCP packets, not ${p.protocol}`);
+    if (/^\d+$/.test(p.protocol) && Number(p.protocol) > 255) throw new CliError(`protocol ${p.protocol}: IP protocol numbers are 0 to 255`);
+  }
+}
+
+/** Text output line by line with control characters from the script made visible. */
+function textOut(io: CliIO, text: string): void {
+  io.out(text.split('\n').map(escapeControl).join('\n'));
 }
 
 /** The WAN side packets come from when the user does not say: the knock's, else the first input drop's. */
@@ -198,7 +231,7 @@ async function runSimulate(argv: string[], io: CliIO): Promise<number> {
   const family: Family = args.family ?? (args.from?.includes(':') ? 'ipv6' : 'ip');
   const enable = args.enableBlacklist ? disabledBlacklistRules(model, family) : undefined;
   const syntax = parsed.errors?.length ?? 0;
-  if (syntax > 0 && args.format === 'text') io.err(`rsc-lint: ${display} has ${syntax} syntax error(s); simulating what could be read (rsc-lint ${display} lists them)\n`);
+  if (syntax > 0 && args.format === 'text') io.err(`rsc-lint: ${escapeControl(display)} has ${syntax} syntax error(s); simulating what could be read (rsc-lint ${display} lists them)\n`);
   return args.steps.length > 0 ? packetsMode(args, io, model, family, display, enable) : knockMode(args, io, model, family, display, enable);
 }
 
@@ -213,6 +246,7 @@ function packetsMode(args: SimulateArgs, io: CliIO, model: FirewallModel, family
     throw e;
   }
   if (packets.length === 0) throw new CliError('no packet among the steps (write e.g. tcp:7342)');
+  checkPackets(packets);
   const sim = new Simulator(model, { family, enable });
   const traces = packets.map((p) => sim.send(p));
   const end = endTime(packets);
@@ -237,7 +271,7 @@ function packetsMode(args: SimulateArgs, io: CliIO, model: FirewallModel, family
   for (const tr of traces) out.push(...traceLines(tr, display));
   out.push(`Address lists at ${secs(end)}:${lists.length === 0 ? ' (none)' : ''}`);
   for (const e of lists) out.push(`  ${e.list} ${e.address} ${Number.isFinite(e.expires) ? `until ${secs(e.expires)}` : '(no timeout)'}`);
-  io.out(`${out.join('\n')}\n`);
+  textOut(io, `${out.join('\n')}\n`);
   return 0;
 }
 
@@ -252,7 +286,7 @@ function knockMode(args: SimulateArgs, io: CliIO, model: FirewallModel, family: 
   let failed = false;
   if (knocks.length === 0) {
     if (args.format === 'json') io.out(`${JSON.stringify({ file: display, sequences: [] }, null, 2)}\n`);
-    else io.out(`${display}: no knock sequence found; give packets to simulate (rsc-lint simulate --help)\n`);
+    else textOut(io, `${display}: no knock sequence found; give packets to simulate (rsc-lint simulate --help)\n`);
     return 0;
   }
   knocks.forEach((seq, n) => {
@@ -281,7 +315,7 @@ function knockMode(args: SimulateArgs, io: CliIO, model: FirewallModel, family: 
     out.push('');
   });
   if (args.format === 'json') io.out(`${JSON.stringify({ file: display, sequences: results }, null, 2)}\n`);
-  else io.out(`${out.join('\n').trimEnd()}\n`);
+  else textOut(io, `${out.join('\n').trimEnd()}\n`);
   return failed ? 1 : 0;
 }
 

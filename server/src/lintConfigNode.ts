@@ -1,0 +1,43 @@
+// `.rsc-lint.json` for the language server: binds the pure loader (./lintConfig.ts) to node:fs for
+// documents with a file: URI. Read on each lint (a few small reads up the folder chain), so an edited
+// config applies from the next keystroke; a bad config is logged once per message and ignored.
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { LintOptions } from './lint';
+import { ConfigError, ConfigResolver } from './lintConfig';
+
+export { mergeLintOptions } from './lintConfig';
+
+const reported = new Set<string>();
+
+/** The lint options the nearest `.rsc-lint.json` of a document sets, or undefined (none, not a file, bad). */
+export function projectConfigOptions(uri: string, logError: (message: string) => void): LintOptions | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  let file: string;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+  const resolver = new ConfigResolver({
+    readFile: (f) => {
+      try {
+        return fs.readFileSync(f, 'utf8');
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return undefined;
+        throw e;
+      }
+    },
+  });
+  try {
+    return resolver.forFile(file)?.options;
+  } catch (e) {
+    const msg = e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e);
+    if (!reported.has(msg)) {
+      reported.add(msg);
+      logError(`.rsc-lint.json ignored: ${msg}`);
+    }
+    return undefined;
+  }
+}
