@@ -21,7 +21,8 @@ import {
   type Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, type LintOptions, type LintResult } from './lint';
+import { lintSteps, type LintOptions, type LintResult } from './lint';
+import { LintJobs, type Cancellable } from './lintJobs';
 import type { SeveritySetting, Thresholds } from './rules/types';
 import { loadSchema } from './schema';
 import { toDiagnostics } from './features/diagnostics';
@@ -90,6 +91,16 @@ function docHref(rule: string): string | undefined {
 
 /** Debounce between the last edit and relinting (ms). */
 export const LINT_DELAY_MS = 150;
+/** A lint runs in slices of about this many ms; requests and edits are handled in between. */
+export const LINT_SLICE_MS = 8;
+
+interface CachedLint {
+  version: number;
+  settings: ServerSettings;
+  result: LintResult;
+  /** The text that was linted (features answer over it, not a newer text). */
+  text: string;
+}
 
 /** Custom request of the VS Code client's "Insert port-knocking setup..." command. */
 export const KNOCK_SETUP_REQUEST = 'routeros/knockSetup';
@@ -116,8 +127,10 @@ export function startServer(connection: Connection): void {
   let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
   /** Per-document settings pulled with workspace/configuration. */
   const settingsCache = new Map<string, Promise<ServerSettings>>();
-  /** The last lint per document, valid for that document version only. */
-  const lintCache = new Map<string, { version: number; settings: ServerSettings; result: LintResult }>();
+  /** The last lint per document, valid for that document version only (with the text it linted). */
+  const lintCache = new Map<string, CachedLint>();
+  /** Lints run in slices off the request path, only while someone waits (see lintJobs.ts). */
+  const jobs = new LintJobs(lintSteps, LINT_SLICE_MS, (e) => logError('lint', e));
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const log = (msg: string) => connection.console.log(msg);
@@ -173,15 +186,27 @@ export function startServer(connection: Connection): void {
     return p;
   }
 
-  /** The lint of the document's current version (cached; computed on demand with the last known settings). */
-  function lintOf(doc: TextDocument, settings?: ServerSettings): LintResult {
+  /**
+   * The lint of the document's current version: cached, or computed in slices with the event loop free
+   * in between (computed on demand with the last known settings). Undefined when `token` is cancelled
+   * or the document changes before the lint is done (nobody needs that version's lint any more).
+   */
+  async function lintAsync(doc: TextDocument, token?: Cancellable, settings?: ServerSettings): Promise<CachedLint | undefined> {
     const cached = lintCache.get(doc.uri);
-    if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached.result;
+    if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached;
     const s = settings ?? cached?.settings ?? pushedSettings;
-    const result = lint(doc.getText(), lintOptionsOf(s));
-    lintCache.set(doc.uri, { version: doc.version, settings: s, result });
-    parseCache.delete(doc.uri);
-    return result;
+    const { uri, version } = doc;
+    const result = await jobs.request(
+      { uri, version, text: doc.getText(), options: lintOptionsOf(s), settings: s, isCurrent: () => documents.get(uri)?.version === version },
+      token,
+    );
+    if (!result) return undefined;
+    const entry: CachedLint = { version, settings: s, result, text: doc.getText() };
+    if (documents.get(uri)?.version === version) {
+      lintCache.set(uri, entry);
+      parseCache.delete(uri);
+    }
+    return entry;
   }
 
   async function validate(uri: string): Promise<void> {
@@ -192,10 +217,10 @@ export function startServer(connection: Connection): void {
     // Stale work: the document changed (or closed) while the settings were fetched.
     const current = documents.get(uri);
     if (!current || current.version !== version) return;
-    const result = guard('lint', undefined, () => lintOf(current, settings));
-    if (!result) return;
+    const linted = await lintAsync(current, undefined, settings);
+    if (!linted) return; // the document changed meanwhile: its new version is scheduled
     const diagnostics = guard('diagnostics', [], () =>
-      toDiagnostics(result.findings, { uri, version, docHref }),
+      toDiagnostics(linted.result.findings, { uri, version, docHref }),
     );
     await connection.sendDiagnostics({ uri, version, diagnostics });
   }
@@ -256,6 +281,7 @@ export function startServer(connection: Connection): void {
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
+    jobs.cancel(e.document.uri);
     lintCache.delete(e.document.uri);
     parseCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
@@ -265,23 +291,24 @@ export function startServer(connection: Connection): void {
   // -------------------------------------------------------------------------------------------
   // Features: each one a pure function over the cached lint of the current document version.
 
-  connection.onCodeAction((params) =>
-    guard('codeAction', [], () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return [];
-      const settings = currentSettings(doc.uri);
-      return codeActions({
+  connection.onCodeAction(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const l = await lintAsync(doc, token);
+    if (!l) return [];
+    return guard('codeAction', [], () =>
+      codeActions({
         uri: doc.uri,
-        text: doc.getText(),
-        lint: lintOf(doc),
+        text: l.text,
+        lint: l.result,
         range: params.range,
         only: params.context.only,
-        lintOptions: lintOptionsOf(settings),
-        version: doc.version,
+        lintOptions: lintOptionsOf(l.settings),
+        version: l.version,
         docHref,
-      });
-    }),
-  );
+      }),
+    );
+  });
 
   const schemaOf = (uri: string) => loadSchema(currentSettings(uri).schemaVersion);
 
@@ -293,23 +320,23 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onHover((params) =>
-    guard('hover', null, () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return null;
-      const r = lintOf(doc);
-      return hover(doc.getText(), { parse: r.parse, model: r.model, knocks: r.knocks }, params.position, schemaOf(doc.uri));
-    }),
-  );
+  connection.onHover(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const l = await lintAsync(doc, token);
+    if (!l) return null;
+    const r = l.result;
+    return guard('hover', null, () => hover(l.text, { parse: r.parse, model: r.model, knocks: r.knocks }, params.position, schemaOf(doc.uri)));
+  });
 
-  connection.onDocumentSymbol((params) =>
-    guard('documentSymbol', [], () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return [];
-      const r = lintOf(doc);
-      return documentSymbols(r.parse, schemaOf(doc.uri), r.knocks, r.model.layer7);
-    }),
-  );
+  connection.onDocumentSymbol(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const l = await lintAsync(doc, token);
+    if (!l) return [];
+    const r = l.result;
+    return guard('documentSymbol', [], () => documentSymbols(r.parse, schemaOf(doc.uri), r.knocks, r.model.layer7));
+  });
 
   connection.onFoldingRanges((params) =>
     guard('foldingRange', [], () => {
