@@ -23,6 +23,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintSteps, type LintOptions, type LintResult } from './lint';
 import { LintJobs, type Cancellable } from './lintJobs';
+import { inputTooLarge } from './limits';
 import type { SeveritySetting, Thresholds } from './rules/types';
 import { loadSchema } from './schema';
 import { toDiagnostics } from './features/diagnostics';
@@ -174,6 +175,11 @@ export function startServer(connection: Connection): void {
     return lintCache.get(uri)?.settings ?? pushedSettings;
   }
 
+  /** The message for a document over the size limit (limits.ts; counted in UTF-16 units), or undefined. */
+  function tooLarge(doc: TextDocument): string | undefined {
+    return inputTooLarge(doc.getText().length, 'this file');
+  }
+
   /** Parse-only cache for the current version: completion while typing needs the tree, not the whole lint. */
   const parseCache = new Map<string, { version: number; parse: ParseResult }>();
   function parseOf(doc: TextDocument): ParseResult {
@@ -181,7 +187,7 @@ export function startServer(connection: Connection): void {
     if (linted && linted.version === doc.version) return linted.result.parse;
     const cached = parseCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.parse;
-    const p = parse(doc.getText());
+    const p = tooLarge(doc) ? parse('') : parse(doc.getText());
     parseCache.set(doc.uri, { version: doc.version, parse: p });
     return p;
   }
@@ -196,6 +202,8 @@ export function startServer(connection: Connection): void {
     if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached;
     const s = settings ?? cached?.settings ?? pushedSettings;
     const { uri, version } = doc;
+    // over the size limit: no lint (validate reports it), features answer empty
+    if (tooLarge(doc)) return undefined;
     const result = await jobs.request(
       { uri, version, text: doc.getText(), options: lintOptionsOf(s), settings: s, isCurrent: () => documents.get(uri)?.version === version },
       token,
@@ -217,6 +225,11 @@ export function startServer(connection: Connection): void {
     // Stale work: the document changed (or closed) while the settings were fetched.
     const current = documents.get(uri);
     if (!current || current.version !== version) return;
+    const big = tooLarge(current);
+    if (big) {
+      await connection.sendDiagnostics({ uri, version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 2, source: 'rsc-lint', message: big }] });
+      return;
+    }
     const linted = await lintAsync(current, undefined, settings);
     if (!linted) return; // the document changed meanwhile: its new version is scheduled
     const diagnostics = guard('diagnostics', [], () =>

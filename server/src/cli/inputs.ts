@@ -2,6 +2,7 @@
 // `*.rsc`, and `-` for standard input. Every failure becomes a CliError with a message that says what
 // to do; nothing here prints a stack trace.
 
+import { inputTooLarge } from '../limits';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, type CliIO } from './io';
@@ -146,6 +147,11 @@ export async function loadInputs(inputs: Input[], io: CliIO): Promise<LoadedInpu
   for (const inp of inputs) {
     try {
       const buf = inp.absolute === undefined ? await io.readStdin() : await fs.readFile(inp.absolute);
+      const tooBig = inputTooLarge(buf.length, inp.display);
+      if (tooBig) {
+        errors.push(tooBig);
+        continue;
+      }
       loaded.push({ ...inp, text: decodeScript(buf) });
     } catch (e) {
       errors.push(`cannot read ${inp.display}: ${reason(e)}`);
