@@ -125,7 +125,7 @@ globalThis.gc(); const h2 = process.memoryUsage().heapUsed;
 const inMB = Buffer.byteLength(text, 'utf8') / 1048576;
 held = null;
 // 10,000 nested :if ... do={ } (issue 15: deep nesting must parse)
-const deep = ':if (true) do={\n'.repeat(10000) + ':put x\n' + '}\n'.repeat(10000);
+const deep = ':if (true) do={\\n'.repeat(10000) + ':put x\\n' + '}\\n'.repeat(10000);
 const t = performance.now();
 const dr = parse(deep);
 const deepMs = performance.now() - t;
