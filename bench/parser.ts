@@ -50,11 +50,18 @@ interface ChildResult {
   parseCpuMs: number;
   largestCpuMs: number;
   largestBytes: number;
+  /** Main-thread garbage-collection pauses during the timed corpus parses (median run). */
+  gcMs: number;
 }
 
 interface MemResult {
   maxRssMB: number;
   peakHeapMB: number;
+  treePerMB: number;
+  peakPerMB: number;
+  bigMB: number;
+  deepMs: number;
+  deepErrors: number;
 }
 
 /** Runs inside the child (plain node, ESM): prints one JSON line of ChildResult. */
@@ -62,6 +69,9 @@ const CHILD = `
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, tokenize } from './parser.mjs';
+import { PerformanceObserver } from 'node:perf_hooks';
+let gcSum = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcSum += e.duration; }).observe({ entryTypes: ['gc'] });
 const dir = process.argv[2];
 const runs = Number(process.argv[3]);
 const names = readdirSync(dir).sort();
@@ -80,17 +90,21 @@ const regexPass = (t) => { RE.lastIndex = 0; let n = 0; while (RE.exec(t) !== nu
 for (const t of texts) { regexPass(t); parse(t); }
 const [regexMs, regexCpuMs] = timeRuns(runs, () => texts.forEach(regexPass));
 const [lexMs] = timeRuns(runs, () => texts.forEach((t) => tokenize(t)));
-const [parseMs, parseCpuMs] = timeRuns(runs, () => texts.forEach((t) => parse(t)));
+const gcs = [];
+const [parseMs, parseCpuMs] = timeRuns(runs, () => { const g0 = gcSum; texts.forEach((t) => parse(t)); gcs.push(gcSum - g0); });
+// (gc entries arrive asynchronously: the last run's are counted after a turn of the event loop)
+await new Promise((r) => setTimeout(r, 50));
+const gcMs = median(gcs);
 const largest = texts[names.indexOf(${JSON.stringify(LARGEST)})] ?? '';
 for (let i = 0; i < 5; i++) parse(largest);
 const [largestMs, largestCpuMs] = timeRuns(21, () => parse(largest));
 console.log(JSON.stringify({ files: texts.length, bytes, regexMs, lexMs, parseMs, largestMs, regexCpuMs, parseCpuMs, largestCpuMs,
-  largestBytes: Buffer.byteLength(largest, 'utf8') }));
+  largestBytes: Buffer.byteLength(largest, 'utf8'), gcMs }));
 `;
 
 /** One pass over the corpus in a fresh process, one file at a time, results dropped: prints MemResult. */
 const MEM_CHILD = `
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from './parser.mjs';
 const dir = process.argv[2];
@@ -100,7 +114,22 @@ for (const f of readdirSync(dir).sort()) {
   const h = process.memoryUsage().heapUsed;
   if (h > peakHeap) peakHeap = h;
 }
-console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, peakHeapMB: peakHeap / 1048576 }));
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+// the tree of the largest file, held: heap per input MB
+const big = readdirSync(dir).map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+const text = readFileSync(big, 'utf8');
+globalThis.gc(); const h0 = process.memoryUsage().heapUsed;
+let held = parse(text);
+const h1 = process.memoryUsage().heapUsed;
+globalThis.gc(); const h2 = process.memoryUsage().heapUsed;
+const inMB = Buffer.byteLength(text, 'utf8') / 1048576;
+held = null;
+// 10,000 nested :if ... do={ } (issue 15: deep nesting must parse)
+const deep = ':if (true) do={\\n'.repeat(10000) + ':put x\\n' + '}\\n'.repeat(10000);
+const t = performance.now();
+const dr = parse(deep);
+const deepMs = performance.now() - t;
+console.log(JSON.stringify({ maxRssMB, peakHeapMB: peakHeap / 1048576, treePerMB: (h2 - h0) / 1048576 / inMB, peakPerMB: (h1 - h0) / 1048576 / inMB, bigMB: inMB, deepMs, deepErrors: dr.errors.length }));
 `;
 
 async function prepare(dir: string): Promise<void> {
@@ -161,7 +190,8 @@ export async function run(): Promise<BenchRow[]> {
     // all the work on one thread, timed by CPU: the steadiest figure here (+-2% between runs), for
     // comparing two versions of the parser
     const steady = runNode<ChildResult>(dir, ['--single-threaded-gc'], 'child.mjs', [corpusDir, String(runs)]);
-    const mem = runNode<MemResult>(dir, [], 'mem.mjs', [corpusDir]);
+    const mem = runNode<MemResult>(dir, ['--expose-gc'], 'mem.mjs', [corpusDir]);
+    const ratio = (c: ChildResult) => c.parseMs / c.regexMs;
     return [
       { name: 'corpus size', value: `${plain.files} files, ${(plain.bytes / 1e6).toFixed(2)} MB` },
       ...rows('node defaults', plain, true),
@@ -173,6 +203,32 @@ export async function run(): Promise<BenchRow[]> {
       {
         name: '[--single-threaded-gc] corpus parse, CPU time (for A/B comparisons)',
         value: `${(steady.bytes / 1e6 / (steady.parseCpuMs / 1000)).toFixed(1)} MB/s (${steady.parseCpuMs.toFixed(0)} ms)`,
+      },
+      {
+        name: '[node defaults] parse time / regex pass time, same process (issue 15)',
+        value: `${ratio(plain).toFixed(1)}x (CPU ${(plain.parseCpuMs / plain.regexCpuMs).toFixed(1)}x)`,
+        target: '<= 6x',
+        ok: ratio(plain) <= 6,
+      },
+      {
+        name: '[--single-threaded-gc] garbage collection / parse CPU (all GC on the main thread)',
+        value: `${((steady.gcMs / steady.parseCpuMs) * 100).toFixed(0)}% (${steady.gcMs.toFixed(0)} of ${steady.parseCpuMs.toFixed(0)} ms)`,
+        target: '< 25%',
+        ok: steady.gcMs / steady.parseCpuMs < 0.25,
+      },
+      {
+        name: '[node defaults] main-thread GC pauses / parse wall',
+        value: `${((plain.gcMs / plain.parseMs) * 100).toFixed(0)}%`,
+      },
+      {
+        name: `heap per input MB, largest file (${mem.bigMB.toFixed(1)} MB): tree held / right after the parse`,
+        value: `${mem.treePerMB.toFixed(1)} MB / ${mem.peakPerMB.toFixed(1)} MB per input MB (input limit 32 MiB: limits.ts)`,
+      },
+      {
+        name: '10,000 nested :if ... do={ } parse',
+        value: `${mem.deepMs.toFixed(0)} ms, ${mem.deepErrors} errors`,
+        target: 'parses, 0 errors',
+        ok: mem.deepErrors === 0,
       },
       {
         name: 'peak memory, one pass over the corpus (fresh process, node defaults)',

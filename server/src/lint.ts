@@ -156,6 +156,19 @@ function internalError(where: string, e: unknown): Finding {
 
 /** Lints one file's text. Never throws. */
 export function lint(text: string, options: LintOptions = {}): LintResult {
+  const steps = lintSteps(text, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `lint` in steps: the generator stops after the parse, the model, the knock recognition and each
+ * check, so a caller can do other work in between (the language server answers requests there) or
+ * drop a lint nobody waits for any more. Driving it to the end gives exactly `lint`'s result.
+ */
+export function* lintSteps(text: string, options: LintOptions = {}): Generator<void, LintResult, void> {
   const checks = options.checks ?? allChecks;
   const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(options.thresholds) };
   const raw: Finding[] = [];
@@ -170,6 +183,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   for (const err of parse.errors) {
     raw.push({ rule: PARSE_ERROR, severity: 'error', message: err.message, range: err.range });
   }
+  yield;
 
   let model: FirewallModel;
   try {
@@ -178,6 +192,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     model = emptyModel();
     raw.push(internalError('the firewall model', e));
   }
+  yield;
   let knocks: KnockSequence[];
   try {
     knocks = findKnockSequences(model);
@@ -194,6 +209,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   for (const check of checks) {
     // A check switched off entirely need not run (its findings would all be dropped).
     if (options.severities?.[check.id] === 'off') continue;
+    yield;
     let found: ReturnType<Check['run']>;
     try {
       found = check.run(ctx);

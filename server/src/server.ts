@@ -23,8 +23,10 @@ import {
   type Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, type LintOptions, type LintResult } from './lint';
 import { mergeLintOptions, projectConfigOptions } from './lintConfigNode';
+import { lintSteps, type LintOptions, type LintResult } from './lint';
+import { LintJobs, type Cancellable } from './lintJobs';
+import { inputTooLarge } from './limits';
 import type { SeveritySetting, Thresholds } from './rules/types';
 import { loadSchema, schemaForScript } from './schema';
 import { toDiagnostics } from './features/diagnostics';
@@ -105,6 +107,16 @@ function docHref(rule: string): string | undefined {
 
 /** Debounce between the last edit and relinting (ms). */
 export const LINT_DELAY_MS = 150;
+/** A lint runs in slices of about this many ms; requests and edits are handled in between. */
+export const LINT_SLICE_MS = 8;
+
+interface CachedLint {
+  version: number;
+  settings: ServerSettings;
+  result: LintResult;
+  /** The text that was linted (features answer over it, not a newer text). */
+  text: string;
+}
 
 /** Custom request of the VS Code client's "Insert port-knocking setup..." command. */
 export const KNOCK_SETUP_REQUEST = 'routeros/knockSetup';
@@ -148,8 +160,10 @@ export function startServer(connection: Connection): void {
   let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
   /** Per-document settings pulled with workspace/configuration. */
   const settingsCache = new Map<string, Promise<ServerSettings>>();
-  /** The last lint per document, valid for that document version only. */
-  const lintCache = new Map<string, { version: number; settings: ServerSettings; result: LintResult }>();
+  /** The last lint per document, valid for that document version only (with the text it linted). */
+  const lintCache = new Map<string, CachedLint>();
+  /** Lints run in slices off the request path, only while someone waits (see lintJobs.ts). */
+  const jobs = new LintJobs(lintSteps, LINT_SLICE_MS, (e) => logError('lint', e));
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const log = (msg: string) => connection.console.log(msg);
@@ -201,6 +215,11 @@ export function startServer(connection: Connection): void {
     return lintCache.get(uri)?.settings ?? pushedSettings;
   }
 
+  /** The message for a document over the size limit (limits.ts; counted in UTF-16 units), or undefined. */
+  function tooLarge(doc: TextDocument): string | undefined {
+    return inputTooLarge(doc.getText().length, 'this file');
+  }
+
   /** Parse-only cache for the current version: completion while typing needs the tree, not the whole lint. */
   const parseCache = new Map<string, { version: number; parse: ParseResult }>();
   function parseOf(doc: TextDocument): ParseResult {
@@ -208,20 +227,34 @@ export function startServer(connection: Connection): void {
     if (linted && linted.version === doc.version) return linted.result.parse;
     const cached = parseCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.parse;
-    const p = parse(doc.getText());
+    const p = tooLarge(doc) ? parse('') : parse(doc.getText());
     parseCache.set(doc.uri, { version: doc.version, parse: p });
     return p;
   }
 
-  /** The lint of the document's current version (cached; computed on demand with the last known settings). */
-  function lintOf(doc: TextDocument, settings?: ServerSettings): LintResult {
+  /**
+   * The lint of the document's current version: cached, or computed in slices with the event loop free
+   * in between (computed on demand with the last known settings). Undefined when `token` is cancelled
+   * or the document changes before the lint is done (nobody needs that version's lint any more).
+   */
+  async function lintAsync(doc: TextDocument, token?: Cancellable, settings?: ServerSettings): Promise<CachedLint | undefined> {
     const cached = lintCache.get(doc.uri);
-    if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached.result;
+    if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached;
     const s = settings ?? cached?.settings ?? pushedSettings;
-    const result = lint(doc.getText(), lintOptionsOf(s, doc.uri));
-    lintCache.set(doc.uri, { version: doc.version, settings: s, result });
-    parseCache.delete(doc.uri);
-    return result;
+    const { uri, version } = doc;
+    // over the size limit: no lint (validate reports it), features answer empty
+    if (tooLarge(doc)) return undefined;
+    const result = await jobs.request(
+      { uri, version, text: doc.getText(), options: lintOptionsOf(s, uri), settings: s, isCurrent: () => documents.get(uri)?.version === version },
+      token,
+    );
+    if (!result) return undefined;
+    const entry: CachedLint = { version, settings: s, result, text: doc.getText() };
+    if (documents.get(uri)?.version === version) {
+      lintCache.set(uri, entry);
+      parseCache.delete(uri);
+    }
+    return entry;
   }
 
   async function validate(uri: string): Promise<void> {
@@ -232,10 +265,15 @@ export function startServer(connection: Connection): void {
     // Stale work: the document changed (or closed) while the settings were fetched.
     const current = documents.get(uri);
     if (!current || current.version !== version) return;
-    const result = guard('lint', undefined, () => lintOf(current, settings));
-    if (!result) return;
+    const big = tooLarge(current);
+    if (big) {
+      await connection.sendDiagnostics({ uri, version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 2, source: 'rsc-lint', message: big }] });
+      return;
+    }
+    const linted = await lintAsync(current, undefined, settings);
+    if (!linted) return; // the document changed meanwhile: its new version is scheduled
     const diagnostics = guard('diagnostics', [], () =>
-      toDiagnostics(result.findings, { uri, version, docHref }),
+      toDiagnostics(linted.result.findings, { uri, version, docHref }),
     );
     await connection.sendDiagnostics({ uri, version, diagnostics });
   }
@@ -305,6 +343,7 @@ export function startServer(connection: Connection): void {
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
+    jobs.cancel(e.document.uri);
     lintCache.delete(e.document.uri);
     parseCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
@@ -314,23 +353,24 @@ export function startServer(connection: Connection): void {
   // -------------------------------------------------------------------------------------------
   // Features: each one a pure function over the cached lint of the current document version.
 
-  connection.onCodeAction((params) =>
-    guard('codeAction', [], () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return [];
-      const settings = currentSettings(doc.uri);
-      return codeActions({
+  connection.onCodeAction(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const l = await lintAsync(doc, token);
+    if (!l) return [];
+    return guard('codeAction', [], () =>
+      codeActions({
         uri: doc.uri,
-        text: doc.getText(),
-        lint: lintOf(doc),
+        text: l.text,
+        lint: l.result,
         range: params.range,
         only: params.context.only,
-        lintOptions: lintOptionsOf(settings, doc.uri),
-        version: doc.version,
+        lintOptions: lintOptionsOf(l.settings, doc.uri),
+        version: l.version,
         docHref,
-      });
-    }),
-  );
+      }),
+    );
+  });
 
   const schemaOf = (uri: string) => {
     const s = currentSettings(uri);
@@ -346,23 +386,23 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onHover((params) =>
-    guard('hover', null, () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return null;
-      const r = lintOf(doc);
-      return hover(doc.getText(), { parse: r.parse, model: r.model, knocks: r.knocks }, params.position, schemaOf(doc.uri));
-    }),
-  );
+  connection.onHover(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const l = await lintAsync(doc, token);
+    if (!l) return null;
+    const r = l.result;
+    return guard('hover', null, () => hover(l.text, { parse: r.parse, model: r.model, knocks: r.knocks }, params.position, schemaOf(doc.uri)));
+  });
 
-  connection.onDocumentSymbol((params) =>
-    guard('documentSymbol', [], () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return [];
-      const r = lintOf(doc);
-      return documentSymbols(r.parse, schemaOf(doc.uri), r.knocks, r.model.layer7);
-    }),
-  );
+  connection.onDocumentSymbol(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const l = await lintAsync(doc, token);
+    if (!l) return [];
+    const r = l.result;
+    return guard('documentSymbol', [], () => documentSymbols(r.parse, schemaOf(doc.uri), r.knocks, r.model.layer7));
+  });
 
   connection.onFoldingRanges((params) =>
     guard('foldingRange', [], () => {
@@ -549,18 +589,20 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onCodeLens((params) =>
-    guard('codeLens', [], () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return [];
-      return codeLenses(lintOf(doc), { vscode: isVsCode });
-    }),
-  );
+  connection.onCodeLens(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const l = await lintAsync(doc, token);
+    if (!l) return [];
+    return guard('codeLens', [], () => codeLenses(l.result, { vscode: isVsCode }));
+  });
 
-  connection.onRequest(FIREWALL_MAP_REQUEST, (params: FirewallMapParams): FirewallMapResponse => {
+  connection.onRequest(FIREWALL_MAP_REQUEST, async (params: FirewallMapParams, token): Promise<FirewallMapResponse> => {
     const doc = documents.get(params?.uri);
     if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, 'The document is not open in the language server.');
-    const result = lintOf(doc);
+    const l = await lintAsync(doc, token);
+    if (!l) throw new ResponseError(ErrorCodes.InvalidRequest, 'The document changed or is too large to draw; ask again.');
+    const result = l.result;
     const map = firewallMap(result);
     let trace: MapTrace | undefined;
     let error: string | undefined;

@@ -5,6 +5,7 @@ import { documentSymbols } from '../../server/src/features/symbols';
 import { foldingRanges } from '../../server/src/features/folding';
 import { lint } from '../../server/src/lint';
 import { loadSchema } from '../../server/src/schema';
+import { parse } from '../../server/src/parser';
 
 const schema = loadSchema('7.22');
 
@@ -65,4 +66,31 @@ ${FILE}`);
     foldingRanges(r.parse, schema).map((f) => `${f.startLine}-${f.endLine}${f.kind ? ` ${f.kind}` : ''}`),
     ['0-2 comment', '3-8 region', '7-8', '9-12 region', '10-11'],
   );
+});
+
+test('a large section is grouped: address-list entries by list (entries listed up to 50), rules by chain', () => {
+  const entries = Array.from({ length: 300 }, (_, i) => `add list=block address=10.0.${i >> 8}.${i & 255}`).join('\n');
+  const few = Array.from({ length: 3 }, (_, i) => `add list=friends address=192.0.2.${i + 1}`).join('\n');
+  const rules = Array.from({ length: 60 }, (_, i) => `add chain=${i % 2 ? 'input' : 'forward'} action=drop dst-port=${1000 + i} protocol=tcp`).join('\n');
+  const text = `/ip firewall address-list\n${entries}\n${few}\n/ip firewall filter\n${rules}\n`;
+  const syms = documentSymbols(parse(text), loadSchema('7.22'));
+  const lists = syms.find((s) => s.name === '/ip firewall address-list')!;
+  assert.deepEqual(
+    lists.children!.map((c) => [c.name, c.detail, c.children?.length]),
+    [
+      ['block', 'address list, 300 entries', undefined],
+      ['friends', 'address list, 3 entries', 3],
+    ],
+  );
+  assert.equal(lists.children![1].children![0].name, 'friends: 192.0.2.1');
+  const filter = syms.find((s) => s.name === '/ip firewall filter')!;
+  assert.deepEqual(
+    filter.children!.map((c) => [c.name, c.detail, c.children?.length]),
+    [
+      ['chain forward', '30 rules', 30],
+      ['chain input', '30 rules', 30],
+    ],
+  );
+  // the group spans its rules (from the first to the last)
+  assert.equal(filter.children![0].range.start.line, 305);
 });

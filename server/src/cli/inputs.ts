@@ -2,6 +2,7 @@
 // `*.rsc`, and `-` for standard input. Every failure becomes a CliError with a message that says what
 // to do; nothing here prints a stack trace.
 
+import { inputTooLarge } from '../limits';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, type CliIO } from './io';
@@ -150,7 +151,18 @@ export async function loadInputs(inputs: Input[], io: CliIO): Promise<LoadedInpu
   const errors: string[] = [];
   for (const inp of inputs) {
     try {
-      const text = inp.absolute === undefined ? await readStdinScript(io) : decodeScript(await fs.readFile(inp.absolute));
+      let text: string;
+      if (inp.absolute === undefined) {
+        text = await readStdinScript(io);
+      } else {
+        const buf = await fs.readFile(inp.absolute);
+        const tooBig = inputTooLarge(buf.length, inp.display);
+        if (tooBig) {
+          errors.push(tooBig);
+          continue;
+        }
+        text = decodeScript(buf);
+      }
       loaded.push({ ...inp, text });
     } catch (e) {
       if (e instanceof CliError) throw e;

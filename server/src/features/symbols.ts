@@ -119,6 +119,45 @@ function commandSymbol(v: CommandVisit): DocumentSymbol | undefined {
   return symbol(truncate(`${verb} ${label}`.trim()), verb === 'add' ? S.Object : S.Property, range, sel);
 }
 
+/** A section with more entries than this is grouped: rules by chain, address-list entries by list. */
+export const GROUP_OVER = 50;
+
+/** What a section's entries are grouped by (set when the symbol is made). */
+const groupKey = new WeakMap<DocumentSymbol, { by: 'chain' | 'list'; key: string }>();
+
+/**
+ * A large section's entries grouped (issue 15: an 11,537-line blocklist export made an outline of 11,534
+ * entries): firewall rules under one symbol per chain, address-list entries under one symbol per list
+ * (its entries listed only when there are at most GROUP_OVER of them). Other entries stay as they are.
+ */
+function groupEntries(children: DocumentSymbol[]): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  const groups = new Map<string, { sym: DocumentSymbol; by: 'chain' | 'list'; items: DocumentSymbol[] }>();
+  for (const c of children) {
+    const g = groupKey.get(c);
+    if (!g) {
+      out.push(c);
+      continue;
+    }
+    const k = `${g.by} ${g.key}`;
+    let grp = groups.get(k);
+    if (!grp) {
+      const sym = symbol(g.by === 'chain' ? `chain ${g.key}` : g.key, g.by === 'chain' ? S.Namespace : S.Enum, c.range, c.selectionRange);
+      grp = { sym, by: g.by, items: [] };
+      groups.set(k, grp);
+      out.push(sym);
+    }
+    grp.items.push(c);
+    grp.sym.range = { start: grp.sym.range.start, end: c.range.end };
+  }
+  for (const { sym, by, items } of groups.values()) {
+    const n = items.length;
+    sym.detail = by === 'chain' ? `${n} rule${n === 1 ? '' : 's'}` : `address list, ${n} entr${n === 1 ? 'y' : 'ies'}`;
+    if (by === 'chain' || n <= GROUP_OVER) sym.children = items;
+  }
+  return out;
+}
+
 /**
  * The outline of a file. `knocks` (from the lint result) adds the port-knocking groups, each with its
  * stages, accepts and ready-to-copy client commands; `layer7` (model.layer7) fills in passphrases.
@@ -136,6 +175,7 @@ export function documentSymbols(
       const last = section.sym.children?.[section.sym.children.length - 1];
       if (last) section.sym.range = { start: section.sym.range.start, end: last.range.end };
       section.sym.detail = `${section.sym.children?.length ?? 0} item${section.sym.children?.length === 1 ? '' : 's'}`;
+      if ((section.sym.children?.length ?? 0) > GROUP_OVER) section.sym.children = groupEntries(section.sym.children!);
       out.push(section.sym);
     }
     section = undefined;
@@ -154,6 +194,13 @@ export function documentSymbols(
       }
       const child = commandSymbol(v);
       if (!child) return;
+      if (v.verb === 'add' && !v.global) {
+        if (firewallTable(v.menu)) groupKey.set(child, { by: 'chain', key: argText(cmd, 'chain') ?? '?' });
+        else if (menu === 'ip firewall address-list' || menu === 'ipv6 firewall address-list') {
+          const list = argText(cmd, 'list');
+          if (list) groupKey.set(child, { by: 'list', key: list });
+        }
+      }
       if (v.global) {
         close();
         out.push(child);

@@ -121,7 +121,8 @@ export const InterpParen = createToken({ name: 'InterpParen', pattern: '$(', pus
 export const InterpBracket = createToken({ name: 'InterpBracket', pattern: '$[', push_mode: 'cmd' });
 export const Variable = createToken({
   name: 'Variable',
-  pattern: /\$(?:[A-Za-z0-9_]+|"(?:[^"\\]|\\[\s\S])*")/,
+  // (the quoted name's loop unrolled: an alternation per character overflows the regex stack on a huge name)
+  pattern: /\$(?:[A-Za-z0-9_]+|"[^"\\]*(?:\\[\s\S][^"\\]*)*")/,
 });
 
 // ---- command mode ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import type {
 } from './ast';
 import {
   allTokens, Bang, Closer, Comma, EqOrOp, Equals, ExprColonCmd, ExprIdent, ExprIPv6, ExprNumber, ExprOp, ExprPrefix, InterpBracket,
-  InterpParen, Junk, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen, Semicolon,
+  InterpParen, Junk, LBrace, LBracket, LParen, Newline, NewlineExpr, RBrace, RBracket, RParen, Semicolon,
   StrayInBrace, StrayParen, StringChunk, StringEnd, StringSimple, StringStart, Variable, Word as WordTok, WordPart,
   WordStart,
 } from './lexer';
@@ -94,6 +94,63 @@ const PRECEDENCE: Record<string, number> = {
   '&&': 2, and: 2, '||': 1, or: 1, ',': 0,
 };
 
+/**
+ * Deep nesting. The parser is recursive (Chevrotain rules), so the nesting it can follow is bounded by
+ * the JavaScript stack. At rule depth DEFER_DEPTH a well-formed `{ }` or `[ ]` body (every opener
+ * inside closed by its own closer) is not parsed in place: its tokens are set aside and parsed after the
+ * current parse, from the top, into the node's (then empty) statement list; a body nested deeper in it
+ * is set aside again, so any depth parses, one stretch of about DEFER_DEPTH rules at a time (an explicit
+ * work list instead of recursion). Anything else nested beyond MAX_RULE_DEPTH (arrays, parentheses,
+ * strings with interpolation, or unclosed blocks) stops the parse there with an error at that opener.
+ */
+export const DEFER_DEPTH = 150;
+export const MAX_RULE_DEPTH = 300;
+
+interface DeferredBody {
+  /** 1: `{ }` statements (braceBody), 2: `[ ]` statements (bracketBody). */
+  kind: 1 | 2;
+  tokens: IToken[];
+  into: Statement[];
+}
+
+/**
+ * For each opener (`{`, `[`, `$[`, `(`, `$(`, `"` with interpolation) in `v`, the index of its closer
+ * when everything between is closed by its own closer (no other closer, no line end that ends an
+ * expression, no end of input first): a body that can be set aside (see DEFER_DEPTH). -1 otherwise.
+ */
+function matchClosers(v: IToken[]): Int32Array {
+  const out = new Int32Array(v.length).fill(-1);
+  const stack: number[] = [];
+  const want: TokenType[] = [];
+  const fail = () => {
+    stack.length = 0;
+    want.length = 0;
+  };
+  for (let i = 0; i < v.length; i++) {
+    const tt = v[i].tokenType;
+    if (tt === LBrace) {
+      stack.push(i);
+      want.push(RBrace);
+    } else if (tt === LBracket || tt === InterpBracket) {
+      stack.push(i);
+      want.push(RBracket);
+    } else if (tt === LParen || tt === InterpParen) {
+      stack.push(i);
+      want.push(RParen);
+    } else if (tt === StringStart) {
+      stack.push(i);
+      want.push(StringEnd);
+    } else if (tt === RBrace || tt === RBracket || tt === RParen || tt === StringEnd) {
+      if (want.length === 0 || want[want.length - 1] !== tt) fail();
+      else {
+        want.pop();
+        out[stack.pop()!] = i;
+      }
+    } else if (tt === NewlineExpr) fail();
+  }
+  return out;
+}
+
 /** Stands in for a token the parser no longer needs (see RscParser.releaseTokens). */
 const RELEASED: IToken = { image: '', startOffset: -1, tokenTypeIdx: 0, tokenType: EOF } as unknown as IToken;
 
@@ -123,6 +180,10 @@ export class RscParser extends EmbeddedActionsParser {
   private direct = true;
   private errs: RawError[] = [];
   private embeds: PendingEmbed[] = [];
+  /** Bodies set aside at DEFER_DEPTH, parsed after the current parse (see DEFER_DEPTH). */
+  private deferred: DeferredBody[] = [];
+  /** The parse stopped at MAX_RULE_DEPTH: the closers it skipped are not reported as missing. */
+  private gaveUp = false;
 
   // ---- per-invocation state, indexed by rule depth ----
   private fStmts: Statement[][] = [];
@@ -164,8 +225,21 @@ export class RscParser extends EmbeddedActionsParser {
     this.embeds = [];
     this.input = tokens;
     this.released = 0;
+    this.deferred = [];
+    this.gaveUp = false;
     const statements = (this.script() as Statement[] | undefined) ?? [];
     const chevErrors = this.errors.map((e) => ({ message: e.message, token: e.token }));
+    // bodies set aside at DEFER_DEPTH, each parsed from the top (a body deeper inside is set aside again)
+    for (let k = 0; k < this.deferred.length; k++) {
+      const d = this.deferred[k];
+      this.deferred[k] = undefined as unknown as DeferredBody;
+      this.input = d.tokens;
+      const stmts = ((d.kind === 1 ? this.braceBody() : this.bracketBody()) as Statement[] | undefined) ?? [];
+      for (const st of stmts) d.into.push(st);
+      for (const e of this.errors) chevErrors.push({ message: e.message, token: e.token });
+    }
+    this.deferred = [];
+    this.matchFor = this.matches = undefined;
     const out = { statements, errors: this.errs, embeds: this.embeds, chevErrors };
     this.errs = [];
     this.embeds = [];
@@ -203,7 +277,51 @@ export class RscParser extends EmbeddedActionsParser {
   }
 
   private err(message: string, start: number, end: number): void {
+    // after giving up on deep nesting, the closers it skipped are not missing
+    if (this.gaveUp && message.startsWith('missing ')) return;
     this.errs.push({ message, start, end });
+  }
+
+  /**
+   * At DEFER_DEPTH, right after the opener of a `{ }` (kind 1) or `[ ]` (kind 2) body: when the body is
+   * well formed, its tokens are set aside for a later parse and consumed with the closer; returns the
+   * (still empty) statement list and the closer. Undefined (nothing consumed) otherwise.
+   */
+  private deferBody(kind: 1 | 2): { statements: Statement[]; close: IToken } | undefined {
+    if (this.frame() < DEFER_DEPTH) return undefined;
+    const self = this as unknown as { currIdx: number; tokVector: IToken[] };
+    const v = self.tokVector;
+    if (this.matchFor !== v) {
+      this.matchFor = v;
+      this.matches = matchClosers(v);
+    }
+    const openAt = self.currIdx;
+    const closeAt = this.matches![openAt];
+    if (closeAt === undefined || closeAt < 0) return undefined;
+    const into: Statement[] = [];
+    this.deferred.push({ kind, tokens: v.slice(openAt + 1, closeAt), into });
+    // consumed up to the closer (what SKIP_TOKEN does, token by token)
+    self.currIdx = closeAt;
+    return { statements: into, close: v[closeAt] };
+  }
+  /** The token vector `matches` was computed for, and for each opener in it the index of its closer. */
+  private matchFor: IToken[] | undefined;
+  private matches: Int32Array | undefined;
+
+  /**
+   * Beyond MAX_RULE_DEPTH (after an opener that could not be set aside): an error at the opener, and the
+   * rest of this text is skipped. True when it gave up.
+   */
+  private tooDeep(open: IToken): boolean {
+    if (this.frame() < MAX_RULE_DEPTH) return false;
+    this.err(
+      `nesting too deep: more than ${MAX_RULE_DEPTH} levels of rules (brackets, parentheses, strings with $( ), unclosed blocks); the rest of the file is not parsed`,
+      open.startOffset,
+      tokEnd(open),
+    );
+    this.gaveUp = true;
+    while (this.LA(1).tokenType !== EOF) this.SKIP_TOKEN();
+    return true;
   }
 
   private word(t: IToken): Word {
@@ -616,6 +734,11 @@ export class RscParser extends EmbeddedActionsParser {
 
   private blockStatement = this.RULE('blockStatement', (): BlockStatement => {
     const open = this.CONSUME(LBrace);
+    if (!this.RECORDING_PHASE) {
+      const d = this.deferBody(1);
+      if (d) return { kind: 'block', statements: d.statements, closed: true, range: this.range(open.startOffset, tokEnd(d.close)) };
+      if (this.tooDeep(open)) return { kind: 'block', statements: [], closed: false, range: this.range(open.startOffset, tokEnd(open)) };
+    }
     const statements = this.SUBRULE(this.braceBody);
     const close = this.OPTION(this.rbraceOpt);
     if (this.RECORDING_PHASE) return undefined as unknown as BlockStatement;
@@ -1070,6 +1193,9 @@ export class RscParser extends EmbeddedActionsParser {
     {
       ALT: (): StringLiteral => {
         const open = this.CONSUME(StringStart);
+        if (!this.RECORDING_PHASE && this.tooDeep(open)) {
+          return this.stringNode(open.image, '', false, [], open.startOffset, tokEnd(open));
+        }
         if (!this.RECORDING_PHASE) {
           const d = this.frame();
           this.fParts[d] = [];
@@ -1102,6 +1228,11 @@ export class RscParser extends EmbeddedActionsParser {
 
   private substitution = this.RULE('substitution', (): Substitution => {
     const open = this.OR(this.openBracketAlts);
+    if (!this.RECORDING_PHASE) {
+      const d = this.deferBody(2);
+      if (d) return { kind: 'substitution', statements: d.statements, closed: true, range: this.range(open.startOffset, tokEnd(d.close)) };
+      if (this.tooDeep(open)) return { kind: 'substitution', statements: [], closed: false, range: this.range(open.startOffset, tokEnd(open)) };
+    }
     const statements = this.SUBRULE(this.bracketBody);
     const close = this.OPTION(this.rbracketOpt);
     if (this.RECORDING_PHASE) return undefined as unknown as Substitution;
@@ -1111,6 +1242,11 @@ export class RscParser extends EmbeddedActionsParser {
 
   private codeBlock = this.RULE('codeBlock', (): CodeBlock => {
     const open = this.CONSUME(LBrace);
+    if (!this.RECORDING_PHASE) {
+      const d = this.deferBody(1);
+      if (d) return { kind: 'code', statements: d.statements, closed: true, range: this.range(open.startOffset, tokEnd(d.close)) };
+      if (this.tooDeep(open)) return { kind: 'code', statements: [], closed: false, range: this.range(open.startOffset, tokEnd(open)) };
+    }
     const statements = this.SUBRULE(this.braceBody);
     const close = this.OPTION(this.rbraceOpt);
     if (this.RECORDING_PHASE) return undefined as unknown as CodeBlock;
@@ -1134,6 +1270,7 @@ export class RscParser extends EmbeddedActionsParser {
   private arrayLit = this.RULE('arrayLit', (): ArrayLiteral => {
     const open = this.CONSUME(LBrace);
     const elements: ArrayElement[] = [];
+    if (!this.RECORDING_PHASE && this.tooDeep(open)) return { kind: 'array', elements, closed: false, range: this.range(open.startOffset, tokEnd(open)) };
     if (!this.RECORDING_PHASE) this.fElems[this.frame()] = elements;
     this.MANY(this.arrayMany);
     const close = this.OPTION(this.rbraceOpt);
@@ -1215,6 +1352,7 @@ export class RscParser extends EmbeddedActionsParser {
       this.vWhere = false;
     }
     const open = this.OR(this.openParenAlts);
+    if (!this.RECORDING_PHASE && this.tooDeep(open)) return new ParenNode(null, false, this.fileStart(open.startOffset), this.fileEnd(tokEnd(open)), this.map.lines);
     if (this.RECORDING_PHASE || this.LA(1).tokenType === ExprColonCmd) {
       // `(:put [...])`: a command in parentheses, kept as a substitution
       const s = this.LA(1).startOffset;

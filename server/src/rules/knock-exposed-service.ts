@@ -146,6 +146,9 @@ function wanDrop(model: FirewallModel, seq: KnockSequence, stage: Rule): { drop:
  * is judged on each path to it, and reported when some path exposes a service.
  */
 function exposedPorts(a: Rule, wan: Rule, model: FirewallModel): Exposed | undefined {
+  // exposedBy judges the accept's own conditions first: an accept that admits no stranger needs no
+  // paths (pathTo walks every rule above it: for every accept of every knock, that was cubic)
+  if (!admitsAnyone(a.match, wan)) return undefined;
   const paths = pathTo(a, model);
   if (paths.length === 0) return exposedBy([a.match], wan, model);
   for (const p of paths) {

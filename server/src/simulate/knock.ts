@@ -8,7 +8,8 @@
 // knock's rules do not match and every other rule does.
 
 import type { Family, FirewallModel, KnockSequence, KnockStage, Rule, PortSet, Unknown } from '../model/types';
-import { findBlacklists, pathTo } from '../model';
+import type { AddressList, Match, Table } from '../model/types';
+import { findBlacklists, matchMayOverlap, pathTo } from '../model';
 import { parseAddress } from '../model/values';
 import { layer7Literal } from '../features/knockClients';
 import { prng } from '../prng';
@@ -82,7 +83,8 @@ function firstPort(set: PortSet | undefined): number | undefined {
 /** A port no enabled rule of the model matches by port (for stages triggered by size or ICMP only). */
 function quietPort(model: FirewallModel): number {
   const used: PortSet = [];
-  for (const t of model.tables.values()) for (const r of t.rules) for (const n of [r.match.dstPort, r.match.anyPort]) if (n && !isUnknown(n.value)) used.push(...(n.value as PortSet));
+  // (a loop, not push(...set): a spread of a very long set overflows the stack)
+  for (const t of model.tables.values()) for (const r of t.rules) for (const n of [r.match.dstPort, r.match.anyPort]) if (n && !isUnknown(n.value)) for (const range of n.value as PortSet) used.push(range);
   for (let p = 49321; p < 65536; p++) if (!used.some(([a, b]) => p >= a && p <= b)) return p;
   return 49321;
 }
@@ -306,7 +308,7 @@ export function runKnock(
   options: { gaps?: number[]; enable?: ReadonlySet<Rule>; assume?: SimOptions['assume']; start?: number } = {},
 ): KnockRun {
   const gaps = options.gaps ?? realisticGaps(plan);
-  const sim = new Simulator(model, { family: plan.family, enable: options.enable, assume: options.assume ?? favorable(plan.knockRules) });
+  const sim = new Simulator(runModel(model, plan), { family: plan.family, enable: options.enable, assume: options.assume ?? favorable(plan.knockRules) });
   const traces: PacketTrace[] = [];
   let t = options.start ?? 0;
   let reached = 0;
@@ -415,6 +417,263 @@ export interface ScanResult {
   climbed: boolean;
 }
 
+// The part of the firewall a simulation of one knock depends on. In a file with many knocks most rules
+// cannot change what happens to one knock's packets; running every packet class of every scan through
+// every rule of the file made the knock-sim-* checks of N knocks cost about N^3 (250 knocks: 84 s).
+// Each knock's scans and runs use a slice of the model instead, found through a per-model index, so a
+// knock costs the same whatever else the file holds.
+
+const LIST_ADDS = new Set(['add-src-to-address-list', 'add-dst-to-address-list']);
+/** Actions that end the packet's way through the table and change nothing else. */
+const STOPS = new Set(['accept', 'drop', 'reject', 'tarpit']);
+/** Actions with no effect on anything a later packet sees. */
+const NO_EFFECT = new Set(['log', 'passthrough']);
+
+/** Adds the address lists `m` reads to `out`; false when a list name is computed at run time. */
+function readLists(m: Match, out: Set<string>): boolean {
+  for (const n of [m.srcAddressList, m.dstAddressList]) {
+    if (!n) continue;
+    if (isUnknown(n.value)) return false;
+    out.add(n.value as string);
+  }
+  return true;
+}
+
+const fixedCache = new WeakMap<Rule, Match>();
+
+/**
+ * The conditions of `r` that stay the same for a packet along its way through the tables: without
+ * address lists (a rule in between may add the packet's address) and connection states (`notrack`).
+ */
+function fixedConditions(r: Rule): Match {
+  let f = fixedCache.get(r);
+  if (!f) {
+    f = { ...r.match, srcAddressList: undefined, dstAddressList: undefined, connectionState: undefined, connectionNatState: undefined };
+    fixedCache.set(r, f);
+  }
+  return f;
+}
+
+/** The ports of a positive, literal `dst-port=` (undefined: any port may match). */
+function dstPortsOf(r: Rule): PortSet | undefined {
+  const n = r.match.dstPort;
+  return n && !n.negated && !isUnknown(n.value) ? (n.value as PortSet) : undefined;
+}
+
+function portsIntersect(a: PortSet, b: PortSet): boolean {
+  for (const [x, y] of a) for (const [u, v] of b) if (x <= v && u <= y) return true;
+  return false;
+}
+
+interface SliceIndex {
+  /** The family's rules, in table order (a slice keeps this order). */
+  rules: Rule[];
+  /** list-adding rules by the list they fill */
+  addersByList: Map<string, Rule[]>;
+  /** Rules kept in every slice: actions other than stops, list additions and logging (jumps, marks...). */
+  others: Rule[];
+  /** Stops with a dst-port= set, and the others (any port). */
+  portStops: Rule[];
+  anyPortStops: Rule[];
+  /** False: stateful matchers or computed list names; slices are the whole model. */
+  sliceable: boolean;
+}
+
+const indexCache = new WeakMap<FirewallModel, Map<Family, SliceIndex>>();
+
+function sliceIndex(model: FirewallModel, family: Family): SliceIndex {
+  let byFamily = indexCache.get(model);
+  if (!byFamily) indexCache.set(model, (byFamily = new Map()));
+  let ix = byFamily.get(family);
+  if (ix) return ix;
+  ix = { rules: [], addersByList: new Map(), others: [], portStops: [], anyPortStops: [], sliceable: true };
+  const scratch = new Set<string>();
+  for (const t of model.tables.values()) {
+    if (t.family !== family) continue;
+    for (const r of t.rules) {
+      ix.rules.push(r);
+      const m = r.match;
+      // stateful matchers (psd, limit) count every packet that reaches them: leaving out a rule above
+      // one could change what it sees
+      if (m.psd !== undefined || m.limit !== undefined || m.dstLimit !== undefined || m.connectionLimit !== undefined) ix.sliceable = false;
+      if (!readLists(m, scratch)) ix.sliceable = false;
+      if (LIST_ADDS.has(r.action)) {
+        if (r.addressList === undefined) ix.sliceable = false;
+        else {
+          let l = ix.addersByList.get(r.addressList);
+          if (!l) ix.addersByList.set(r.addressList, (l = []));
+          l.push(r);
+        }
+      } else if (STOPS.has(r.action)) (dstPortsOf(r) && !r.match.anyPort ? ix.portStops : ix.anyPortStops).push(r);
+      else if (!NO_EFFECT.has(r.action)) ix.others.push(r);
+    }
+  }
+  byFamily.set(family, ix);
+  return ix;
+}
+
+/** `model` with the family's tables holding only `keep`, and the static entries of `lists` only. */
+function restrict(model: FirewallModel, family: Family, keep: Set<Rule>, lists: Set<string>): FirewallModel {
+  const tables = new Map<string, Table>();
+  for (const [key, t] of model.tables) {
+    if (t.family !== family) continue;
+    tables.set(key, { family: t.family, name: t.name, rules: t.rules.filter((r) => keep.has(r)) });
+  }
+  const addressLists = new Map<string, AddressList>();
+  for (const [key, l] of model.addressLists) if (l.family === family && lists.has(l.name)) addressLists.set(key, l);
+  return { ...model, tables, addressLists };
+}
+
+const sliceCache = new WeakMap<KnockPlan, WeakMap<FirewallModel, FirewallModel>>();
+const runSliceCache = new WeakMap<KnockPlan, WeakMap<FirewallModel, FirewallModel>>();
+
+function cached(
+  store: WeakMap<KnockPlan, WeakMap<FirewallModel, FirewallModel>>,
+  plan: KnockPlan,
+  model: FirewallModel,
+  make: () => FirewallModel,
+): FirewallModel {
+  let byModel = store.get(plan);
+  if (!byModel) store.set(plan, (byModel = new WeakMap()));
+  let m = byModel.get(model);
+  if (!m) byModel.set(model, (m = make()));
+  return m;
+}
+
+/**
+ * The model a scan of `plan` runs on: the same outcome for the knock's lists as the whole model, with
+ * the rules that cannot affect it left out. Kept: every rule that adds to a list the knock's rules (or
+ * any kept rule) read or fill, every rule whose action is not a plain stop or a log (jumps, returns,
+ * marks...), and every accept/drop/reject/tarpit a packet could match together with a kept list-adding
+ * rule (conditions compared without address lists and connection states, which can change between the
+ * two rules). A packet such a stop would have stopped can match no kept list-adding rule, so letting it
+ * go on adds nothing to a list that matters. Left out: additions to lists nothing kept reads (the other
+ * knocks' stages), stops that never overlap them (other knocks' accepts on their own ports), log rules,
+ * and the static entries of lists nothing kept reads. Files with stateful matchers (psd, limit: every
+ * packet that reaches them counts) or list names computed at run time are not sliced.
+ */
+export function scanModel(model: FirewallModel, plan: KnockPlan, enable?: ReadonlySet<Rule>): FirewallModel {
+  if (enable && enable.size > 0) return scanSlice(model, plan, enable);
+  return cached(sliceCache, plan, model, () => scanSlice(model, plan, undefined));
+}
+
+function scanSlice(model: FirewallModel, plan: KnockPlan, enable: ReadonlySet<Rule> | undefined): FirewallModel {
+  const family = plan.family;
+  const ix = sliceIndex(model, family);
+  if (!ix.sliceable) return model;
+  const on = (r: Rule) => !r.disabled || enable?.has(r) === true;
+  const lists = new Set<string>();
+  for (const st of plan.seq.stages) {
+    lists.add(st.list);
+    readLists(st.rule.match, lists);
+  }
+  lists.add(plan.seq.finalList);
+  const keep = new Set<Rule>();
+  const adders: Rule[] = [];
+  const take = (r: Rule) => {
+    keep.add(r);
+    readLists(r.match, lists);
+  };
+  for (const r of ix.others) if (on(r)) take(r);
+  const doneLists = new Set<string>();
+  let anyPortAdder = false;
+  for (;;) {
+    // the adders of every list found so far
+    let grew = false;
+    for (const l of [...lists]) {
+      if (doneLists.has(l)) continue;
+      doneLists.add(l);
+      for (const r of ix.addersByList.get(l) ?? []) {
+        if (keep.has(r) || !on(r)) continue;
+        take(r);
+        adders.push(r);
+        if (!dstPortsOf(r)) anyPortAdder = true;
+        grew = true;
+      }
+    }
+    // the stops that may meet one of them
+    const candidates = anyPortAdder ? [...ix.anyPortStops, ...ix.portStops] : ix.anyPortStops.concat(
+      ix.portStops.filter((s) => adders.some((a) => portsIntersect(dstPortsOf(s)!, dstPortsOf(a)!))),
+    );
+    for (const r of candidates) {
+      if (keep.has(r) || !on(r)) continue;
+      const f = fixedConditions(r);
+      if (!adders.some((a) => matchMayOverlap(f, fixedConditions(a), model))) continue;
+      take(r);
+      grew = true;
+    }
+    if (!grew && [...lists].every((l) => doneLists.has(l))) break;
+  }
+  return restrict(model, family, keep, lists);
+}
+
+/**
+ * The model a knock run (the intended knock, a slow one, the knock with the blacklist on) of `plan`
+ * runs on: the rules a packet of the run can match at all. A rule whose literal dst-port= (or port=)
+ * holds none of the run's ports never matches one of its packets, whatever the lists hold, so it is
+ * left out, with the static entries of lists no kept rule reads or fills. Not for files with stateful
+ * matchers or computed list names (the whole model then).
+ */
+export function runModel(model: FirewallModel, plan: KnockPlan): FirewallModel {
+  return cached(runSliceCache, plan, model, () => {
+    const family = plan.family;
+    const ix = sliceIndex(model, family);
+    if (!ix.sliceable) return model;
+    const packets = [...plan.stages.map((s) => s.packet), ...(plan.probe ? [plan.probe] : [])];
+    const dst = new Set<number>();
+    const any = new Set<number>();
+    for (const p of packets) {
+      if (p.dstPort !== undefined) {
+        dst.add(p.dstPort);
+        any.add(p.dstPort);
+      }
+      if (p.srcPort !== undefined) any.add(p.srcPort);
+    }
+    const can = (set: PortSet, ports: Set<number>) => {
+      for (const p of ports) for (const [a, b] of set) if (p >= a && p <= b) return true;
+      return false;
+    };
+    const keep = new Set<Rule>();
+    const lists = new Set<string>([...plan.stages.map((s) => s.stage.list), plan.seq.finalList]);
+    for (const r of ix.rules) {
+      // the knock's own rules stay (explanations name them, whatever their ports)
+      const d = plan.knockRules.has(r) ? undefined : dstPortsOf(r);
+      if (d && !can(d, dst)) continue;
+      const ap = r.match.anyPort;
+      if (ap && !plan.knockRules.has(r) && !ap.negated && !isUnknown(ap.value) && !can(ap.value as PortSet, any)) continue;
+      keep.add(r);
+      readLists(r.match, lists);
+      if (r.addressList !== undefined) lists.add(r.addressList);
+    }
+    // a rule that requires the packet's address in a list nothing can fill (no kept rule adds to it, no
+    // static entry) never matches either: the other knocks' accepts on the protected port
+    const hasEntries = (l: string) => (model.addressLists.get(`${family} ${l}`)?.entries.length ?? 0) > 0;
+    for (let changed = true; changed; ) {
+      changed = false;
+      const fillable = new Set<string>();
+      for (const r of keep) if (r.addressList !== undefined && LIST_ADDS.has(r.action)) fillable.add(r.addressList);
+      for (const r of [...keep]) {
+        if (plan.knockRules.has(r)) continue;
+        for (const n of [r.match.srcAddressList, r.match.dstAddressList]) {
+          if (!n || n.negated || isUnknown(n.value)) continue;
+          const l = n.value as string;
+          if (fillable.has(l) || hasEntries(l)) continue;
+          keep.delete(r);
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (keep.size === ix.rules.length) return model;
+    const read = new Set<string>([...plan.stages.map((s) => s.stage.list), plan.seq.finalList]);
+    for (const r of keep) {
+      readLists(r.match, read);
+      if (r.addressList !== undefined) read.add(r.addressList);
+    }
+    return restrict(model, family, keep, read);
+  });
+}
+
 /** Runs one scan of every port from `SCAN_SOURCE` (or `source`) against the knock. */
 export function runScan(
   model: FirewallModel,
@@ -434,7 +693,7 @@ export function runScan(
   let lastPacket = -1;
   let lastPacketStages = new Set<number>();
   const ports = scanOrder(scan);
-  const sim = new Simulator(model, {
+  const sim = new Simulator(scanModel(model, plan, options.enable), {
     family: plan.family,
     enable: options.enable,
     assume: options.assume ?? adverse(plan.knockRules),
@@ -478,14 +737,22 @@ export function wideStages(plan: KnockPlan): number[] {
 // ---------------------------------------------------------------------------------------------
 // Blacklists
 
-/** Disabled rules of the file's blacklists (drops, fillers, feeders) in the knock's family. */
+const blacklistCache = new WeakMap<FirewallModel, Map<Family, Set<Rule>>>();
+
+/** Disabled rules of the file's blacklists (drops, fillers, feeders) in the knock's family (once per model). */
 export function disabledBlacklistRules(model: FirewallModel, family: Family): Set<Rule> {
-  const out = new Set<Rule>();
-  for (const b of findBlacklists(model)) {
-    if (b.family !== family) continue;
-    for (const r of [...b.drops, ...b.fillers, ...b.feeders]) if (r.disabled) out.add(r);
+  let byFamily = blacklistCache.get(model);
+  if (!byFamily) {
+    byFamily = new Map();
+    for (const b of findBlacklists(model)) {
+      let out = byFamily.get(b.family);
+      if (!out) byFamily.set(b.family, (out = new Set()));
+      for (const r of [...b.drops, ...b.fillers, ...b.feeders]) if (r.disabled) out.add(r);
+    }
+    blacklistCache.set(model, byFamily);
   }
-  return out;
+  // a copy: callers own the set they get
+  return new Set(byFamily.get(family));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { KnockSequence, PortSet } from '../../model/types';
 import type { CheckContext, Fix } from '../types';
 import { setPropertyEdit } from './edit';
 import { fixOf } from './finding';
-import { freshPorts } from './ports';
+import { freshPorts, hashText } from './ports';
 import { allRules, known, singlePort } from './rules';
 
 /** Port sets matched by rules that are not stages of `seq` (any table of the same family). */
@@ -21,6 +21,16 @@ export function portsToAvoid(ctx: CheckContext, seq: KnockSequence): PortSet[] {
     }
   }
   return out;
+}
+
+const textHashes = new WeakMap<CheckContext, number>();
+
+/** The seed of a sequence's suggestion: the hash of the file's text, a NUL and the final list. */
+function seedOf(ctx: CheckContext, seq: KnockSequence): number {
+  // the text's part once per lint (hashing the whole file for every knock made many knocks quadratic)
+  let h = textHashes.get(ctx);
+  if (h === undefined) textHashes.set(ctx, (h = hashText(ctx.text)));
+  return hashText('\u0000' + seq.finalList, h);
 }
 
 /** The property a stage's port is written in. */
@@ -38,7 +48,7 @@ export function freshPortsFix(ctx: CheckContext, seq: KnockSequence, replace?: R
   const current = seq.stages.map((s) => singlePort(s.ports ?? known(s.rule.match.dstPort)?.value));
   if (current.some((p) => p === undefined)) return undefined;
   const fixed = current.map((p, i) => (replace && !replace.has(i) ? p : undefined));
-  const ports = freshPorts(ctx.text + '\u0000' + seq.finalList, fixed, portsToAvoid(ctx, seq));
+  const ports = freshPorts(seedOf(ctx, seq), fixed, portsToAvoid(ctx, seq));
   if (!ports) return undefined;
   const edits = [];
   for (let i = 0; i < seq.stages.length; i++) {

@@ -33,8 +33,9 @@ export function isMonotonic(ports: readonly number[]): 'ascending' | 'descending
 }
 
 /** FNV-1a over the UTF-16 code units of `s`. */
-export function hashText(s: string): number {
-  let h = 0x811c9dc5;
+export function hashText(s: string, from = 0x811c9dc5): number {
+  // `from`: the hash of a prefix, to go on with (hashText(a + b) === hashText(b, hashText(a)))
+  let h = from;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
@@ -51,11 +52,12 @@ export const FRESH_MAX = 49151;
  * stay (undefined where a new port is wanted); the result fills the gaps. Undefined when impossible.
  */
 export function freshPorts(
-  seedText: string,
+  seedText: string | number,
   fixed: ReadonlyArray<number | undefined>,
   avoid: readonly PortSet[],
 ): number[] | undefined {
-  const rand = prng(hashText(seedText));
+  // (a number is the hash of the seed text, already computed)
+  const rand = prng(typeof seedText === 'number' ? seedText : hashText(seedText));
   const ok = (p: number, taken: readonly number[]): boolean =>
     !isWellKnown(p) && !avoid.some((s) => portIn(s, p)) && taken.every((t) => Math.abs(t - p) > 10);
   for (let attempt = 0; attempt < 50; attempt++) {

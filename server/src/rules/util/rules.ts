@@ -45,7 +45,8 @@ export function indexOf(rule: Rule, model: FirewallModel): number {
 
 export function allRules(model: FirewallModel): Rule[] {
   const out: Rule[] = [];
-  for (const t of model.tables.values()) out.push(...t.rules);
+  // (a loop: push(...rules) passes every rule as an argument and overflows the stack on a huge table)
+  for (const t of model.tables.values()) for (const r of t.rules) out.push(r);
   return out;
 }
 
