@@ -13,17 +13,25 @@ export interface Recorder {
   remembered: number;
   forgotten: number;
   trust: Map<string, string>;
+  /** The buttons of each multi-answer question. */
+  choices: string[][];
 }
 
 export interface ScriptedUi {
   password: string | undefined;
   trustFingerprint?: boolean;
   confirm?: boolean | ((message: string) => boolean);
+  /** Answer to a question with several buttons; default: the last button when `confirm` is true. */
+  choose?: (message: string, actions: string[]) => string | undefined;
   cancelAt?: Phase;
+  /** How long the user takes to answer the fingerprint question (ms). */
+  fingerprintDelayMs?: number;
+  /** Runs while the fingerprint question is open (fault injection). */
+  whileAsking?: () => void | Promise<void>;
 }
 
 export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recorder>): { deps: UploadDeps; rec: Recorder } {
-  const r: Recorder = { logs: [], phases: [], fingerprintsShown: [], confirms: [], remembered: 0, forgotten: 0, trust: new Map(), ...rec };
+  const r: Recorder = { logs: [], phases: [], fingerprintsShown: [], confirms: [], remembered: 0, forgotten: 0, trust: new Map(), choices: [], ...rec };
   const trust: TrustStore = {
     get: (id) => r.trust.get(id),
     set: (id, fp) => void r.trust.set(id, fp),
@@ -42,6 +50,8 @@ export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recor
     prompt: {
       confirmFingerprint: async (_what, _endpoint, fp) => {
         r.fingerprintsShown.push(fp);
+        if (ui.whileAsking) await ui.whileAsking();
+        if (ui.fingerprintDelayMs) await new Promise((res) => setTimeout(res, ui.fingerprintDelayMs));
         return ui.trustFingerprint ?? true;
       },
     },
@@ -49,6 +59,13 @@ export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recor
       r.confirms.push(message);
       const c = ui.confirm ?? false;
       return typeof c === 'function' ? c(message) : c;
+    },
+    choose: async (message, actions) => {
+      r.confirms.push(message);
+      r.choices.push(actions);
+      if (ui.choose) return ui.choose(message, actions);
+      const c = ui.confirm ?? false;
+      return (typeof c === 'function' ? c(message) : c) ? actions[actions.length - 1] : undefined;
     },
     log: (l) => r.logs.push(l),
     progress: (p) => {
