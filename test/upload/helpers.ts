@@ -24,6 +24,8 @@ export interface ScriptedUi {
   /** Answer to a question with several buttons; default: the last button when `confirm` is true. */
   choose?: (message: string, actions: string[]) => string | undefined;
   cancelAt?: Phase;
+  /** Runs when a phase starts (fault injection at a moment of the upload). */
+  onPhase?: (phase: Phase) => void;
   /** How long the user takes to answer the fingerprint question (ms). */
   fingerprintDelayMs?: number;
   /** Runs while the fingerprint question is open (fault injection). */
@@ -69,6 +71,7 @@ export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recor
     },
     log: (l) => r.logs.push(l),
     progress: (p) => {
+      if (!r.phases.includes(p)) ui.onPhase?.(p);
       r.phases.push(p);
       if (ui.cancelAt === p) cancelled = true;
     },

@@ -155,7 +155,8 @@ async function run(
   const { text, mode } = req;
   let settings = req.settings;
   const profile = checkProfile(req.profile);
-  const SHORT_MS = settings.stepTimeoutMs;
+  /** Short console commands run a process on the router: their own deadline, longer than a file step's. */
+  const SHORT_MS = 30_000;
   const cancelled = () => {
     if (deps.isCancelled()) throw new UploadError('cancelled', 'Cancelled before anything was applied; the router is unchanged.');
   };

@@ -231,7 +231,7 @@ export async function connectSsh(o: ConnectOptions): Promise<RouterSession> {
             if (settled) return; // the connection ended while the question was open: nothing to pin
             if (yes) confirmed = fp;
             else hostKeyProblem = new UploadError('host-key-rejected', `The SSH host key ${fp} of ${endpoint} was not trusted; nothing was uploaded.`);
-            timer?.resume(o.connectTimeoutMs / 2);
+            timer?.resume(o.connectTimeoutMs); // the network part after the answer gets the whole budget again
             verify(yes);
           },
           () => {
