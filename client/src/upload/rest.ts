@@ -14,7 +14,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { mapNetError } from './ssh';
-import { type ConnectOptions, PausableTimer, type RouterSession, defaultPort, trustId } from './transport';
+import { type ConnectOptions, PausableTimer, type RouterSession, defaultPort, trustId, withDeadline } from './transport';
 import { UploadError } from './types';
 
 export const FORGET_CERT_COMMAND = 'RouterOS: Forget Router Host Key (routeros.forgetHostKey)';
@@ -225,7 +225,9 @@ class RestSession implements RouterSession {
       const f = Array.isArray(files) ? (files[0] as { contents?: string } | undefined) : undefined;
       return f?.contents ?? '';
     } finally {
-      await this.removeFile(out).catch(() => undefined);
+      // Bounded: on a dead link the output file is left behind rather than holding the upload.
+      const ms = this.o.stepTimeoutMs ?? 30_000;
+      await withDeadline(this.removeFile(out), ms, () => new UploadError('timeout', `no answer within ${Math.round(ms / 1000)} s`, true)).catch(() => undefined);
     }
   }
 
