@@ -4,7 +4,9 @@
 //   node --conditions=import --import tsx test/e2e/router-server.ts
 //
 // Prints ONE JSON line on stdout, then keeps the server up until stdin closes or SIGTERM/SIGINT arrives:
-//   {"port":N,"user":"...","password":"...","routerDir":"...","fingerprint":"SHA256:..."}   server up
+//   {"port":N,"user":"...","password":"...","routerDir":"...","fingerprint":"SHA256:...","pid":N}   server up
+// SIGUSR2 kills every SSH session of the fake router (fault injection: the connection dies mid-import);
+// the suite sends it to `pid`, this process, by id.
 //   {"unavailable":"why"}                                                                 no sshd / not root
 // The password goes only to the runner (through this pipe), which types it into VS Code's input box as a
 // user would; the extension host and the suite never see it. `fingerprint` is computed by ssh-keygen, not
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   const stop = () => (stopping ??= srv.stop().then(() => process.exit(0)));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.on('SIGUSR2', () => srv.killSessions());
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
   process.stdin.resume();
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   const pub = join(dirname(srv.routerDir), 'host_ed25519.pub');
   const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub]).toString().split(/\s+/)[1];
   process.stdout.write(
-    JSON.stringify({ port: srv.port, user: srv.user, password: srv.password, routerDir: srv.routerDir, fingerprint }) + '\n',
+    JSON.stringify({ port: srv.port, user: srv.user, password: srv.password, routerDir: srv.routerDir, fingerprint, pid: process.pid }) + '\n',
   );
 }
 

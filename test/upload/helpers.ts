@@ -13,17 +13,27 @@ export interface Recorder {
   remembered: number;
   forgotten: number;
   trust: Map<string, string>;
+  /** The buttons of each multi-answer question. */
+  choices: string[][];
 }
 
 export interface ScriptedUi {
   password: string | undefined;
   trustFingerprint?: boolean;
   confirm?: boolean | ((message: string) => boolean);
+  /** Answer to a question with several buttons; default: the last button when `confirm` is true. */
+  choose?: (message: string, actions: string[]) => string | undefined;
   cancelAt?: Phase;
+  /** Runs when a phase starts (fault injection at a moment of the upload). */
+  onPhase?: (phase: Phase) => void;
+  /** How long the user takes to answer the fingerprint question (ms). */
+  fingerprintDelayMs?: number;
+  /** Runs while the fingerprint question is open (fault injection). */
+  whileAsking?: () => void | Promise<void>;
 }
 
 export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recorder>): { deps: UploadDeps; rec: Recorder } {
-  const r: Recorder = { logs: [], phases: [], fingerprintsShown: [], confirms: [], remembered: 0, forgotten: 0, trust: new Map(), ...rec };
+  const r: Recorder = { logs: [], phases: [], fingerprintsShown: [], confirms: [], remembered: 0, forgotten: 0, trust: new Map(), choices: [], ...rec };
   const trust: TrustStore = {
     get: (id) => r.trust.get(id),
     set: (id, fp) => void r.trust.set(id, fp),
@@ -42,6 +52,8 @@ export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recor
     prompt: {
       confirmFingerprint: async (_what, _endpoint, fp) => {
         r.fingerprintsShown.push(fp);
+        if (ui.whileAsking) await ui.whileAsking();
+        if (ui.fingerprintDelayMs) await new Promise((res) => setTimeout(res, ui.fingerprintDelayMs));
         return ui.trustFingerprint ?? true;
       },
     },
@@ -50,8 +62,16 @@ export function makeDeps(connect: Connector, ui: ScriptedUi, rec?: Partial<Recor
       const c = ui.confirm ?? false;
       return typeof c === 'function' ? c(message) : c;
     },
+    choose: async (message, actions) => {
+      r.confirms.push(message);
+      r.choices.push(actions);
+      if (ui.choose) return ui.choose(message, actions);
+      const c = ui.confirm ?? false;
+      return (typeof c === 'function' ? c(message) : c) ? actions[actions.length - 1] : undefined;
+    },
     log: (l) => r.logs.push(l),
     progress: (p) => {
+      if (!r.phases.includes(p)) ui.onPhase?.(p);
       r.phases.push(p);
       if (ui.cancelAt === p) cancelled = true;
     },

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/lint';
+import { lockoutRisks } from '../../server/src/features/lockout';
 import { runUpload, type UploadRequest } from '../../client/src/upload/orchestrate';
 import { checkProfile, tempFileName } from '../../client/src/upload/preflight';
 import { MASK, Redactor } from '../../client/src/upload/redact';
@@ -59,7 +60,7 @@ const req = (text: string, extra: Partial<UploadRequest> = {}): UploadRequest =>
   mode: 'apply',
   ...extra,
 });
-const realLint = (t: string) => lint(t).findings;
+const realLint = (t: string, a: Parameters<typeof lockoutRisks>[1]) => lockoutRisks(lint(t), a);
 
 describe('before anything is sent', () => {
   it('an empty or comment-only file is refused', async () => {
@@ -83,11 +84,11 @@ describe('before anything is sent', () => {
     const text = '/ip firewall filter\nadd chain=input action=accept "oops\n';
     const r = mem();
     const blocked = makeDeps(memConnector(r), { password: SECRET, confirm: false });
-    blocked.deps.lint = realLint;
+    blocked.deps.lockout = realLint;
     await assert.rejects(runUpload(req(text), blocked.deps), (e: UploadError) => e.code === 'lint-blocked' && /line 2: unterminated string.*\[parse-error\]/.test(e.message));
     assert.equal(r.commands.length, 0);
     const confirmed = makeDeps(memConnector(r), { password: SECRET, confirm: true });
-    confirmed.deps.lint = realLint;
+    confirmed.deps.lockout = realLint;
     await runUpload(req(text), confirmed.deps);
     assert.match(confirmed.rec.confirms[0], /lock you out/);
   });
@@ -95,7 +96,7 @@ describe('before anything is sent', () => {
   it('a clean script is not questioned by the lint gate', async () => {
     const r = mem();
     const { deps, rec } = makeDeps(memConnector(r), { password: SECRET, confirm: false });
-    deps.lint = realLint;
+    deps.lockout = realLint;
     assert.equal((await runUpload(req('/ip firewall filter\nadd chain=input action=accept connection-state=established\n'), deps)).outcome, 'applied');
     assert.deepEqual(rec.confirms, []);
   });

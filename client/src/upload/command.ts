@@ -7,15 +7,16 @@ import { utils as sshUtils } from 'ssh2';
 import * as vscode from 'vscode';
 import { lint } from '../../../server/src/lint';
 import type { ExtensionDeps } from '../deps';
+import { lockoutRisks } from '../../../server/src/features/lockout';
+import { credentialSource } from './credentials';
 import { runUpload, type CredentialSource, type UploadDeps, type UploadResult } from './orchestrate';
 import { checkProfile } from './preflight';
 import { connectRest } from './rest';
 import { connectSsh } from './ssh';
-import { trustId, type Credentials, type TrustStore } from './transport';
-import { DEFAULT_SETTINGS, type Phase, type RouterProfile, type UploadSettings, UploadError } from './types';
+import { defaultPort, trustId, type TrustStore } from './transport';
+import { DEFAULT_SETTINGS, type Phase, type RouterProfile, type UploadSettings, UploadFailure } from './types';
 
 const TRUST_KEY = 'routeros.upload.trust';
-const secretKey = (p: RouterProfile, what: 'password' | 'passphrase') => `routeros.router.${p.name}.${what}`;
 
 function readSettings(): UploadSettings {
   const c = vscode.workspace.getConfiguration('routeros.upload');
@@ -64,49 +65,28 @@ function trustStore(context: vscode.ExtensionContext): TrustStore {
   };
 }
 
-function credentialSource(secrets: vscode.SecretStorage): CredentialSource {
-  const asked = new Map<string, Credentials>();
-  return {
-    async get(p) {
-      const creds: Credentials = {};
-      if (p.transport === 'ssh' && p.privateKeyPath) {
-        creds.privateKey = readFileSync(p.privateKeyPath);
-        const probe = sshUtils.parseKey(creds.privateKey);
-        if (probe instanceof Error && /encrypted|passphrase/i.test(probe.message)) {
-          creds.passphrase = (await secrets.get(secretKey(p, 'passphrase'))) ?? (await vscode.window.showInputBox({
-            title: `Passphrase of ${p.privateKeyPath}`,
-            prompt: `Private key passphrase for router "${p.name}" (kept in the OS secret store)`,
-            password: true,
-            ignoreFocusOut: true,
-          }));
-          if (creds.passphrase === undefined) return undefined;
-        }
-        return creds;
-      }
-      const stored = await secrets.get(secretKey(p, 'password'));
-      if (stored !== undefined) return { password: stored };
-      const typed = await vscode.window.showInputBox({
-        title: `Password for ${p.user}@${p.host}`,
-        prompt: `Password of user "${p.user}" on router "${p.name}" (kept in the OS secret store, never in settings)`,
+function editorCredentials(secrets: vscode.SecretStorage): CredentialSource {
+  return credentialSource(secrets, {
+    password: (p) =>
+      vscode.window.showInputBox({
+        title: `Password for ${p.user}@${p.host}:${defaultPort(p)} (${p.transport})`,
+        prompt: `Password of user "${p.user}" on router "${p.name}" at ${p.host}:${defaultPort(p)} (kept in the OS secret store for this host, port, user and transport; never in settings)`,
         password: true,
         ignoreFocusOut: true,
-      });
-      if (typed === undefined) return undefined;
-      asked.set(p.name, { password: typed });
-      return { password: typed };
+      }),
+    passphrase: (p, keyPath) =>
+      vscode.window.showInputBox({
+        title: `Passphrase of ${keyPath}`,
+        prompt: `Private key passphrase for router "${p.name}" (kept in the OS secret store)`,
+        password: true,
+        ignoreFocusOut: true,
+      }),
+    readKey: (path) => readFileSync(path),
+    keyIsEncrypted: (key) => {
+      const probe = sshUtils.parseKey(key);
+      return probe instanceof Error && /encrypted|passphrase/i.test(probe.message);
     },
-    async remember(p, c) {
-      if (!asked.has(p.name) && !c.passphrase) return;
-      if (c.password !== undefined) await secrets.store(secretKey(p, 'password'), c.password);
-      if (c.passphrase !== undefined) await secrets.store(secretKey(p, 'passphrase'), c.passphrase);
-      asked.delete(p.name);
-    },
-    async forget(p) {
-      asked.delete(p.name);
-      await secrets.delete(secretKey(p, 'password'));
-      await secrets.delete(secretKey(p, 'passphrase'));
-    },
-  };
+  });
 }
 
 function toDiagnostics(res: UploadResult): vscode.Diagnostic[] {
@@ -129,7 +109,7 @@ export function registerUpload(context: vscode.ExtensionContext, deps: Extension
   const diagnostics = vscode.languages.createDiagnosticCollection('routeros-upload');
   context.subscriptions.push(diagnostics);
   const trust = trustStore(context);
-  const credentials = credentialSource(context.secrets);
+  const credentials = editorCredentials(context.secrets);
   let running = false;
 
   const go = async (mode: 'apply' | 'validate') => {
@@ -169,15 +149,16 @@ export function registerUpload(context: vscode.ExtensionContext, deps: Extension
                 )) === 'Trust and connect',
             },
             confirm: async (message, action) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
+            choose: (message, actions) => Promise.resolve(vscode.window.showWarningMessage(message, { modal: true }, ...actions)),
             log: (l) => deps.log(l),
             progress: (phase, message) => {
               if (phase === 'apply') applyStarted = true;
               progress.report({ message: `${PHASE_TITLES[phase]}: ${message}${applyStarted ? ' (cannot be cancelled now)' : ''}` });
             },
             isCancelled: () => token.isCancellationRequested && !applyStarted,
-            lint: (t) => {
+            lockout: (t, access) => {
               try {
-                return lint(t).findings;
+                return lockoutRisks(lint(t), { ...access, family: /:/.test(profile!.host) ? 'ipv6' : 'ip' });
               } catch (e) {
                 deps.log(`lint failed before upload (${e instanceof Error ? e.message : String(e)}); continuing without the lockout check`);
                 return [];
@@ -199,7 +180,10 @@ export function registerUpload(context: vscode.ExtensionContext, deps: Extension
       // is over, so neither the command nor the "already running" guard waits for it.
       void show(msg, 'Show Output').then((act) => act && deps.output.show(true));
     } catch (e) {
-      const m = e instanceof UploadError ? e.message : `Upload failed: ${e instanceof Error ? e.message : String(e)}`;
+      // runUpload throws only UploadFailure, whose text went through the Redactor; anything else is our
+      // own bug and is shown without its text (it could hold anything).
+      const m = e instanceof UploadFailure ? e.shown : 'Upload failed with an internal error; see the output channel.';
+      if (!(e instanceof UploadFailure)) deps.log(`internal error in the upload (${e instanceof Error ? e.name : typeof e})`);
       void vscode.window.showErrorMessage(`${profile.name}: ${m}`, 'Show Output').then((act) => act && deps.output.show(true));
     } finally {
       running = false;

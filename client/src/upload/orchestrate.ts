@@ -5,16 +5,30 @@
 // Guarantees:
 // - Nothing changes on the router before the last cancellation point (just before arming/applying);
 //   once the import started it is never interrupted.
+// - Every network step has a deadline and a dead connection ends the step at once; cleanup is bounded
+//   too, so runUpload always settles.
 // - The temporary file is removed whatever happens after it was stored (best effort if the connection
 //   is gone; the log says so).
-// - Every message and log line passes through the Redactor: no password or passphrase is ever shown.
+// - Everything that leaves runUpload (log lines, progress, questions, the result, the error) is `Shown`:
+//   it went through the one Redactor of the run. Questions are asked outside any network clock.
 
-import { Redactor } from './redact';
+import { type Shown, Redactor } from './redact';
 import { classifyImport, dryRunRejected, parseVersion, supportsDryRun, type Classification } from './routerOutput';
-import { LOCKOUT_RULES, checkProfile, describeLockout, describeNonAscii, preflight, tempFileName, type LintFindingLike } from './preflight';
+import { checkProfile, describeLockout, describeNonAscii, preflight, tempFileName, type LockoutRiskLike, type UploadAccess } from './preflight';
 import { ALIVE_ANSWER, ALIVE_COMMAND, armCheckCommand, armCommands, disarmCommands, safeApplyName } from './safeApply';
-import type { Connector, Credentials, RouterSession, TrustPrompt, TrustStore } from './transport';
-import { type Outcome, type Phase, type RouterProblem, type RouterProfile, type RouterVersion, type UploadSettings, UploadError } from './types';
+import { type Connector, type Credentials, type RouterSession, type TrustPrompt, type TrustStore, defaultPort, withDeadline } from './transport';
+import {
+  OFFERED_SAFE_APPLY_MINUTES,
+  type Outcome,
+  type Phase,
+  type RouterProblem,
+  type RouterProfile,
+  type RouterVersion,
+  type ShownProblem,
+  type UploadSettings,
+  UploadError,
+  UploadFailure,
+} from './types';
 
 export interface CredentialSource {
   /** The credentials for a profile, asking the user when none are stored; undefined when they cancel. */
@@ -31,13 +45,15 @@ export interface UploadDeps {
   prompt: TrustPrompt;
   credentials: CredentialSource;
   /** Yes/no question; `action` is the label of the "yes" button. */
-  confirm(message: string, action: string): Promise<boolean>;
-  /** One line for the output channel (already redacted when it arrives here? no: redacted by us). */
-  log(line: string): void;
-  progress(phase: Phase, message: string): void;
+  confirm(message: Shown, action: string): Promise<boolean>;
+  /** A question with several answers (buttons); undefined when dismissed. */
+  choose(message: Shown, actions: string[]): Promise<string | undefined>;
+  /** One line for the output channel. */
+  log(line: Shown): void;
+  progress(phase: Phase, message: Shown): void;
   isCancelled(): boolean;
-  /** Lint findings for the text (server/src/lint.ts); absent = no lint gate. */
-  lint?(text: string): LintFindingLike[];
+  /** What in the text may lock the user out (server/src/features/lockout.ts); absent = no lockout gate. */
+  lockout?(text: string, access: UploadAccess): LockoutRiskLike[];
   now?(): Date;
   /** REST tuning (tests). */
   pollIntervalMs?: number;
@@ -53,21 +69,53 @@ export interface UploadRequest {
   mode: 'apply' | 'validate';
 }
 
+/** What runUpload hands back; every text in it went through the Redactor. */
 export interface UploadResult {
   outcome: Outcome;
-  summary: string;
-  problems: RouterProblem[];
+  summary: Shown;
+  problems: ShownProblem[];
   dryRun: 'passed' | 'failed' | 'unsupported' | 'skipped';
   version?: RouterVersion;
   /** Safe apply: when the router will restore the backup by itself (access proof failed or kept armed). */
   revertAt?: Date;
   /** Everything the router printed for the import(s). */
-  routerOutput: string;
+  routerOutput: Shown;
   /** The temporary file could not be removed (name), e.g. the connection was gone. */
-  leftBehind?: string;
+  leftBehind?: Shown;
+  /** Whether safe apply was used (from the settings, or chosen in the lockout question). */
+  safeApplyMinutes: number;
 }
 
-const SHORT_MS = 30_000;
+/** The result before redaction; only `shownResult` turns it into an UploadResult. */
+interface RawResult {
+  outcome: Outcome;
+  summary: string;
+  problems: RouterProblem[];
+  dryRun: UploadResult['dryRun'];
+  version?: RouterVersion;
+  revertAt?: Date;
+  routerOutput: string;
+  leftBehind?: string;
+  safeApplyMinutes?: number;
+}
+
+/** The one place where a result becomes showable. */
+function shownResult(r: RawResult, red: Redactor, safeApplyMinutes: number): UploadResult {
+  return {
+    outcome: r.outcome,
+    summary: red.redact(r.summary),
+    problems: r.problems.map((p) => ({ ...p, message: red.redact(p.message), raw: red.redact(p.raw) })),
+    dryRun: r.dryRun,
+    version: r.version ? { ...r.version, raw: red.redact(r.version.raw) } : undefined,
+    revertAt: r.revertAt,
+    routerOutput: red.redact(r.routerOutput),
+    leftBehind: r.leftBehind === undefined ? undefined : red.redact(r.leftBehind),
+    safeApplyMinutes,
+  };
+}
+
+export const LOCKOUT_ACTION_ANYWAY = 'Apply anyway (I have other access)';
+export const lockoutActionRevert = (minutes: number) => `Apply with automatic revert (${minutes} min)`;
 
 export async function runUpload(req: UploadRequest, deps: UploadDeps): Promise<UploadResult> {
   const red = new Redactor();
@@ -76,18 +124,21 @@ export async function runUpload(req: UploadRequest, deps: UploadDeps): Promise<U
     deps.progress(p, red.redact(m));
     log(`[${p}] ${m}`);
   };
+  const ask = {
+    confirm: (m: string, action: string) => deps.confirm(red.redact(m), action),
+    choose: (m: string, actions: string[]) => deps.choose(red.redact(m), actions),
+  };
   const now = () => (deps.now ? deps.now() : new Date());
+  let safeApplyMinutes = req.settings.safeApplyMinutes;
   try {
-    return await run(req, deps, red, log, phase, now);
+    const raw = await run(req, deps, red, log, phase, ask, now, (m) => (safeApplyMinutes = m));
+    return shownResult(raw, red, safeApplyMinutes);
   } catch (e) {
-    if (e instanceof UploadError) {
-      const safe = new UploadError(e.code, red.redact(e.message), e.routerTouched);
-      log(`error (${safe.code}): ${safe.message}`);
-      throw safe;
-    }
-    const msg = red.redact(e instanceof Error ? e.message : String(e));
-    log(`error: ${msg}`);
-    throw new UploadError('protocol', msg, true);
+    const code = e instanceof UploadError ? e.code : 'protocol';
+    const touched = e instanceof UploadError ? e.routerTouched : true;
+    const failure = new UploadFailure(code, red.redact(e instanceof Error ? e.message : String(e)), touched);
+    deps.log(red.redact(`error (${code}): ${failure.shown}`));
+    throw failure;
   }
 }
 
@@ -97,40 +148,72 @@ async function run(
   red: Redactor,
   log: (s: string) => void,
   phase: (p: Phase, m: string) => void,
+  ask: { confirm(m: string, action: string): Promise<boolean>; choose(m: string, actions: string[]): Promise<string | undefined> },
   now: () => Date,
-): Promise<UploadResult> {
-  const { text, settings, mode } = req;
+  useSafeApply: (minutes: number) => void,
+): Promise<RawResult> {
+  const { text, mode } = req;
+  let settings = req.settings;
   const profile = checkProfile(req.profile);
+  /** Short console commands run a process on the router: their own deadline, longer than a file step's. */
+  const SHORT_MS = 30_000;
   const cancelled = () => {
     if (deps.isCancelled()) throw new UploadError('cancelled', 'Cancelled before anything was applied; the router is unchanged.');
   };
+  const access: UploadAccess = { transport: profile.transport, port: defaultPort(profile), user: profile.user, plainHttp: profile.transport === 'rest' && !!profile.restAllowHttp };
 
   // ---- check -------------------------------------------------------------------------------
   phase('check', `Checking ${req.fileLabel}`);
-  const findings = deps.lint ? deps.lint(text) : [];
-  const pre = preflight(text, profile, settings, findings);
+  const risks = deps.lockout ? deps.lockout(text, access) : [];
+  const pre = preflight(text, profile, settings, risks);
   if (pre.nonAscii.length) {
     const msg = describeNonAscii(pre.nonAscii);
     log(`warning: ${msg}`);
-    if (!(await deps.confirm(`${msg} Upload anyway?`, 'Upload anyway'))) {
+    if (!(await ask.confirm(`${msg} Upload anyway?`, 'Upload anyway'))) {
       throw new UploadError('non-ascii', `Not uploaded: ${msg}`);
     }
   }
   if (pre.lockout.length) {
     const msg = describeLockout(pre.lockout);
     log(`warning: ${msg}`);
-    if (mode === 'apply' && !(await deps.confirm(`${msg} Apply it to ${profile.name} anyway?`, 'Apply anyway (I have other access)'))) {
-      throw new UploadError('lint-blocked', `Not uploaded: ${msg} Fix the findings (rules ${LOCKOUT_RULES.join(', ')}) or confirm to apply anyway.`);
+    if (mode === 'apply') {
+      const armedAlready = settings.safeApplyMinutes > 0;
+      const revert = lockoutActionRevert(armedAlready ? settings.safeApplyMinutes : OFFERED_SAFE_APPLY_MINUTES);
+      const why = armedAlready
+        ? `Safe apply is on: the router restores its backup and reboots by itself ${settings.safeApplyMinutes} min after the import unless a fresh login to ${profile.name} works.`
+        : `Safe apply (off in settings) can guard this one upload: the router restores its backup and reboots by itself after ${OFFERED_SAFE_APPLY_MINUTES} min unless a fresh login to ${profile.name} works after the import.`;
+      const actions = armedAlready ? [revert] : [revert, LOCKOUT_ACTION_ANYWAY];
+      const answer = await ask.choose(`${msg} ${why} Apply it to ${profile.name}?`, actions);
+      if (answer === undefined) {
+        throw new UploadError('lint-blocked', `Not uploaded: ${msg} Fix these lines, or confirm to apply with the automatic revert or anyway.`);
+      }
+      if (answer === revert && !armedAlready) {
+        settings = { ...settings, safeApplyMinutes: OFFERED_SAFE_APPLY_MINUTES };
+        useSafeApply(OFFERED_SAFE_APPLY_MINUTES);
+        log(`safe apply chosen for this upload: automatic revert after ${OFFERED_SAFE_APPLY_MINUTES} min unless a fresh login works`);
+      }
     }
   }
   cancelled();
 
   // ---- connect ------------------------------------------------------------------------------
   phase('connect', `Connecting to ${profile.name} (${profile.transport} ${profile.host})`);
+  if (access.plainHttp) {
+    // Asked on every run, before any password is read or typed: plain HTTP shows it to the whole path.
+    const host = `${profile.host}:${access.port}`;
+    const yes = await ask.confirm(
+      `Router "${profile.name}" is set to plain HTTP (restAllowHttp): the password of "${profile.user}" would travel UNENCRYPTED to ${host}, readable by anyone on the way. Send it to ${host}?`,
+      `Send password to ${host} over HTTP`,
+    );
+    if (!yes) throw new UploadError('insecure-http', `Not uploaded: the password was not sent to ${host} over plain HTTP. Use HTTPS (remove restAllowHttp) or SSH.`);
+  }
   const creds = await deps.credentials.get(profile);
   if (!creds) throw new UploadError('cancelled', 'Cancelled: no password was entered; the router is unchanged.');
   red.add(creds.password, profile.user);
   red.add(creds.passphrase);
+  if (red.hasShortSecret) {
+    log(`note: the password is shorter than 8 characters, so output is masked only where it stands as a whole word (masking it inside other words would reveal it). Consider a longer password.`);
+  }
   const connectOnce = () =>
     deps.connect({
       profile,
@@ -140,6 +223,8 @@ async function run(
       connectTimeoutMs: settings.connectTimeoutMs,
       requestLimitMs: settings.restRequestLimitMs,
       pollIntervalMs: deps.pollIntervalMs,
+      stepTimeoutMs: settings.stepTimeoutMs,
+      keepaliveIntervalMs: settings.keepaliveIntervalMs,
     });
   let session: RouterSession;
   try {
@@ -155,25 +240,32 @@ async function run(
 
   let uploaded: string | undefined;
   let output = '';
-  let result: UploadResult | undefined;
+  let result: RawResult | undefined;
   try {
     result = await body();
     return result;
   } finally {
     if (uploaded) {
       deps.progress('clean up', red.redact(`Removing ${uploaded}`));
+      const name = uploaded;
       try {
-        await session.removeFile(uploaded);
-        log(`[clean up] removed ${uploaded}`);
+        // The transports bound each step; this bounds the whole cleanup whatever a transport does.
+        await withDeadline(session.removeFile(name), settings.stepTimeoutMs * 2, () => new UploadError('timeout', `no answer within ${Math.round((settings.stepTimeoutMs * 2) / 1000)} s`, true));
+        log(`[clean up] removed ${name}`);
       } catch (e) {
-        if (result) result.leftBehind = uploaded;
-        log(`[clean up] could not remove ${uploaded}: ${e instanceof Error ? e.message : String(e)}. Remove it on the router: /file remove "${uploaded}"`);
+        if (result) result.leftBehind = name;
+        log(`[clean up] could not remove ${name}: ${e instanceof Error ? e.message : String(e)} Remove it on the router: /file remove "${name}"`);
       }
     }
-    session.close();
+    try {
+      session.close();
+    } catch {
+      // closing a dead session
+    }
   }
 
-  async function body(): Promise<UploadResult> {
+  async function body(): Promise<RawResult> {
+    const sa = () => settings.safeApplyMinutes;
     const verOut = await session.run(':put [/system resource get version]', { timeoutMs: SHORT_MS });
     const version = parseVersion(verOut);
     log(`router version: ${version ? version.raw : `unknown (${verOut.trim().slice(0, 80)})`}`);
@@ -204,12 +296,12 @@ async function run(
         const c = classifyImport(out, text, 'dry-run', version);
         dryRun = c.outcome === 'validated' ? 'passed' : 'failed';
         if (c.outcome !== 'validated') {
-          return { outcome: 'not-applied', summary: c.summary, problems: c.problems, dryRun, version, routerOutput: output };
+          return { outcome: 'not-applied', summary: c.summary, problems: c.problems, dryRun, version, routerOutput: output, safeApplyMinutes: sa() };
         }
       }
     }
     if (mode === 'validate') {
-      if (dryRun === 'passed') return { outcome: 'validated', summary: 'The router accepted the script in a dry run; nothing was applied.', problems: [], dryRun, version, routerOutput: output };
+      if (dryRun === 'passed') return { outcome: 'validated', summary: 'The router accepted the script in a dry run; nothing was applied.', problems: [], dryRun, version, routerOutput: output, safeApplyMinutes: sa() };
       throw new UploadError('router-error', `Cannot validate on ${profile.name}: RouterOS ${version?.raw ?? '(unknown version)'} has no dry-run import (needs 7.16 or later). Nothing was applied.`);
     }
     cancelled(); // the last point where cancelling is possible
@@ -217,16 +309,16 @@ async function run(
     // ---- safe apply: arm ----------------------------------------------------------------------
     let armed: string | undefined;
     let revertAt: Date | undefined;
-    if (settings.safeApplyMinutes > 0) {
+    if (sa() > 0) {
       armed = safeApplyName(name.replace(/\.rsc$/, '').replace(/^.*?-(\d{14}-[a-z0-9]+)$/, '$1'));
-      phase('apply', `Arming automatic revert in ${settings.safeApplyMinutes} min (backup ${armed}.backup)`);
-      for (const c of armCommands(armed, settings.safeApplyMinutes)) logRouter(log, await session.run(c, { timeoutMs: SHORT_MS }));
+      phase('apply', `Arming automatic revert in ${sa()} min (backup ${armed}.backup)`);
+      for (const c of armCommands(armed, sa())) logRouter(log, await session.run(c, { timeoutMs: SHORT_MS }));
       const check = await session.run(armCheckCommand(armed), { timeoutMs: SHORT_MS });
       if (!/\barmed\b/.test(check) || /not armed/.test(check)) {
         for (const c of disarmCommands(armed)) await session.run(c, { timeoutMs: SHORT_MS }).catch(() => undefined);
         throw new UploadError('router-error', `Could not arm the automatic revert on ${profile.name} (backup or scheduler entry missing: is there room for a backup file?). Nothing was applied.`);
       }
-      revertAt = new Date(now().getTime() + settings.safeApplyMinutes * 60_000);
+      revertAt = new Date(now().getTime() + sa() * 60_000);
     }
 
     // ---- apply ----------------------------------------------------------------------------------
@@ -239,7 +331,14 @@ async function run(
       classification = classifyImport(out, text, 'import', version);
     } catch (e) {
       if (!(e instanceof UploadError)) throw e;
-      classification = { outcome: 'unknown', summary: `The import was sent but its end was not seen (${e.message}). Check the router before trying again.`, problems: [] };
+      const lost = e.code === 'connection-lost';
+      classification = {
+        outcome: 'unknown',
+        summary: lost
+          ? `The connection broke during the import: ${e.message} The router may have applied all, part or none of the script. Check the router before trying again.`
+          : `The import was sent but its end was not seen (${e.message}). Check the router before trying again.`,
+        problems: [],
+      };
       log(classification.summary);
     }
 
@@ -247,43 +346,46 @@ async function run(
     if (armed && revertAt) {
       phase('verify', 'Proving access with a fresh login');
       let alive = false;
+      let fresh: RouterSession | undefined;
       try {
-        const fresh = await connectOnce();
-        try {
-          alive = (await fresh.run(ALIVE_COMMAND, { timeoutMs: SHORT_MS })).includes(ALIVE_ANSWER);
-        } finally {
-          fresh.close();
-        }
+        fresh = await connectOnce();
+        alive = (await fresh.run(ALIVE_COMMAND, { timeoutMs: SHORT_MS })).includes(ALIVE_ANSWER);
       } catch (e) {
         log(`fresh login failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      if (!alive) {
-        const when = revertAt.toLocaleTimeString();
-        return {
-          ...classification,
-          summary: `${classification.summary} A fresh login to ${profile.name} FAILED after the import. Do nothing: the router restores the backup taken before the import and reboots by itself at about ${when} (${settings.safeApplyMinutes} min after arming).`,
-          dryRun,
-          version,
-          revertAt,
-          routerOutput: output,
-        };
-      }
-      let keep = classification.outcome === 'applied';
-      if (!keep) {
-        keep = await deps.confirm(
-          `${classification.summary} Keep the router as it is now? Otherwise it restores the backup and reboots at about ${revertAt.toLocaleTimeString()}.`,
-          'Keep and disarm',
-        );
-      }
-      if (keep) {
-        for (const c of disarmCommands(armed)) logRouter(log, await session.run(c, { timeoutMs: SHORT_MS }));
-        log(`automatic revert disarmed (${armed})`);
-        revertAt = undefined;
-      } else {
-        classification = { ...classification, summary: `${classification.summary} The automatic revert stays armed: the router restores the backup and reboots at about ${revertAt.toLocaleTimeString()}.` };
+      try {
+        if (!alive || !fresh) {
+          const when = revertAt.toLocaleTimeString();
+          return {
+            ...classification,
+            summary: `${classification.summary} A fresh login to ${profile.name} FAILED after the import. Do nothing: the router restores the backup taken before the import and reboots by itself at about ${when} (${sa()} min after arming).`,
+            dryRun,
+            version,
+            revertAt,
+            routerOutput: output,
+            safeApplyMinutes: sa(),
+          };
+        }
+        let keep = classification.outcome === 'applied';
+        if (!keep) {
+          keep = await ask.confirm(
+            `${classification.summary} Keep the router as it is now? Otherwise it restores the backup and reboots at about ${revertAt.toLocaleTimeString()}.`,
+            'Keep and disarm',
+          );
+        }
+        if (keep) {
+          // Disarm over the fresh login: it is proven to work, the first connection may be gone.
+          for (const c of disarmCommands(armed)) logRouter(log, await fresh.run(c, { timeoutMs: SHORT_MS }));
+          log(`automatic revert disarmed (${armed})`);
+          revertAt = undefined;
+        } else {
+          classification = { ...classification, summary: `${classification.summary} The automatic revert stays armed: the router restores the backup and reboots at about ${revertAt.toLocaleTimeString()}.` };
+        }
+      } finally {
+        fresh?.close();
       }
     }
-    return { ...classification, dryRun, version, revertAt, routerOutput: output };
+    return { ...classification, dryRun, version, revertAt, routerOutput: output, safeApplyMinutes: sa() };
   }
 }
 

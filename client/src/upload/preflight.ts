@@ -1,17 +1,24 @@
 // Checks on the script before anything leaves the machine: empty file, non-ASCII text, size for the
-// transport, and the lockout-class lint findings that stop the upload unless the user confirms.
+// transport, and the lockout risks (server/src/features/lockout.ts) that stop the upload unless the user
+// confirms.
 
 import { findNonAscii, isEffectivelyEmpty, type NonAsciiLine } from './lines';
 import { type RouterProfile, type UploadSettings, UploadError } from './types';
 
-/** Lint rules whose findings mean the script may lock the user out (or not parse at all). */
-export const LOCKOUT_RULES = ['knock-shadowed', 'knock-no-access', 'knock-blacklist-catches-knock', 'parse-error'];
-
-/** The part of a lint finding the upload needs (server/src/rules/types.ts Finding fits). */
-export interface LintFindingLike {
-  rule: string;
+/** The part of a lockout risk the upload needs (server/src/features/lockout.ts LockoutRisk fits). */
+export interface LockoutRiskLike {
+  kind: string;
   message: string;
-  range: { start: { line: number; column: number } };
+  /** 0-based. */
+  line: number;
+}
+
+/** What the lockout analysis needs to know about the connection the upload uses. */
+export interface UploadAccess {
+  transport: 'ssh' | 'rest';
+  port: number;
+  user: string;
+  plainHttp: boolean;
 }
 
 /** RouterOS imports over SSH are not size-limited by the transport; this only guards against mistakes. */
@@ -20,10 +27,10 @@ export const SSH_MAX_BYTES = 4 * 1024 * 1024;
 export interface Preflight {
   bytes: Buffer;
   nonAscii: NonAsciiLine[];
-  lockout: LintFindingLike[];
+  lockout: LockoutRiskLike[];
 }
 
-export function preflight(text: string, profile: RouterProfile, settings: UploadSettings, findings: LintFindingLike[]): Preflight {
+export function preflight(text: string, profile: RouterProfile, settings: UploadSettings, risks: LockoutRiskLike[]): Preflight {
   if (text.trim() === '' || isEffectivelyEmpty(text)) {
     throw new UploadError('empty-file', 'The file is empty (or holds only comments): there is nothing to upload.');
   }
@@ -36,7 +43,7 @@ export function preflight(text: string, profile: RouterProfile, settings: Upload
   return {
     bytes,
     nonAscii: findNonAscii(text),
-    lockout: findings.filter((f) => LOCKOUT_RULES.includes(f.rule)),
+    lockout: risks,
   };
 }
 
@@ -48,8 +55,8 @@ export function describeNonAscii(lines: NonAsciiLine[]): string {
   );
 }
 
-export function describeLockout(f: LintFindingLike[]): string {
-  const items = f.slice(0, 3).map((x) => `line ${x.range.start.line + 1}: ${x.message} [${x.rule}]`);
+export function describeLockout(f: LockoutRiskLike[]): string {
+  const items = f.slice(0, 3).map((x) => `line ${x.line + 1}: ${x.message.replace(/\.$/, '')} [${x.kind}]`);
   return `This script may lock you out of the router or does not parse: ${items.join('; ')}${f.length > 3 ? `; and ${f.length - 3} more` : ''}.`;
 }
 

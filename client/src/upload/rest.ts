@@ -14,7 +14,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { mapNetError } from './ssh';
-import { type ConnectOptions, type RouterSession, defaultPort, trustId } from './transport';
+import { type ConnectOptions, PausableTimer, type RouterSession, defaultPort, trustId, withDeadline } from './transport';
 import { UploadError } from './types';
 
 export const FORGET_CERT_COMMAND = 'RouterOS: Forget Router Host Key (routeros.forgetHostKey)';
@@ -40,70 +40,89 @@ class RestSession implements RouterSession {
   }
 
   /** A connected socket whose peer passed the pin check (HTTPS) or plain TCP (opted-in HTTP). */
-  private socket(): Promise<Socket> {
+  private socket(retry = true): Promise<Socket> {
     const { profile } = this.o;
     const port = defaultPort(profile);
+    const id = trustId(profile);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sock.destroy();
-        reject(new UploadError('timeout', `Timed out connecting to ${this.endpoint} (no answer or no TLS handshake).`));
-      }, this.o.connectTimeoutMs);
-      const fail = (e: Error) => {
-        clearTimeout(timer);
-        reject(e instanceof UploadError ? e : mapNetError(e as NodeJS.ErrnoException, this.endpoint));
+      let settled = false;
+      let sock: Socket | undefined;
+      const done = (e: Error | undefined, s?: Socket | Promise<Socket>) => {
+        if (settled) return;
+        settled = true;
+        timer.stop();
+        if (e) {
+          sock?.destroy();
+          reject(e instanceof UploadError ? e : this.mapTlsError(e));
+        } else resolve(s!);
       };
-      let sock: Socket;
+      // The connect clock stops while the user reads a certificate fingerprint.
+      const timer = new PausableTimer(this.o.connectTimeoutMs, () =>
+        done(new UploadError('timeout', `Timed out connecting to ${this.endpoint} (no answer or no TLS handshake within ${Math.round(this.o.connectTimeoutMs / 1000)} s).`)),
+      );
       if (profile.restAllowHttp) {
-        sock = netConnect({ host: profile.host, port }, () => {
-          clearTimeout(timer);
-          sock.removeListener('error', fail);
-          resolve(sock);
+        const plain = netConnect({ host: profile.host, port }, () => {
+          plain.removeAllListeners('error');
+          done(undefined, plain);
         });
-        sock.once('error', fail);
+        sock = plain;
+        plain.once('error', (e) => done(e));
         return;
       }
       const tls: TLSSocket = tlsConnect({ host: profile.host, port, rejectUnauthorized: false, servername: isIp(profile.host) ? undefined : profile.host });
       sock = tls;
-      tls.once('error', fail);
+      tls.once('error', (e) => done(e));
       tls.once('secureConnect', () => {
-        const cert = tls.getPeerCertificate();
-        const fp = cert?.fingerprint256;
-        if (!fp) {
-          tls.destroy();
-          return fail(new UploadError('protocol', `${this.endpoint} presented no TLS certificate.`));
+        const fp = tls.getPeerCertificate()?.fingerprint256;
+        if (!fp) return done(new UploadError('protocol', `${this.endpoint} presented no TLS certificate.`));
+        const known = this.o.trust.get(id);
+        if (known === fp) {
+          tls.removeAllListeners('error');
+          return done(undefined, tls);
         }
-        this.checkPin(fp).then(
-          () => {
-            clearTimeout(timer);
-            tls.removeListener('error', fail);
-            resolve(tls);
+        if (known) {
+          return done(
+            new UploadError(
+              'certificate-changed',
+              `The TLS certificate of ${profile.name} (${this.endpoint}) has CHANGED: SHA-256 ${fp}, trusted was ${known}. ` +
+                `Upload blocked: someone may intercept the connection, or the router got a new certificate. ` +
+                `If you know why, run "${FORGET_CERT_COMMAND}" and try again.`,
+            ),
+          );
+        }
+        timer.pause();
+        this.o.prompt.confirmFingerprint('TLS certificate', `${profile.name} (${this.endpoint})`, fp).then(
+          async (yes) => {
+            if (settled) return; // the connection failed while the question was open: nothing is pinned
+            if (!yes) return done(new UploadError('certificate-rejected', `The TLS certificate ${fp} of ${this.endpoint} was not trusted; nothing was uploaded.`));
+            // The handshake that showed this certificate is complete: the peer holds its key.
+            await this.o.trust.set(id, fp);
+            if (tls.destroyed || !tls.writable) {
+              // The router closed the idle connection while the user read: connect again (now pinned).
+              if (!retry) return done(new UploadError('unreachable', `${this.endpoint} closed the connection twice during the TLS setup.`));
+              return done(undefined, this.socket(false));
+            }
+            tls.removeAllListeners('error');
+            done(undefined, tls);
           },
-          (e: Error) => {
-            tls.destroy();
-            fail(e);
-          },
+          (e: Error) => done(e),
         );
       });
     });
   }
 
-  private async checkPin(fp: string): Promise<void> {
-    const { profile } = this.o;
-    const id = trustId(profile);
-    const known = this.o.trust.get(id);
-    if (known === fp) return;
-    if (known) {
-      throw new UploadError(
-        'certificate-changed',
-        `The TLS certificate of ${profile.name} (${this.endpoint}) has CHANGED: SHA-256 ${fp}, trusted was ${known}. ` +
-          `Upload blocked: someone may intercept the connection, or the router got a new certificate. ` +
-          `If you know why, run "${FORGET_CERT_COMMAND}" and try again.`,
+  /** TLS to a port that answers plain HTTP fails with an OpenSSL record error: say what it means. */
+  private mapTlsError(e: Error): UploadError {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number|http request|packet length too long/i.test(e.message)) {
+      return new UploadError(
+        'insecure-http',
+        `${this.endpoint} speaks plain HTTP, not HTTPS. Point the profile "${this.o.profile.name}" at the router's HTTPS port ` +
+          `(the www-ssl service, 443 by default; it needs a certificate: /ip service set www-ssl certificate=... disabled=no), ` +
+          `or, only on a network you trust, set "restAllowHttp": true in that profile (the password then travels unencrypted).`,
       );
     }
-    // The clock runs on while the user reads the fingerprint; the prompt has no timeout of its own.
-    const yes = await this.o.prompt.confirmFingerprint('TLS certificate', `${profile.name} (${this.endpoint})`, fp);
-    if (!yes) throw new UploadError('certificate-rejected', `The TLS certificate ${fp} of ${this.endpoint} was not trusted; nothing was uploaded.`);
-    await this.o.trust.set(id, fp);
+    return mapNetError(e as NodeJS.ErrnoException, this.endpoint);
   }
 
   /** One HTTP request on a fresh pinned connection, aborted when it would pass the router's limit. */
@@ -206,7 +225,9 @@ class RestSession implements RouterSession {
       const f = Array.isArray(files) ? (files[0] as { contents?: string } | undefined) : undefined;
       return f?.contents ?? '';
     } finally {
-      await this.removeFile(out).catch(() => undefined);
+      // Bounded: on a dead link the output file is left behind rather than holding the upload.
+      const ms = this.o.stepTimeoutMs ?? 30_000;
+      await withDeadline(this.removeFile(out), ms, () => new UploadError('timeout', `no answer within ${Math.round(ms / 1000)} s`, true)).catch(() => undefined);
     }
   }
 

@@ -1,6 +1,8 @@
 // Shared types of the upload feature. Pure data: no 'vscode' import anywhere under client/src/upload
 // except command.ts, so the transports and the orchestration run (and are tested) in plain Node.
 
+import type { Shown } from './redact';
+
 /** One router as configured in the `routeros.routers` setting. Never holds a secret. */
 export interface RouterProfile {
   name: string;
@@ -43,6 +45,12 @@ export interface RouterProblem {
   endColumn?: number;
 }
 
+/** A router problem as shown to the user: its texts went through the Redactor. */
+export interface ShownProblem extends Omit<RouterProblem, 'message' | 'raw'> {
+  message: Shown;
+  raw: Shown;
+}
+
 export interface RouterVersion {
   raw: string;
   major: number;
@@ -68,8 +76,10 @@ export type UploadErrorCode =
   | 'insecure-http'
   | 'cancelled'
   | 'router-error'
-  | 'protocol';
+  | 'protocol'
+  | 'connection-lost';
 
+/** A failure inside the upload (transports, orchestration); its text may hold anything: never shown as is. */
 export class UploadError extends Error {
   constructor(
     readonly code: UploadErrorCode,
@@ -79,6 +89,17 @@ export class UploadError extends Error {
   ) {
     super(message);
     this.name = 'UploadError';
+  }
+}
+
+/**
+ * The only error `runUpload` throws: its message went through the Redactor (`shown`), so the command
+ * layer can put it in a notification.
+ */
+export class UploadFailure extends UploadError {
+  constructor(code: UploadErrorCode, readonly shown: Shown, routerTouched: boolean) {
+    super(code, shown, routerTouched);
+    this.name = 'UploadFailure';
   }
 }
 
@@ -92,6 +113,10 @@ export interface UploadSettings {
   restRequestLimitMs: number;
   /** REST: the largest script sent through `/file` contents (bytes). */
   restMaxFileBytes: number;
+  /** Deadline of each single network step that is not the import (SFTP write/stat/unlink, opening a channel, a short command). */
+  stepTimeoutMs: number;
+  /** SSH keepalive interval; a link that misses 3 in a row is dead and ends the operation. 0 = off. */
+  keepaliveIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: UploadSettings = {
@@ -100,4 +125,9 @@ export const DEFAULT_SETTINGS: UploadSettings = {
   importTimeoutMs: 10 * 60_000,
   restRequestLimitMs: 60_000,
   restMaxFileBytes: 60 * 1024,
+  stepTimeoutMs: 30_000,
+  keepaliveIntervalMs: 10_000,
 };
+
+/** Minutes of the automatic revert offered in the lockout question when safe apply is off. */
+export const OFFERED_SAFE_APPLY_MINUTES = 5;

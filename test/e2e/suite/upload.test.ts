@@ -9,7 +9,7 @@
 // (no /usr/sbin/sshd, not root). In CI (.ci/run: root, openssh-server installed) it runs.
 
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RouterState } from '../../fixtures/router/fake-router';
@@ -34,6 +34,8 @@ interface RouterInfo {
   routerDir: string;
   /** SHA-256 fingerprint of the server's host key, computed by ssh-keygen (not by the extension). */
   fingerprint: string;
+  /** The router server's process: SIGUSR2 kills every SSH session (test/e2e/router-server.ts). */
+  pid?: number;
 }
 
 const PROFILE = 'e2e-lab';
@@ -110,7 +112,7 @@ describe('upload to a router: real OpenSSH on 127.0.0.1, credentials through the
     // First use: the password (asked before connecting), then the host key seen for the first time.
     const [typed] = await uiSteps('upload-password', [{ secret: 'router-password' }, { press: 'Enter' }]);
     assert.equal(typed.inputBox?.type, 'password', 'the password box is masked');
-    assert.equal(typed.inputBox?.title, `Password for ${router.user}@127.0.0.1`);
+    assert.equal(typed.inputBox?.title, `Password for ${router.user}@127.0.0.1:${router.port} (ssh)`);
     const [trust] = await uiSteps('upload-trust', [{ click: 'Trust and connect' }]);
     assert.ok(trust.dialogText?.includes(router.fingerprint), `the modal shows the server's key ${router.fingerprint}: ${trust.dialogText}`);
     assert.match(trust.dialogText!, new RegExp(`First connection to ${PROFILE} \\(127\\.0\\.0\\.1:${router.port}\\)`));
@@ -130,8 +132,10 @@ describe('upload to a router: real OpenSSH on 127.0.0.1, credentials through the
     // The user reads the outcome in the notification and opens the output channel with its button. (The
     // notification centre, opened with the status bar bell: the smoke-test driver the runner needs turns off
     // toasts.)
+    // The list is opened by its command, not by clicking the bell: the bell's "Hide Notifications" tooltip
+    // stays under the pointer and covers the notification's "Show Output" button.
+    await vscode.commands.executeCommand('notifications.showList');
     await uiSteps('upload-show-output', [
-      { click: 'Notifications' },
       { see: `${PROFILE}: The router ran the whole script successfully.` },
       { click: 'Show Output' },
       { see: 'Script file loaded and executed successfully' },
@@ -209,5 +213,48 @@ describe('upload to a router: real OpenSSH on 127.0.0.1, credentials through the
     assert.deepEqual(routerFiles(router), []);
     await within(run, 'the upload command to return');
     await vscode.commands.executeCommand('notifications.clearAll');
+  });
+  it('the connection dies during the import: outcome unknown with the reason, and the next upload starts normally', async function () {
+    if (!router.pid) return this.skip();
+    const configPath = join(router.routerDir, '.config.json');
+    const config = readFileSync(configPath, 'utf8');
+    // A slow import on the router, so the session can be killed while it runs.
+    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(config), importDelayMs: 6000 }));
+    const before = routerState(router);
+    let results = resultLines();
+    await openFile('upload-fault.rsc');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const importing = () => outputChannelLines().filter((l) => l.includes('[apply] Importing ')).length;
+    const importsBefore = importing();
+    const run = vscode.commands.executeCommand('routeros.uploadAndApply');
+    try {
+      await poll('this upload\'s import to start ([apply] Importing ...)', () => importing() > importsBefore, 60_000, 100);
+      await new Promise((r) => setTimeout(r, 700));
+      process.kill(router.pid, 'SIGUSR2'); // the router server (started by the runner) kills every SSH session
+      const line = await nextResultLine(results);
+      assert.match(line, /\[result\] unknown: e2e-lab: The connection broke during the import: The connection to 127\.0\.0\.1:\d+ was lost/);
+      assert.match(line, /Check the router before trying again\. The temporary file rsc-upload-\d{14}-[a-z0-9]{6}\.rsc is still on the router\./);
+      await within(run, 'the upload command to return after the connection died');
+    } finally {
+      writeFileSync(configPath, config);
+    }
+    await vscode.commands.executeCommand('notifications.showList');
+    await uiSteps('upload-fault-notification', [{ see: 'The connection broke during the import' }]);
+    await screenshot('upload-fault');
+    await vscode.commands.executeCommand('notifications.hideList');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.equal(routerState(router).imports, before.imports, 'the killed import did not finish on the fake router');
+    const left = routerFiles(router);
+    assert.equal(left.length, 1, 'the temporary file of the broken upload is still there, as reported');
+
+    // The next upload: not "already running", no prompt, applied.
+    results = resultLines();
+    await openFile('upload-after-fault.rsc');
+    const again = vscode.commands.executeCommand('routeros.uploadAndApply');
+    const next = await nextResultLine(results);
+    assert.match(next, /\[result\] applied: e2e-lab: The router ran the whole script successfully\./);
+    await within(again, 'the next upload to return');
+    assert.equal(routerState(router).imports, before.imports + 1);
+    assert.deepEqual(routerFiles(router), left, 'the new upload removed its own temporary file');
   });
 });
