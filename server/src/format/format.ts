@@ -336,11 +336,14 @@ function isSurrogateStart(c: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Paths and header lines (decided on the tree, applied as rewrites of token regions)
 
-function plainSegments(cmd: Command): string[] | null {
+function plainSegments(cmd: Command, text: string): string[] | null {
   const p = cmd.path;
-  if (!p || !p.absolute) return null;
+  if (!p || !p.absolute || p.segments.length === 0) return null;
   const segs = p.segments.map((s) => s.text);
-  if (segs.some((s) => s === '' || s === '.' || s === '..' || /[\s/]/.test(s))) return null;
+  if (segs.some((s) => s === '' || s === '.' || s === '..' || /[\s/\\]/.test(s))) return null;
+  // only paths written plainly: the segments after one `/`, separated by `/` or blanks
+  const src = text.slice(p.range.start.offset, p.range.end.offset).replace(/\s+/g, ' ');
+  if (src !== '/' + segs.join(' ') && src !== '/' + segs.join('/')) return null;
   return segs;
 }
 
@@ -428,7 +431,7 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
     for (const s of script.statements) {
       const start = s.range.start.offset;
       if (s.kind === 'command') {
-        const segs = plainSegments(s);
+        const segs = plainSegments(s, text);
         if (segs && isMenuChange(s)) {
           orig = fmt = segs;
           continue;
@@ -469,16 +472,13 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
   if (o.pathStyle !== 'keep') {
     eachCommand(script.statements, (c) => {
       if (converted.has(c)) return;
-      const segs = plainSegments(c);
+      const segs = plainSegments(c, text);
       if (!segs) return;
       const p = c.path!;
-      const t = pathText(segs, o.pathStyle, false);
-      if (c.verb && c.verb.range.start.offset >= p.range.end.offset && !/[\s\\]/.test(text.slice(p.range.end.offset, c.verb.range.start.offset))) {
-        // `/ip/firewall/filter/add`: path and verb are one token
-        rewrites.set(p.range.start.offset, { end: c.verb.range.end.offset, text: t + (o.pathStyle === 'slashed' ? '/' : ' ') + c.verb.text });
-      } else {
-        rewrites.set(p.range.start.offset, { end: p.range.end.offset, text: t });
-      }
+      // `/ip/firewall/filter/add`: path and verb are one token; left as written (`/log/print` spaced
+      // would read as the command `log` with an argument)
+      if (c.verb && !/[\s\\]/.test(text.slice(p.range.end.offset, c.verb.range.start.offset))) return;
+      rewrites.set(p.range.start.offset, { end: p.range.end.offset, text: pathText(segs, o.pathStyle, false) });
     });
   }
   void top;
