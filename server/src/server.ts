@@ -33,6 +33,8 @@ import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion
 import { hover } from './features/hover';
 import { documentSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
+import { formatOptionsFrom, formattingEdits } from './features/formatting';
+import type { FormatOptions } from './format/format';
 import { parse } from './parser';
 import type { ParseResult } from './parser/ast';
 
@@ -44,6 +46,8 @@ export interface ServerSettings {
   rules: Record<string, SeveritySetting>;
   thresholds: Partial<Thresholds>;
   schemaVersion: string;
+  /** `routeros.format.*`: path style, width, header lines. */
+  format?: FormatOptions;
 }
 
 const DEFAULT_SETTINGS: ServerSettings = { rules: {}, thresholds: {}, schemaVersion: '7.22' };
@@ -68,6 +72,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     }
   }
   if (typeof r.schemaVersion === 'string' && r.schemaVersion) out.schemaVersion = r.schemaVersion;
+  if (r.format !== undefined) out.format = formatOptionsFrom(r.format);
   return out;
 }
 
@@ -237,6 +242,8 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
       },
       serverInfo: { name: 'routeros-language-server', version: '0.1.0' },
     };
@@ -395,6 +402,22 @@ export function startServer(connection: Connection): void {
       clientCommand: setup.clientCommand,
     };
   });
+
+  // Formatting: a file with syntax errors is left alone, and the user is told once per version why.
+  const formatToldAt = new Map<string, number>();
+  const formatRequest = (uri: string, range?: import('vscode-languageserver/node').Range) => {
+    const doc = documents.get(uri);
+    if (!doc) return [];
+    const r = formattingEdits(doc.getText(), currentSettings(uri).format ?? {}, range);
+    if (r.skipped && formatToldAt.get(uri) !== doc.version) {
+      formatToldAt.set(uri, doc.version);
+      // a notification (not showMessageRequest): nothing to answer, and format-on-save never waits on it
+      void connection.sendNotification('window/showMessage', { type: 2, message: `RouterOS: ${r.skipped}` });
+    }
+    return r.edits;
+  };
+  connection.onDocumentFormatting((params) => guard('formatting', [], () => formatRequest(params.textDocument.uri)));
+  connection.onDocumentRangeFormatting((params) => guard('rangeFormatting', [], () => formatRequest(params.textDocument.uri, params.range)));
 
   documents.listen(connection);
   connection.listen();

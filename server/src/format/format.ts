@@ -413,6 +413,13 @@ function menuIndependent(s: Statement, text: string): boolean {
   return !/[[{(]/.test(src);
 }
 
+/** True when `header` on its own line is read as a change to the menu `segs` (`/log` alone is not). */
+function headerOk(header: string, segs: string[]): boolean {
+  const r = parse(header + '\n');
+  const st = r.script.statements;
+  return r.errors.length === 0 && st.length === 1 && st[0].kind === 'command' && isMenuChange(st[0]) && sameMenu(resolveMenu(st[0], []), segs);
+}
+
 interface Plan {
   rewrites: Map<number, Rewrite>;
   /** Header text to put on its own line before the logical line starting at this offset. */
@@ -443,7 +450,8 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
           !s.verb.text.startsWith(':') &&
           s.verb.range.start.offset >= s.path!.range.end.offset &&
           atomsLineStart(start) &&
-          endsLine(s.range.end.offset)
+          endsLine(s.range.end.offset) &&
+          (sameMenu(fmt, segs) || headerOk(pathText(segs, o.pathStyle, isSlashed(text, s)), segs))
         ) {
           converted.add(s);
           if (!sameMenu(fmt, segs)) {
@@ -458,8 +466,9 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
         }
       }
       if (!sameMenu(fmt, orig) && !menuIndependent(s, text)) {
-        if (!atomsLineStart(start)) throw new Error('menu cannot be re-established mid-line');
-        headers.set(start, orig.length === 0 ? '/' : pathText(orig, o.pathStyle, false));
+        const h = orig.length === 0 ? '/' : pathText(orig, o.pathStyle, false);
+        if (!atomsLineStart(start) || !headerOk(h, orig)) throw new Error(`the menu ${h} cannot be re-established here`);
+        headers.set(start, h);
         fmt = orig;
       }
       if (s.kind === 'command' && isMenuChange(s)) {
