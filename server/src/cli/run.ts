@@ -14,6 +14,7 @@ import { CliError, type CliIO } from './io';
 import { FORMATS, formatJson, formatSarif, formatText, type FileReport, type Format } from './formats';
 import { loadInputs, resolveInputs } from './inputs';
 import { availableSubcommands, loadSubcommand, SUBCOMMAND_NAMES } from './subcommands';
+import { isMarkdownFile, lintMarkdown } from '../markdown/fences';
 
 export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
 
@@ -226,7 +227,8 @@ export async function runLint(argv: string[], io: CliIO): Promise<number> {
   for (const n of notes) io.err(`rsc-lint: ${n}\n`);
 
   const reports: FileReport[] = loaded.map((inp) => {
-    const { findings } = lint(inp.text, { severities: args.severities });
+    // a Markdown file: its ```routeros / ```rsc / ```mikrotik blocks, positions in the .md
+    const findings = isMarkdownFile(inp.display) ? lintMarkdown(inp.text, { severities: args.severities }) : lint(inp.text, { severities: args.severities }).findings;
     return { file: inp.display, findings: args.quiet ? findings.filter((f) => f.severity === 'error') : findings };
   });
   const hasError = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.error));
