@@ -120,3 +120,10 @@ test('already formatted text: no edits', () => {
   assert.equal(r.changed, false);
   assert.deepEqual(r.edits, []);
 });
+
+test('a header never comes between a rsc-lint directive and the command it silences', () => {
+  const src = lines('/ip firewall filter', 'add chain=input', '', '# rsc-lint disable=knock-weak-port', '/ip address add address=10.0.0.1/24');
+  assert.equal(fmt(src), lines('/ip firewall filter', 'add chain=input', '/ip address', '', '# rsc-lint disable=knock-weak-port', 'add address=10.0.0.1/24'));
+  // before the first command the directive covers the whole file: it stays first
+  assert.equal(fmt(lines('# rsc-lint disable=all', '/ip address add address=10.0.0.1/24')), lines('# rsc-lint disable=all', '/ip address', 'add address=10.0.0.1/24'));
+});

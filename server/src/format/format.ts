@@ -424,18 +424,33 @@ interface Plan {
   rewrites: Map<number, Rewrite>;
   /** Header text to put on its own line before the logical line starting at this offset. */
   headers: Map<number, string>;
+  /**
+   * Statements (by start) whose header goes above the comments and blank lines before them: those comments
+   * hold a `# rsc-lint disable=` directive, which applies to the next command and must keep doing so.
+   */
+  headerAbove: Set<number>;
 }
 
 function plan(text: string, script: Script, atomsLineStart: (offset: number) => boolean, endsLine: (offset: number) => boolean, o: Required<FormatOptions>): Plan {
   const rewrites = new Map<number, Rewrite>();
   const headers = new Map<number, string>();
+  const headerAbove = new Set<number>();
+  // a directive in the comments between the previous top-level statement and this one (not for the first
+  // statement: a directive there covers the whole file, and the header becomes the first statement)
+  const directiveAbove = (k: number): boolean => {
+    if (k === 0) return false;
+    const from = script.statements[k - 1].range.end.offset;
+    const to = script.statements[k].range.start.offset;
+    return script.comments.some((c) => !c.trailing && c.range.start.offset >= from && c.range.start.offset < to && /^\s*rsc-lint\s+disable\s*=/.test(c.text));
+  };
   const converted = new Set<Command>();
   const top = new Set<Statement>(script.statements);
 
   if (o.headers) {
     let orig: string[] = [];
     let fmt: string[] = [];
-    for (const s of script.statements) {
+    for (let k = 0; k < script.statements.length; k++) {
+      const s = script.statements[k];
       const start = s.range.start.offset;
       if (s.kind === 'command') {
         const segs = plainSegments(s, text);
@@ -456,6 +471,7 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
           converted.add(s);
           if (!sameMenu(fmt, segs)) {
             headers.set(start, pathText(segs, o.pathStyle, isSlashed(text, s)));
+            if (directiveAbove(k)) headerAbove.add(start);
             fmt = segs;
           }
           const p = s.path!;
@@ -469,6 +485,7 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
         const h = orig.length === 0 ? '/' : pathText(orig, o.pathStyle, false);
         if (!atomsLineStart(start) || !headerOk(h, orig)) throw new Error(`the menu ${h} cannot be re-established here`);
         headers.set(start, h);
+        if (directiveAbove(k)) headerAbove.add(start);
         fmt = orig;
       }
       if (s.kind === 'command' && isMenuChange(s)) {
@@ -491,7 +508,7 @@ function plan(text: string, script: Script, atomsLineStart: (offset: number) => 
     });
   }
   void top;
-  return { rewrites, headers };
+  return { rewrites, headers, headerAbove };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,6 +546,8 @@ function layout(text: string, script: Script, options: FormatOptions): Piece[] {
   let line: Atom[] = [];
   let lastBlank = true; // no blank line at the start of the file
   let emittedAny = false;
+  /** Index of the first piece after the last line with code (where a header may go above comments). */
+  let afterCode = 0;
 
   const flush = (end: number) => {
     let out = '';
@@ -544,11 +563,16 @@ function layout(text: string, script: Script, options: FormatOptions): Piece[] {
         if (a.close) d--;
         else break;
       }
-      const header = pl.headers.get(line[0].start) ?? (line[0].alias !== undefined ? pl.headers.get(line[0].alias) : undefined);
-      if (header !== undefined) out += header + eol;
+      const key = pl.headers.has(line[0].start) ? line[0].start : line[0].alias;
+      const header = key !== undefined ? pl.headers.get(key) : undefined;
+      if (header !== undefined) {
+        if (pl.headerAbove.has(key!) && afterCode < pieces.length) pieces[afterCode].text = header + eol + pieces[afterCode].text;
+        else out += header + eol;
+      }
       out += layoutLine(text, line, Math.max(0, d), o.width, eol);
       out += eol;
       emittedAny = true;
+      if (line.some((a) => a.kind !== 'comment')) afterCode = pieces.length + 1;
       for (const a of line) {
         if (a.open) depth++;
         else if (a.close) depth = Math.max(0, depth - 1);
