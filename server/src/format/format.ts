@@ -174,11 +174,14 @@ interface Rewrite {
   text: string;
 }
 
-function buildAtoms(text: string, rewrites: Map<number, Rewrite>): Atom[] {
+/** The tokens of `text` with its comments merged in, in offset order. */
+function lexAll(text: string): IToken[] {
   const lex = tokenize(text);
-  const toks: IToken[] = lex.tokens.slice();
   const comments = (lex.groups.comments as IToken[] | undefined) ?? [];
-  const all = comments.length > 0 ? mergeByOffset(toks, comments) : toks;
+  return comments.length > 0 ? mergeByOffset(lex.tokens, comments) : lex.tokens;
+}
+
+function buildAtoms(text: string, all: IToken[], rewrites: Map<number, Rewrite>): Atom[] {
   const atoms: Atom[] = [];
   let alias: number | undefined;
   const push = (a: Atom) => {
@@ -521,7 +524,8 @@ function layout(text: string, script: Script, options: FormatOptions): Piece[] {
     headers: options.headers ?? true,
   };
   // first pass: the plain token stream, to know where lines start and end
-  const plain = buildAtoms(text, new Map());
+  const tokens = lexAll(text);
+  const plain = buildAtoms(text, tokens, new Map());
   const lineStarts = new Set<number>();
   const lineEnds = new Set<number>();
   let prevNl = true;
@@ -537,7 +541,7 @@ function layout(text: string, script: Script, options: FormatOptions): Piece[] {
     if (a.kind !== 'comment' && (!next || next.kind === 'nl' || (next.kind === 'comment' && (!plain[i + 2] || plain[i + 2].kind === 'nl')))) lineEnds.add(a.end);
   }
   const pl = plan(text, script, (off) => lineStarts.has(off), (off) => lineEnds.has(off), o);
-  const atoms = pl.rewrites.size > 0 ? buildAtoms(text, pl.rewrites) : plain;
+  const atoms = pl.rewrites.size > 0 ? buildAtoms(text, tokens, pl.rewrites) : plain;
   const eol = /\r\n/.test(text.slice(0, 4096)) || (!text.includes('\n') && text.includes('\r\n')) ? '\r\n' : '\n';
 
   const pieces: Piece[] = [];
