@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import { formatScript, DEFAULT_WIDTH, type FormatOptions, type PathStyle } from '../format/format';
 import { CliError, type CliIO } from './io';
 import { loadInputs, resolveInputs } from './inputs';
+import { isMarkdownFile } from '../markdown/fences';
 import type { Subcommand } from './subcommands';
 
 export const FORMAT_USAGE = `Usage: rsc-lint format [options] FILE|DIR|- ...
@@ -115,6 +116,11 @@ export async function runFormat(argv: string[], io: CliIO): Promise<number> {
   let status = 0;
   const unformatted: string[] = [];
   for (const inp of loaded) {
+    if (isMarkdownFile(inp.display)) {
+      io.err(`rsc-lint: ${inp.display}: Markdown files are not formatted (only scripts)\n`);
+      status = 1;
+      continue;
+    }
     const r = formatScript(inp.text, args.options);
     if (r.skipped) {
       io.err(`rsc-lint: ${inp.display}: ${r.skipped}\n`);
