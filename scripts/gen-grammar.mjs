@@ -301,3 +301,39 @@ const g = {
   },
 };
 writeFileSync(out, JSON.stringify(g, null, 2) + '\n');
+
+// The Markdown injection: ```routeros, ```rsc and ```mikrotik fenced blocks (any case, backticks or
+// tildes, indented inside list items too) get this grammar inside VS Code's Markdown preview-less editor.
+// Registered in package.json `contributes.grammars` with `injectTo: ["text.html.markdown"]`.
+const mdOut = join(dirname(fileURLToPath(import.meta.url)), '..', 'syntaxes', 'routeros.markdown.tmLanguage.json');
+const fenceLang = '(?:[Rr][Oo][Uu][Tt][Ee][Rr][Oo][Ss]|[Rr][Ss][Cc]|[Mm][Ii][Kk][Rr][Oo][Tt][Ii][Kk])';
+const md = {
+  $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
+  name: 'RouterOS code blocks in Markdown',
+  scopeName: 'markdown.routeros.codeblock',
+  injectionSelector: 'L:text.html.markdown',
+  patterns: [{ include: '#routeros-fence' }],
+  repository: {
+    'routeros-fence': {
+      // group 2: indentation, 3: the fence, 4: the language, 5: the rest of the info string
+      begin: `(^|\\G)(\\s*)(\`{3,}|~{3,})\\s*(${fenceLang})((?:\\s+[^\`]*)?)$`,
+      end: '(^|\\G)(\\2|\\s{0,3})(\\3)\\s*$',
+      name: 'markup.fenced_code.block.markdown',
+      beginCaptures: {
+        3: { name: 'punctuation.definition.markdown' },
+        4: { name: 'fenced_code.block.language.markdown' },
+        5: { name: 'fenced_code.block.language.attributes.markdown' },
+      },
+      endCaptures: { 3: { name: 'punctuation.definition.markdown' } },
+      patterns: [
+        {
+          begin: '(^|\\G)(\\s*)(.*)',
+          while: '(^|\\G)(?!\\s*([`~]{3,})\\s*$)',
+          contentName: 'meta.embedded.block.routeros',
+          patterns: [{ include: 'source.routeros' }],
+        },
+      ],
+    },
+  },
+};
+writeFileSync(mdOut, JSON.stringify(md, null, 2) + '\n');

@@ -38,6 +38,8 @@ import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion
 import { hover } from './features/hover';
 import { documentSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
+import { formatOptionsFrom, formattingEdits } from './features/formatting';
+import type { FormatOptions } from './format/format';
 import { parse } from './parser';
 import type { ParseResult } from './parser/ast';
 import { signatureHelp } from './features/signatureHelp';
@@ -60,6 +62,8 @@ export interface ServerSettings {
   schemaVersion: string;
   /** routeros.targetVersion: the RouterOS version the checks, completion and hover follow (unset: the file's /export header, then the newest). */
   targetVersion?: string;
+  /** `routeros.format.*`: path style, width, header lines. */
+  format?: FormatOptions;
 }
 
 const DEFAULT_SETTINGS: ServerSettings = { rules: {}, thresholds: {}, schemaVersion: '7.22' };
@@ -85,6 +89,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
   }
   if (typeof r.schemaVersion === 'string' && r.schemaVersion) out.schemaVersion = r.schemaVersion;
   if (typeof r.targetVersion === 'string' && /^\s*v?\d+\.\d+/.test(r.targetVersion)) out.targetVersion = r.targetVersion.trim();
+  if (r.format !== undefined) out.format = formatOptionsFrom(r.format);
   return out;
 }
 
@@ -324,6 +329,8 @@ export function startServer(connection: Connection): void {
         // Only what the grammar cannot know: which words are address lists, chains, interface lists, layer7
         // protocols, scripts and variables, their declarations, and builtins (features/semanticTokens.ts).
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
       },
       serverInfo: { name: 'routeros-language-server', version: '0.1.0' },
     };
@@ -623,6 +630,21 @@ export function startServer(connection: Connection): void {
       knocks: map.knocks.map((k) => ({ index: k.index, description: k.description })),
     };
   });
+  // Formatting: a file with syntax errors is left alone, and the user is told once per version why.
+  const formatToldAt = new Map<string, number>();
+  const formatRequest = (uri: string, range?: import('vscode-languageserver/node').Range) => {
+    const doc = documents.get(uri);
+    if (!doc) return [];
+    const r = formattingEdits(doc.getText(), currentSettings(uri).format ?? {}, range);
+    if (r.skipped && formatToldAt.get(uri) !== doc.version) {
+      formatToldAt.set(uri, doc.version);
+      // a notification (not showMessageRequest): nothing to answer, and format-on-save never waits on it
+      void connection.sendNotification('window/showMessage', { type: 2, message: `RouterOS: ${r.skipped}` });
+    }
+    return r.edits;
+  };
+  connection.onDocumentFormatting((params) => guard('formatting', [], () => formatRequest(params.textDocument.uri)));
+  connection.onDocumentRangeFormatting((params) => guard('rangeFormatting', [], () => formatRequest(params.textDocument.uri, params.range)));
 
   documents.listen(connection);
   connection.listen();

@@ -10,6 +10,7 @@ import type { Finding } from '../rules/types';
 import { lint, type LintOptions } from '../lint';
 import { fixAllText } from '../features/codeActions';
 import { decodeScript, readReason } from './inputs';
+import { isMarkdownFile, lintMarkdown } from '../markdown/fences';
 
 export type FixMode = 'none' | 'write' | 'dry-run';
 
@@ -122,6 +123,11 @@ export function lintJob(req: LintRequest): LintResponse {
     res.hash = createHash('sha1').update(bytes).digest('hex');
     if (req.cachedHash !== undefined && req.cachedHash === res.hash) return { ...res, cacheHit: true };
     text = decodeScript(bytes);
+  }
+  if (isMarkdownFile(req.display)) {
+    // a Markdown file: its ```routeros / ```rsc / ```mikrotik blocks, positions in the .md (never fixed in place)
+    res.findings = strip(lintMarkdown(text, req.options));
+    return res;
   }
   let result = lint(text, req.options);
   if (req.fix !== 'none' && hasSafeFix(result.findings)) {

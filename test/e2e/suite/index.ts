@@ -28,6 +28,7 @@ export function run(): Promise<void> {
   require('./upload.test');
   require('./knock.test');
   require('./map.test');
+  require('./format.test');
 
   const records: TestRecord[] = [];
   const artifacts = process.env.ROUTEROS_E2E_ARTIFACTS;

@@ -1,0 +1,42 @@
+// Format on save in a real VS Code: with `editor.formatOnSave` on for RouterOS, saving a messy file gives
+// the /export layout (the language server's document formatting, through VS Code's own save participant).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { openFile, poll, screenshot } from './support';
+
+const TIDY = [
+  '/ip firewall filter',
+  'add chain=input action=accept connection-state=established,related comment=\\',
+  '    "allow established and related"',
+  'add chain=input action=drop in-interface-list=WAN',
+  '/',
+  ':if ($x = 1) do={',
+  '    :log info "one"',
+  '}',
+  '',
+].join('\n');
+
+describe('formatting in a real VS Code', function () {
+  this.timeout(90_000);
+
+  it('formats a RouterOS file on save', async () => {
+    const cfg = vscode.workspace.getConfiguration('editor', { languageId: 'routeros' });
+    await cfg.update('formatOnSave', true, vscode.ConfigurationTarget.Workspace, true);
+    try {
+      const editor = await openFile('format-on-save.rsc');
+      // the server may still be starting: format-on-save needs a registered formatter, so wait for one
+      await poll('a document formatter for routeros', async () => {
+        const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', editor.document.uri, { tabSize: 4, insertSpaces: true });
+        return Array.isArray(edits) && edits.length > 0;
+      }, 30_000);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), '\n'));
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await poll('the saved file in /export layout', () => editor.document.getText() === TIDY && !editor.document.isDirty, 20_000);
+      const onDisk = Buffer.from(await vscode.workspace.fs.readFile(editor.document.uri)).toString('utf8');
+      assert.equal(onDisk, TIDY);
+      await screenshot('format-on-save');
+    } finally {
+      await cfg.update('formatOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+    }
+  });
+});
