@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ensureBuilt, hasStackTrace, repoRoot, runCli, tempTree } from './helpers';
 
 const CLEAN = '/ip firewall filter\nadd chain=input action=accept protocol=icmp comment="ping"\n';
-const BROKEN = '/ip firewall filter\nadd chain=input action=accept\n:put (1 + \n';
+const BROKEN = '/ip firewall filter\nadd chain=input action=accept protocol=icmp\n:put (1 + \n';
 
 test('--help prints usage and exits 0; --version prints the package version', async () => {
   const help = await runCli(['--help']);
