@@ -27,6 +27,8 @@ import { unknownProperty } from './unknown-property';
 import { duplicateProperty } from './duplicate-property';
 import { missingRequired } from './missing-required';
 import { versionMismatch } from './version-mismatch';
+import { undefinedVariable } from './undefined-variable';
+import { unusedVariable } from './unused-variable';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -54,4 +56,6 @@ export const allChecks: Check[] = [
   duplicateProperty,
   missingRequired,
   versionMismatch,
+  undefinedVariable,
+  unusedVariable,
 ];
