@@ -233,7 +233,9 @@ export function startServer(connection: Connection): void {
   async function lintAsync(doc: TextDocument, token?: Cancellable, settings?: ServerSettings): Promise<CachedLint | undefined> {
     const cached = lintCache.get(doc.uri);
     if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached;
-    const s = settings ?? cached?.settings ?? pushedSettings;
+    // the document's settings (the same object validate uses: a job for other settings would replace it)
+    const s = settings ?? (await settingsFor(doc.uri));
+    if (token?.isCancellationRequested) return undefined;
     const { uri, version } = doc;
     // over the size limit: no lint (validate reports it), features answer empty
     if (tooLarge(doc)) return undefined;
