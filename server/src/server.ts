@@ -245,7 +245,9 @@ export function startServer(connection: Connection): void {
   async function lintAsync(doc: TextDocument, token?: Cancellable, settings?: ServerSettings): Promise<CachedLint | undefined> {
     const cached = lintCache.get(doc.uri);
     if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached;
-    const s = settings ?? cached?.settings ?? pushedSettings;
+    // the document's settings (the same object validate uses: a job for other settings would replace it)
+    const s = settings ?? (await settingsFor(doc.uri));
+    if (token?.isCancellationRequested) return undefined;
     const { uri, version } = doc;
     // over the size limit: no lint (validate reports it), features answer empty
     if (tooLarge(doc)) return undefined;
@@ -607,9 +609,10 @@ export function startServer(connection: Connection): void {
   connection.onRequest(FIREWALL_MAP_REQUEST, async (params: FirewallMapParams, token): Promise<FirewallMapResponse> => {
     const doc = documents.get(params?.uri);
     if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, 'The document is not open in the language server.');
-    const l = await lintAsync(doc, token);
-    if (!l) throw new ResponseError(ErrorCodes.InvalidRequest, 'The document changed or is too large to draw; ask again.');
-    const result = l.result;
+    const linted = await lintAsync(doc, token);
+    // -32801: ContentModified (the document changed, or the request was cancelled, before its lint was done)
+    if (!linted) throw new ResponseError(-32801, 'The document changed; ask again.');
+    const result = linted.result;
     const map = firewallMap(result);
     let trace: MapTrace | undefined;
     let error: string | undefined;
@@ -622,7 +625,7 @@ export function startServer(connection: Connection): void {
       }
     }
     return {
-      version: doc.version,
+      version: linted.version,
       svg: renderSvg(map, layoutMap(map), { trace, inline: true }),
       trace: trace ?? null,
       traceHtml: trace ? traceBody(trace) : '',
