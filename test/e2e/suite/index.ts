@@ -27,6 +27,7 @@ export function run(): Promise<void> {
   require('./extension.test');
   require('./upload.test');
   require('./knock.test');
+  require('./map.test');
   require('./format.test');
 
   const records: TestRecord[] = [];
