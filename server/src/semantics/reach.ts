@@ -41,7 +41,7 @@ export interface AnalyzeOptions {
   enable?: ReadonlySet<Rule>;
   /** Rules treated as disabled. */
   disable?: ReadonlySet<Rule>;
-  /** Abort (complete=false) after this many cube splits; default 2,000,000. */
+  /** Abort (complete=false) after this much work (cubes times conditions split); default 100,000. */
   budget?: number;
   /**
    * Drop, reject, tarpit and filter accepts do not remove packets (they go on to the next rule): the
@@ -67,6 +67,8 @@ export interface FamilyReach {
 }
 
 const WALKED: ReadonlySet<TableName> = new Set(['raw', 'mangle', 'filter']);
+/** A working set larger than this stops the analysis (complete=false). */
+const MAX_CUBES = 1500;
 
 class Walk {
   arrivals = new Map<Rule, Cube[][]>();
@@ -177,6 +179,12 @@ class Walk {
       if (cur.length > limit) {
         cur = compact(cur);
         limit = Math.max(64, 2 * cur.length);
+        if (cur.length > MAX_CUBES) {
+          // fragmentation beyond what the cube representation handles well: give up, prove nothing
+          this.complete = false;
+          this.work = this.budget + 1;
+          return { back: [], accepted };
+        }
       }
     }
     return { back: returned.length > 0 ? returned.concat(cur) : cur, accepted };
@@ -273,7 +281,7 @@ function readsOf(space: Space, tables: Array<Map<string, Rule[]>>, enabled: (r: 
 export function analyze(model: FirewallModel, family: Family, options: AnalyzeOptions = {}): FamilyReach {
   const space = spaceOf(model, family);
   const enabled = (r: Rule) => (options.enable?.has(r) ?? false) || (!r.disabled && !(options.disable?.has(r) ?? false));
-  const walk = new Walk(space, options.budget ?? 2_000_000, enabled, options.keepGoing);
+  const walk = new Walk(space, options.budget ?? 100_000, enabled, options.keepGoing);
   const tables = new Map<TableName, Map<string, Rule[]>>();
   for (const t of model.tables.values()) {
     if (t.family !== family || !WALKED.has(t.name)) continue;

@@ -141,6 +141,8 @@ export class Space {
   readonly macs: string[] = [OTHER];
   readonly dims: Dim[] = [];
   private readonly dimIdx = new Map<string, number>();
+  /** Interface lists the model mentions (rules, definitions), builtins aside. */
+  readonly listNames: ReadonlySet<string>;
   /** NAT states possible: from the model's nat rules (none without them). */
   readonly natMask: bigint;
   /** The model has raw `notrack` rules. */
@@ -196,6 +198,7 @@ export class Space {
       }
     }
     for (const l of [...lists].sort()) if (!this.complete(l)) this.addAtom(`~${l}`, false, this.closure(undefined, [l]));
+    this.listNames = lists;
     for (const i of [...ifaces].sort()) this.addAtom(i, true, this.closure(i, []));
     this.natMask = 1n | (src ? 2n : 0n) | (dst ? 4n : 0n) | (src && dst ? 8n : 0n);
     this.notrack = notrack;
@@ -290,9 +293,12 @@ export class Space {
     }
     return m;
   }
-  /** Is the list's membership unknown for every interface (builtin dynamic/static)? */
+  /**
+   * Is the list's membership unknown for every interface: builtin dynamic/static, or a list this model
+   * never mentions (a Match from elsewhere asking about it)?
+   */
   isFreeList(list: string): boolean {
-    return BUILTIN_FREE.has(list);
+    return BUILTIN_FREE.has(list) || (list !== 'all' && list !== 'none' && !this.listNames.has(list));
   }
   /** The atom a concrete interface (and the lists the packet says it is in) falls into. */
   atomOf(iface: string | undefined, lists: ReadonlySet<string>): number {
