@@ -23,6 +23,8 @@ import { knockSimSlowGrants } from './knock-sim-slow-grants';
 import { knockSimScanCompletes } from './knock-sim-scan-completes';
 import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 import { unknownCommand } from './unknown-command';
+import { undefinedVariable } from './undefined-variable';
+import { unusedVariable } from './unused-variable';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -46,4 +48,6 @@ export const allChecks: Check[] = [
   knockSimScanCompletes,
   knockSimBlacklistBlocks,
   unknownCommand,
+  undefinedVariable,
+  unusedVariable,
 ];
