@@ -5,9 +5,10 @@
 // decided. Computed once per (model, family) and cached.
 
 import type { Family, FirewallModel, Rule, TableName } from '../model/types';
+import * as I from './iset';
 import { matchOf } from './match';
 import { actionOf, addTakesEffect, FLOW, MAX_JUMP_DEPTH } from './pipeline';
-import { type Cube, PacketSet, type Trip, universe } from './sets';
+import { type Cube, NO_TRIP, PacketSet, type Trip, universe } from './sets';
 import { HOOKS, type Hook, spaceOf, type Space } from './space';
 
 export type Verdict = 'accept' | 'drop' | 'reject' | 'tarpit';
@@ -40,7 +41,7 @@ export interface AnalyzeOptions {
   enable?: ReadonlySet<Rule>;
   /** Rules treated as disabled. */
   disable?: ReadonlySet<Rule>;
-  /** Abort (complete=false) after this many cube splits; default 2,000,000. */
+  /** Abort (complete=false) after this much work (cubes times conditions split); default 100,000. */
   budget?: number;
   /**
    * Drop, reject, tarpit and filter accepts do not remove packets (they go on to the next rule): the
@@ -66,11 +67,13 @@ export interface FamilyReach {
 }
 
 const WALKED: ReadonlySet<TableName> = new Set(['raw', 'mangle', 'filter']);
+/** A working set larger than this stops the analysis (complete=false). */
+const MAX_CUBES = 1500;
 
 class Walk {
-  arrivals = new Map<Rule, Cube[]>();
-  takes = new Map<Rule, Cube[]>();
-  decided = new Map<Rule, Cube[]>();
+  arrivals = new Map<Rule, Cube[][]>();
+  takes = new Map<Rule, Cube[][]>();
+  decided = new Map<Rule, Cube[][]>();
   work = 0;
   complete = true;
   drops: Record<'drop' | 'reject' | 'tarpit', Cube[]> = { drop: [], reject: [], tarpit: [] };
@@ -82,11 +85,12 @@ class Walk {
     readonly keepGoing = false,
   ) {}
 
-  private push(m: Map<Rule, Cube[]>, r: Rule, cubes: readonly Cube[]): void {
+  /** Records `cubes` (never mutated afterwards: arrays are replaced, not changed) for `r`. */
+  private push(m: Map<Rule, Cube[][]>, r: Rule, cubes: Cube[]): void {
     if (cubes.length === 0) return;
     const a = m.get(r);
-    if (a) for (const c of cubes) a.push(c);
-    else m.set(r, cubes.slice());
+    if (a) a.push(cubes);
+    else m.set(r, [cubes]);
   }
 
   /** Walks `chain`; returns the cubes that come back (end / return) and those the table accepted. */
@@ -96,6 +100,8 @@ class Walk {
     if (rules === undefined) return { back: cubes, accepted };
     let cur = cubes;
     const returned: Cube[] = [];
+    // compact when the set has doubled since the last compaction (compaction costs a pass)
+    let limit = Math.max(64, 2 * cur.length);
     for (const r of rules) {
       if (cur.length === 0) break;
       this.push(this.arrivals, r, cur);
@@ -170,45 +176,112 @@ class Walk {
           break;
         }
       }
-      if (cur.length > 48) cur = compact(cur);
+      if (cur.length > limit) {
+        cur = compact(cur);
+        limit = Math.max(64, 2 * cur.length);
+        if (cur.length > MAX_CUBES) {
+          // fragmentation beyond what the cube representation handles well: give up, prove nothing
+          this.complete = false;
+          this.work = this.budget + 1;
+          return { back: [], accepted };
+        }
+      }
     }
     return { back: returned.length > 0 ? returned.concat(cur) : cur, accepted };
   }
 }
 
-/** Merges cubes that differ in one enum field only (same trip and everything else). */
+/** Fields compaction merges along: enum fields, then interval fields, then the boolean dimensions. */
+const MERGE_FIELDS: ReadonlyArray<['e' | 'iv' | 'b', number]> = [
+  ['e', 1], ['e', 2], ['e', 4], ['e', 0], ['e', 3], ['e', 6], ['e', 5], ['e', 7], ['e', 9], ['e', 8], ['e', 10], ['e', 11],
+  ['iv', 1], ['iv', 3], ['iv', 0], ['iv', 4], ['iv', 2], ['b', 0],
+];
+
+/**
+ * Merges cubes equal in every field but one (same trip too): their union is one cube. Keeps sets
+ * small where subtraction fragmented them (a port list subtracted protocol by protocol, ...).
+ */
 function compact(cubes: Cube[]): Cube[] {
   let cur = cubes;
-  for (let f = 0; f < cur[0].e.length && cur.length > 16; f++) {
+  const parts = (c: Cube): string[] => {
+    const t = c.trip;
+    const p: string[] = [];
+    for (const m of c.e) p.push(m.toString(36));
+    for (const s of c.iv) p.push(s.join(':'));
+    p.push(`${c.bt.toString(36)}/${c.bf.toString(36)}`);
+    p.push(`${c.fon}/${c.foff}|${t.added.toString(36)}|${t.notrack}|${t.pmark}|${t.cmark}|${t.rmark}|${t.by?.uid ?? ''}`);
+    return p;
+  };
+  let ps = cur.map(parts);
+  for (const [kind, f] of MERGE_FIELDS) {
+    if (cur.length < 8) break;
+    const at = kind === 'e' ? f : kind === 'iv' ? 12 + f : 17;
     const by = new Map<string, number>();
     const out: Cube[] = [];
-    for (const c of cur) {
-      const key = keyWithout(c, f);
-      const at = by.get(key);
-      if (at !== undefined) out[at] = out[at].withE(f, out[at].e[f] | c.e[f]);
-      else {
+    const outParts: string[][] = [];
+    for (let i = 0; i < cur.length; i++) {
+      const c = cur[i];
+      const p = ps[i];
+      const saved = p[at];
+      p[at] = '*';
+      const key = p.join(',');
+      p[at] = saved;
+      const j = by.get(key);
+      if (j === undefined) {
         by.set(key, out.length);
         out.push(c);
+        outParts.push(p);
+        continue;
       }
+      const o = out[j];
+      let merged: Cube | undefined;
+      if (kind === 'e') merged = o.withE(f, o.e[f] | c.e[f]);
+      else if (kind === 'iv') merged = o.withI(f, I.union(o.iv[f] as I.ISet<number>, c.iv[f] as I.ISet<number>, (f === 3 || f === 4 ? 1n : 1) as number));
+      else {
+        // equal except the boolean constraints: merge only when they differ in one dimension's polarity
+        const d = (o.bt ^ c.bt) | (o.bf ^ c.bf);
+        if (d !== 0n && (d & (d - 1n)) === 0n && ((o.bt | o.bf) & d) && ((c.bt | c.bf) & d)) merged = o.withB(o.bt & ~d, o.bf & ~d);
+      }
+      if (!merged) {
+        out.push(c);
+        outParts.push(p);
+        continue;
+      }
+      out[j] = merged;
+      outParts[j] = parts(merged);
     }
     cur = out;
+    ps = outParts;
   }
   return cur;
 }
 
-function keyWithout(c: Cube, f: number): string {
-  let k = '';
-  for (let i = 0; i < c.e.length; i++) k += i === f ? '*,' : c.e[i].toString(36) + ',';
-  for (const s of c.iv) k += s.join(':') + ';';
-  const t = c.trip;
-  return `${k}${c.bt}|${c.bf}|${c.fon}|${c.foff}|${t.added}|${t.notrack}|${t.pmark}|${t.cmark}|${t.rmark}|${t.by?.uid ?? ''}`;
+/** What rules of `tables` read of a packet's trip: list dims, connection state, marks. */
+function readsOf(space: Space, tables: Array<Map<string, Rule[]>>, enabled: (r: Rule) => boolean): { lists: bigint; state: boolean; pmark: boolean; cmark: boolean; rmark: boolean } {
+  const out = { lists: 0n, state: false, pmark: false, cmark: false, rmark: false };
+  for (const chains of tables) {
+    for (const rules of chains.values()) {
+      for (const r of rules) {
+        if (!enabled(r)) continue;
+        const m = r.match;
+        for (const [n, src] of [[m.srcAddressList, true], [m.dstAddressList, false]] as const) {
+          if (n && typeof n.value === 'string') out.lists |= 1n << BigInt(space.listDim(n.value, src).index);
+        }
+        if (m.connectionState) out.state = true;
+        if (m.other['packet-mark'] !== undefined) out.pmark = true;
+        if (m.other['connection-mark'] !== undefined) out.cmark = true;
+        if (m.other['routing-mark'] !== undefined) out.rmark = true;
+      }
+    }
+  }
+  return out;
 }
 
 /** Runs the analysis of one family (not cached: see `reachOf`). */
 export function analyze(model: FirewallModel, family: Family, options: AnalyzeOptions = {}): FamilyReach {
   const space = spaceOf(model, family);
   const enabled = (r: Rule) => (options.enable?.has(r) ?? false) || (!r.disabled && !(options.disable?.has(r) ?? false));
-  const walk = new Walk(space, options.budget ?? 2_000_000, enabled, options.keepGoing);
+  const walk = new Walk(space, options.budget ?? 100_000, enabled, options.keepGoing);
   const tables = new Map<TableName, Map<string, Rule[]>>();
   for (const t of model.tables.values()) {
     if (t.family !== family || !WALKED.has(t.name)) continue;
@@ -225,14 +298,30 @@ export function analyze(model: FirewallModel, family: Family, options: AnalyzeOp
     const entering = universe(space, hook);
     const before = { drop: walk.drops.drop.length, reject: walk.drops.reject.length, tarpit: walk.drops.tarpit.length };
     let cubes: Cube[] = entering;
-    for (const [table, chain] of FLOW[hook]) {
+    const flow = FLOW[hook].filter(([table, chain]) => {
       const chains = tables.get(table);
       // a built-in chain with no enabled rule is not walked: the previous table's decision stands
-      if (!chains || !(chains.get(chain) ?? []).some(enabled)) continue;
-      const start = cubes.map((c) => (c.trip.by ? c.withTrip({ ...c.trip, by: undefined }) : c));
+      return !!chains && (chains.get(chain) ?? []).some(enabled);
+    });
+    flow.forEach(([table, chain], i) => {
+      const chains = tables.get(table)!;
+      // what the rest of the trip reads of what the trip so far did: forget the rest (so cubes that
+      // differ only in a mark nothing tests again merge back)
+      const reads = readsOf(space, flow.slice(i).map(([t]) => tables.get(t)!), enabled);
+      let start = cubes.map((c) => {
+        const t = c.trip;
+        const added = t.added & reads.lists;
+        const notrack = t.notrack && reads.state;
+        const pmark = reads.pmark ? t.pmark : -1;
+        const cmark = reads.cmark ? t.cmark : -1;
+        const rmark = reads.rmark ? t.rmark : -1;
+        if (!t.by && added === t.added && notrack === t.notrack && pmark === t.pmark && cmark === t.cmark && rmark === t.rmark) return c;
+        return c.withTrip(added === 0n && !notrack && pmark < 0 && cmark < 0 && rmark < 0 ? NO_TRIP : { added, notrack, pmark, cmark, rmark });
+      });
+      if (start.length > 8) start = compact(start);
       const r = walk.chain(chains, chain, start, 0);
       cubes = r.back.concat(r.accepted);
-    }
+    });
     const ps = (cs: Cube[]) => new PacketSet(space, cs);
     hooks.set(hook, {
       hook,
@@ -257,7 +346,7 @@ export function analyze(model: FirewallModel, family: Family, options: AnalyzeOp
       if (!rr) {
         const a = walk.arrivals.get(r);
         const t = walk.takes.get(r);
-        rr = { rule: r, reach: a ? new PacketSet(space, a) : empty, taken: t ? new PacketSet(space, t) : empty };
+        rr = { rule: r, reach: a ? new PacketSet(space, a.flat()) : empty, taken: t ? new PacketSet(space, t.flat()) : empty };
         ruleCache.set(r, rr);
       }
       return rr;
@@ -265,7 +354,7 @@ export function analyze(model: FirewallModel, family: Family, options: AnalyzeOp
     hook: (h) => hooks.get(h)!,
     decided(r) {
       const d = walk.decided.get(r);
-      return d ? new PacketSet(space, d) : empty;
+      return d ? new PacketSet(space, d.flat()) : empty;
     },
   };
 }
