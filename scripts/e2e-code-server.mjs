@@ -99,7 +99,20 @@ function withTimeout(promise, ms, what) {
 // UI steps the suite asks for (support.ts uiSteps). Each waits a bounded time for its target.
 const STEP_MS = 20_000;
 const describeStep = (st) =>
-  'secret' in st ? `type secret ${st.secret}` : 'text' in st ? `type ${st.text.length} chars` : 'press' in st ? `press ${st.press}` : 'see' in st ? `see "${st.see}"` : `click "${st.click}"`;
+  'secret' in st ? `type secret ${st.secret}` : 'text' in st ? `type ${st.text.length} chars` : 'press' in st ? `press ${st.press}` : 'see' in st ? `see "${st.see}"` : 'clickInWebview' in st ? `click "${st.clickInWebview}" in a webview` : 'seeInWebview' in st ? `see "${st.seeInWebview}" in a webview` : `click "${st.click}"`;
+
+/** The first visible element matching `make(frame)` in any frame (webviews are nested iframes), waited for. */
+async function inAnyFrame(page, make, what) {
+  const deadline = Date.now() + STEP_MS;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const loc = make(frame).first();
+      if ((await loc.count().catch(() => 0)) > 0 && (await loc.isVisible().catch(() => false))) return loc;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not found in any frame within ${STEP_MS} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 /** Performs the steps; returns what the user would have seen (dialog text, input box title/type). */
 async function uiSteps(page, steps) {
@@ -127,7 +140,19 @@ async function uiSteps(page, steps) {
       const dialog = page.locator('.monaco-dialog-box').first();
       const dialogText = (await dialog.isVisible()) ? await dialog.innerText() : undefined;
       await button.click({ timeout: STEP_MS });
+      // The pointer stays where it clicked, and a hover there opens a tooltip ("Notifications" over the
+      // notification centre's buttons) that can cover the next step's target: move it to a corner, away
+      // from every control, so the next step waits only for what it needs.
+      await page.mouse.move(1, 1);
       seen.push({ clicked: st.click, dialogText });
+    } else if ('clickInWebview' in st) {
+      const target = await inAnyFrame(page, (f) => f.locator(`[aria-label^="${st.clickInWebview.replace(/"/g, '\\"')}"]`), `click "${st.clickInWebview}"`);
+      await target.click({ timeout: STEP_MS });
+      await page.mouse.move(1, 1);
+      seen.push({ clicked: st.clickInWebview });
+    } else if ('seeInWebview' in st) {
+      await inAnyFrame(page, (f) => f.getByText(st.seeInWebview), `see "${st.seeInWebview}"`);
+      seen.push({ saw: st.seeInWebview });
     } else if ('see' in st) {
       // Text the user can read now (output channel, Problems panel, notification), waited for.
       await page.getByText(st.see).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: STEP_MS });

@@ -57,22 +57,18 @@ const server = join(root, 'bin', 'routeros-language-server.js');
 
 // Lua strings via JSON: both escape the same way for these plain paths and texts.
 const lua = (s) => JSON.stringify(s);
-// The configuration the README gives (Neovim 0.7+), with routeros-language-server found on PATH.
-const initLua = `
-vim.filetype.add({ extension = { rsc = 'routeros' } })
-local client_id
-vim.api.nvim_create_autocmd('FileType', {
-  pattern = 'routeros',
-  callback = function(args)
-    client_id = client_id or vim.lsp.start_client({
-      name = 'routeros',
-      cmd = { 'routeros-language-server', '--stdio' },
-      root_dir = vim.fn.getcwd(),
-    })
-    vim.lsp.buf_attach_client(args.buf, client_id)
-  end,
-})
-
+// EXACTLY the configuration the README gives (the ```lua block after <!-- neovim-config -->), with
+// routeros-language-server on PATH as `npm link` or `npm install -g` puts it.
+function readmeConfig() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const m = /<!-- neovim-config -->\s*```lua\n([\s\S]*?)```/.exec(readme);
+  if (!m) {
+    check('README has the Neovim configuration block', false, 'no ```lua block after <!-- neovim-config --> in README.md');
+    finish();
+  }
+  return m[1];
+}
+const initLua = `${readmeConfig()}
 local function snapshot()
   local items = {}
   for _, d in ipairs(vim.diagnostic.get(0)) do
@@ -129,6 +125,28 @@ if (!existsSync(out)) {
   finish();
 }
 const res = JSON.parse(readFileSync(out, 'utf8'));
+
+// The README's guard: without the server on PATH, Neovim says what to do instead of a Lua error.
+{
+  const tmp2 = mkdtempSync(join(tmpdir(), 'routeros-nvim-nopath-'));
+  writeFileSync(join(tmp2, 'init.lua'), readmeConfig());
+  const f2 = join(tmp2, 'x.rsc');
+  writeFileSync(f2, '/ip address print\n');
+  const r2 = spawnSync('nvim', ['--headless', '--clean', '-u', join(tmp2, 'init.lua'), '-n', f2, '+qa!'], {
+    cwd: tmp2,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, HOME: tmp2, XDG_CONFIG_HOME: join(tmp2, 'c'), XDG_DATA_HOME: join(tmp2, 'd'), XDG_CACHE_HOME: join(tmp2, 'k'), XDG_STATE_HOME: join(tmp2, 's'), PATH: '/usr/bin:/bin' },
+  });
+  const said = `${r2.stdout}\n${r2.stderr}`;
+  writeFileSync(join(ARTIFACTS, 'nvim-no-server.log'), said);
+  rmSync(tmp2, { recursive: true, force: true });
+  check(
+    'the README configuration without the server on PATH says to run npm link (no Lua error)',
+    /not on PATH: run `npm link`/.test(said) && !/expected number/.test(said),
+    said.slice(-800),
+  );
+}
 const got = res.before.map((d) => `${d.code}@${d.line}`).sort();
 check(
   `diagnostics arrive for a broken file (${Math.round(res.first_ms)} ms after the script started waiting)`,

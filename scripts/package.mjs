@@ -24,12 +24,14 @@ function run(cmd, args, cwd) {
 try {
   run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production', '--outdir', join(stage, 'dist')], root);
   // Everything .vscodeignore may let through; vsce filters it again.
-  for (const f of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'language-configuration.json', 'syntaxes', 'snippets', 'docs', 'images']) {
+  for (const f of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'language-configuration.json', 'syntaxes', 'snippets', 'docs', 'images', 'media', 'examples']) {
     if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
   }
   rmSync(join(stage, 'dist', 'cli.js'), { force: true }); // the CLI is not part of the extension
   mkdirSync(dirname(out), { recursive: true });
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  // The Marketplace page is the extension's own README (what a user sees), not the repository's developer README.
+  cpSync(join(root, 'docs', 'extension', 'README.md'), join(stage, 'README.md'));
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], stage);
 } finally {
   rmSync(stage, { recursive: true, force: true });

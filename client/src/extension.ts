@@ -12,12 +12,18 @@ import { registerDocs } from './docs';
 import { registerKnockSetup } from './knockSetup';
 import { registerUpload } from './upload/command';
 import { registerKnock } from './knock/command';
+import { registerStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
+import { registerMap } from './map/command';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
   ['knock setup', registerKnockSetup],
   ['upload', registerUpload],
   ['knock', registerKnock],
+  ['language status', registerStatus],
+  ['walkthrough', registerWalkthrough],
+  ['firewall map', registerMap],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */

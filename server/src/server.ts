@@ -9,6 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   ProposedFeatures,
@@ -35,6 +37,15 @@ import { documentSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { parse } from './parser';
 import type { ParseResult } from './parser/ast';
+import { signatureHelp } from './features/signatureHelp';
+import { codeLenses } from './features/codeLens';
+import { semanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens';
+import { WorkspaceIndex, WORKSPACE_MAX_FILE_BYTES } from './features/workspace';
+import { indexNames, occurrenceAt } from './features/navigation';
+import { offsetAt } from './features/textPos';
+import { firewallMap, type MapTrace } from './features/firewallMap';
+import { layoutMap, renderSvg, traceBody } from './features/mapRender';
+import { mapTrace, TraceSpecError } from './features/traceSpec';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -107,6 +118,23 @@ export interface KnockSetupResponse {
   clientCommand: string;
 }
 
+/** Custom request of the VS Code client's "Show firewall map" view: the map of a document, drawn. */
+export const FIREWALL_MAP_REQUEST = 'routeros/firewallMap';
+export interface FirewallMapParams {
+  uri: string;
+  /** `knock`, `knock:N` or a packet (`tcp:22 from WAN`); empty for none. */
+  trace?: string;
+}
+export interface FirewallMapResponse {
+  version: number;
+  svg: string;
+  trace: MapTrace | null;
+  traceHtml: string;
+  /** The trace could not be read: what to write instead (the map is still drawn). */
+  error?: string;
+  knocks: Array<{ index: number; description: string }>;
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let hasConfigurationCapability = false;
@@ -152,8 +180,13 @@ export function startServer(connection: Connection): void {
     return p;
   }
 
-  function lintOptionsOf(s: ServerSettings): LintOptions {
-    return { severities: s.rules, thresholds: s.thresholds };
+  // The other .rsc files of the workspace: their globals and definitions (features/workspace.ts).
+  let workspace: WorkspaceIndex | undefined;
+  let workspaceRoots: string[] = [];
+
+  function lintOptionsOf(s: ServerSettings, uri?: string): LintOptions {
+    const env = workspace && uri ? { workspaceGlobals: workspace.globalsExcept(uri) } : undefined;
+    return { severities: s.rules, thresholds: s.thresholds, ...(env ? { env } : {}) };
   }
 
   /** The settings the document's cached lint used (or the pushed ones): features answer synchronously. */
@@ -178,7 +211,7 @@ export function startServer(connection: Connection): void {
     const cached = lintCache.get(doc.uri);
     if (cached && cached.version === doc.version && (!settings || cached.settings === settings)) return cached.result;
     const s = settings ?? cached?.settings ?? pushedSettings;
-    const result = lint(doc.getText(), lintOptionsOf(s));
+    const result = lint(doc.getText(), lintOptionsOf(s, doc.uri));
     lintCache.set(doc.uri, { version: doc.version, settings: s, result });
     parseCache.delete(doc.uri);
     return result;
@@ -222,6 +255,9 @@ export function startServer(connection: Connection): void {
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init && typeof init === 'object' && init.settings) pushedSettings = normalizeSettings(init.settings);
     isVsCode = (init as { vscode?: unknown } | undefined)?.vscode === true;
+    workspaceRoots = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
+      .map((f) => f.uri)
+      .filter((u) => u.startsWith('file:'));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -237,6 +273,12 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
+        signatureHelpProvider: { triggerCharacters: [' '], retriggerCharacters: ['='] },
+        codeLensProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
+        // Only what the grammar cannot know: which words are address lists, chains, interface lists, layer7
+        // protocols, scripts and variables, their declarations, and builtins (features/semanticTokens.ts).
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
       },
       serverInfo: { name: 'routeros-language-server', version: '0.1.0' },
     };
@@ -276,7 +318,7 @@ export function startServer(connection: Connection): void {
         lint: lintOf(doc),
         range: params.range,
         only: params.context.only,
-        lintOptions: lintOptionsOf(settings),
+        lintOptions: lintOptionsOf(settings, doc.uri),
         version: doc.version,
         docHref,
       });
@@ -323,10 +365,15 @@ export function startServer(connection: Connection): void {
     guard('definition', [], () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      return definition(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri)).map((range) => ({
-        uri: doc.uri,
-        range,
-      }));
+      const text = doc.getText();
+      const local = definition(text, parseOf(doc), params.position, schemaOf(doc.uri)).map((range) => ({ uri: doc.uri, range }));
+      if (!workspace) return local;
+      // Not defined in this file: the workspace's other files (a :global, an address list filled elsewhere).
+      const names = indexNames(parseOf(doc), schemaOf(doc.uri), text);
+      const occ = occurrenceAt(names, offsetAt(text, params.position));
+      if (!occ || (names.byKey.get(occ.key) ?? []).some((o) => o.def)) return local;
+      const elsewhere = workspace.definitions(occ.key, doc.uri);
+      return elsewhere.length > 0 ? elsewhere : local;
     }),
   );
 
@@ -393,6 +440,134 @@ export function startServer(connection: Connection): void {
       ports: setup.ports,
       lists: setup.lists,
       clientCommand: setup.clientCommand,
+    };
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Workspace: index the .rsc files of the workspace folders in the background (bounded), keep open documents'
+  // buffers in the index, and relint open documents when the set of workspace globals changes.
+
+  /** At most this many files are indexed (a fleet of exports needs no cross-file globals). */
+  const WORKSPACE_MAX_FILES = 2000;
+  const SKIP_DIRS = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
+
+  async function scanWorkspace(): Promise<void> {
+    const index = new WorkspaceIndex(loadSchema(pushedSettings.schemaVersion));
+    workspace = index;
+    const queue = workspaceRoots.map((u) => fileURLToPath(u));
+    let files = 0;
+    while (queue.length > 0 && files < WORKSPACE_MAX_FILES) {
+      const dir = queue.shift()!;
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push(full);
+        } else if (e.isFile() && e.name.toLowerCase().endsWith('.rsc') && files < WORKSPACE_MAX_FILES) {
+          const uri = pathToFileURL(full).toString();
+          if (documents.get(uri)) continue; // an open document is indexed from its buffer
+          try {
+            if ((await stat(full)).size > WORKSPACE_MAX_FILE_BYTES) continue;
+            index.update(uri, await readFile(full, 'latin1'));
+            files++;
+          } catch {
+            /* unreadable: skipped */
+          }
+          // Let requests in between files.
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+    }
+    for (const d of documents.all()) index.update(d.uri, d.getText());
+    if (files >= WORKSPACE_MAX_FILES) log(`workspace: indexed the first ${WORKSPACE_MAX_FILES} .rsc files only`);
+    if (index.globalsExcept('').size > 0) revalidateAll();
+  }
+
+  function indexDocument(uri: string, text: string): void {
+    if (!workspace) return;
+    if (workspace.update(uri, text)) {
+      // Another document's undefined-variable findings may change.
+      for (const d of documents.all()) if (d.uri !== uri) {
+        lintCache.delete(d.uri);
+        schedule(d.uri, LINT_DELAY_MS);
+      }
+    }
+  }
+
+  connection.onInitialized(() => {
+    if (workspaceRoots.length > 0) scanWorkspace().catch((e) => logError('workspace scan', e));
+  });
+
+  documents.onDidSave((e) => indexDocument(e.document.uri, e.document.getText()));
+  documents.onDidOpen((e) => indexDocument(e.document.uri, e.document.getText()));
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const ch of params.changes) {
+      if (!ch.uri.toLowerCase().endsWith('.rsc') || !ch.uri.startsWith('file:') || documents.get(ch.uri)) continue;
+      if (ch.type === 3 /* Deleted */) {
+        if (workspace?.remove(ch.uri)) revalidateAll();
+        continue;
+      }
+      readFile(fileURLToPath(ch.uri), 'latin1').then(
+        (text) => indexDocument(ch.uri, text),
+        () => undefined,
+      );
+    }
+  });
+
+  connection.onWorkspaceSymbol((params) => guard('workspaceSymbol', [], () => workspace?.symbols(params.query) ?? []));
+
+  connection.onSignatureHelp((params) =>
+    guard('signatureHelp', null, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      return signatureHelp(doc.getText(), parseOf(doc), params.position, schemaOf(doc.uri));
+    }),
+  );
+
+  connection.languages.semanticTokens.on((params) =>
+    guard('semanticTokens', { data: [] }, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return { data: [] };
+      return semanticTokens(doc.getText(), parseOf(doc), schemaOf(doc.uri));
+    }),
+  );
+
+  connection.onCodeLens((params) =>
+    guard('codeLens', [], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return codeLenses(lintOf(doc), { vscode: isVsCode });
+    }),
+  );
+
+  connection.onRequest(FIREWALL_MAP_REQUEST, (params: FirewallMapParams): FirewallMapResponse => {
+    const doc = documents.get(params?.uri);
+    if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, 'The document is not open in the language server.');
+    const result = lintOf(doc);
+    const map = firewallMap(result);
+    let trace: MapTrace | undefined;
+    let error: string | undefined;
+    if (params.trace) {
+      try {
+        trace = mapTrace(result, params.trace);
+      } catch (e) {
+        if (!(e instanceof TraceSpecError)) throw e;
+        error = e.message;
+      }
+    }
+    return {
+      version: doc.version,
+      svg: renderSvg(map, layoutMap(map), { trace, inline: true }),
+      trace: trace ?? null,
+      traceHtml: trace ? traceBody(trace) : '',
+      ...(error ? { error } : {}),
+      knocks: map.knocks.map((k) => ({ index: k.index, description: k.description })),
     };
   });
 

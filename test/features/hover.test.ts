@@ -52,8 +52,12 @@ add action=accept chain=input in-interface-list=WAN src-address-list=secured
 add action=drop chain=input in-interface-list=WAN
 `;
 
-test('a knock stage: the whole sequence and the client commands', () => {
-  const text = hoverText(KNOCK.replace('address-list=knock2 address', 'address-list=knock2 addr<|>ess'))!;
+test('a knock stage: on a property one line about the knock, on the command word the client commands too', () => {
+  const onProperty = hoverText(KNOCK.replace('address-list=knock2 address', 'address-list=knock2 addr<|>ess'))!.split('\n\n---\n\n').pop()!;
+  assert.equal(onProperty, '**Port knocking**: stage 2 of 3: tcp 7342 -> 4519 -> 9121, 30 s per step, grants `secured` for 30 m (hover the command word for the client commands)');
+  const stage2 = KNOCK.indexOf('address-list=knock2 address');
+  const addAt = KNOCK.lastIndexOf('add ', stage2);
+  const text = hoverText(KNOCK.slice(0, addAt) + 'a<|>dd ' + KNOCK.slice(addAt + 4))!;
   const knock = text.split('\n\n---\n\n').pop()!;
   assert.equal(
     knock,

@@ -49,9 +49,6 @@ test('outline: sections, rules by comment or summary, scripts, knock groups', ()
     '  stage 2: tcp 4519 [→ secured (30 m)] @3-3',
     '  accept secured @4-4',
     // ready-to-copy client commands, one probe per port in order (never the guide's `for x in 888,555,222`)
-    '  nmap -Pn -p 7342 --max-retries 0 HOST; nmap -Pn -p 4519 --max-retries 0 HOST [client: bash (nmap)] @2-2',
-    '  Test-NetConnection HOST -Port 7342 -InformationLevel Quiet -WarningAction SilentlyContinue | Out-Null; Test-NetConnection HOST -Port 4519 -InformationLevel Quiet -WarningAction SilentlyContinue | Out-Null [client: PowerShell] @2-2',
-    '  knock HOST 7342 4519 [client: knock (knockd client)] @2-2',
     '/system script [1 item] @7-10',
     '  cleanup [script] @8-10',
     'counter [:global] @11-11',

@@ -25,8 +25,13 @@ test('one item per packet and per matched rule, each linked to its rule; the res
       ['result', 'Access granted', undefined],
     ],
   );
-  assert.equal(v.items[1].detail, 'adds 198.51.100.7 to knock1 until 30s');
+  assert.equal(v.items[1].detail, 'adds 198.51.100.7 to knock1 for 30 s');
   assert.match(v.text, /knock\.rsc:3/);
+  // Knock packets that did their job are not labelled DROP; plain text, one kind of arrow.
+  assert.equal(v.items[0].description, 'at 0s → stage 1 registered (packet dropped, as a knock should be)');
+  assert.doesNotMatch(v.title, /`|->/);
+  assert.match(v.title, /grants "secured"|grants "/);
+  assert.doesNotMatch(v.items[v.items.length - 1].description!, /`/);
 });
 
 test('a failing knock: the result item points at the rule that stopped it', () => {

@@ -73,10 +73,10 @@ export class LspTestClient {
     this.conn.listen();
   }
 
-  async initialize(capabilities: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  async initialize(capabilities: Record<string, unknown> = {}, rootUri: string | null = null): Promise<Record<string, any>> {
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: null,
+      rootUri,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
         textDocument: {

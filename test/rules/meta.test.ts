@@ -18,6 +18,8 @@ const ISSUE_IDS = [
   'knock-sim-fails', 'knock-sim-slow-grants', 'knock-sim-scan-completes', 'knock-sim-blacklist-blocks',
   // command tree (server/src/schema)
   'unknown-command',
+  // issue 12: variables (server/src/rules/util/variables.ts)
+  'undefined-variable', 'unused-variable',
   // issue 10: reachability for every rule
   'jump-target-missing', 'chain-unused', 'rule-never-matches', 'rule-unreachable', 'wan-input-open', 'service-exposed',
 ];

@@ -2,7 +2,7 @@
 // each linked to the rule's place in the file. Pure (no vscode), so it is unit-tested.
 
 import type { FirewallModel, KnockSequence } from '../../../server/src/model/types';
-import { describeKnockSequence } from '../../../server/src/features/knockClients';
+import { describeKnockSequence, formatTimeout } from '../../../server/src/features/knockClients';
 import { planKnock, runKnock, type KnockRun } from '../../../server/src/simulate/knock';
 import { knockResultText, packetText, secs, traceLines } from '../../../server/src/simulate/format';
 
@@ -37,27 +37,42 @@ function rangeOf(r: { source: { range: { start: { line: number; column: number }
   return { startLine: start.line, startCharacter: start.column, endLine: end.line, endCharacter: end.column };
 }
 
+/**
+ * The quick pick shows plain text: no Markdown backticks, one arrow (→) throughout. The CLI keeps its ASCII `->`.
+ */
+export function plain(text: string): string {
+  return text.replace(/`([^`]*)`/g, '"$1"').replace(/ -> /g, ' → ');
+}
+
 export function simulateKnockView(model: FirewallModel, seq: KnockSequence, fileLabel?: string): KnockSimulationView {
   const plan = planKnock(model, seq);
   const run = runKnock(model, plan);
   const items: TraceItem[] = [];
   run.traces.forEach((tr, i) => {
     const stage = plan.stages[i]?.stage;
+    // A knock packet did its job when its stage put the source on the stage's list; that the firewall then drops
+    // it is how knocking works, so say that rather than a bare DROP.
+    const registered = stage && tr.changes.some((c) => c.list === stage.list && c.op !== 'expire');
+    const outcome = registered
+      ? `stage ${stage.index + 1} registered (${tr.verdict === 'accept' ? 'packet accepted' : `packet ${tr.verdict === 'reject' ? 'rejected' : 'dropped'}, as a knock should be`})`
+      : tr.verdict.toUpperCase();
     items.push({
       kind: 'packet',
       label: `${stage ? `Stage ${stage.index + 1}` : 'Access'}: ${packetText(tr.packet)}`,
-      description: `at ${secs(tr.packet.time)} → ${tr.verdict.toUpperCase()}`,
+      description: `at ${secs(tr.packet.time)} → ${outcome}`,
       detail: tr.expired.length ? `expired before it: ${tr.expired.map((c) => `${c.list} ${c.address}`).join(', ')}` : undefined,
       range: stage ? rangeOf(stage.rule) : tr.verdictRule ? rangeOf(tr.verdictRule) : undefined,
     });
     for (const s of tr.matched) {
-      const changes = tr.changes.filter((c) => c.rule === s.rule).map((c) => `${c.op === 'add' ? 'adds' : 'refreshes'} ${c.address} to ${c.list}${Number.isFinite(c.expires) ? ` until ${secs(c.expires)}` : ''}`);
+      const changes = tr.changes
+        .filter((c) => c.rule === s.rule)
+        .map((c) => `${c.op === 'add' ? 'adds' : 'refreshes'} ${c.address} to ${c.list}${Number.isFinite(c.expires) ? ` for ${formatTimeout(Math.max(0, c.expires - tr.packet.time))}` : ', no timeout'}`);
       const notes = [...changes, ...(s.assumed ? [`assumed: ${s.assumed.join(', ')}`] : []), ...(s.note ? [s.note] : [])];
       items.push({
         kind: 'rule',
         label: `    ${s.table} ${s.chain}: ${s.action}`,
         description: `line ${s.rule.source.range.start.line + 1}${s.rule.comment ? ` "${s.rule.comment}"` : ''}`,
-        detail: notes.length ? notes.join('; ') : undefined,
+        detail: notes.length ? plain(notes.join('; ')) : undefined,
         range: rangeOf(s.rule),
       });
     }
@@ -68,10 +83,10 @@ export function simulateKnockView(model: FirewallModel, seq: KnockSequence, file
   items.push({
     kind: 'result',
     label: run.access ? 'Access granted' : 'Knock fails',
-    description: resultText,
+    description: plain(resultText),
     range: blocker ? rangeOf(blocker) : failedStage ? rangeOf(failedStage) : undefined,
   });
-  const title = `Knock simulation: ${describeKnockSequence(seq)}`;
+  const title = plain(`Knock simulation: ${describeKnockSequence(seq)}`);
   const text = [title, `from ${plan.source}`, ...plan.problems.map((p) => `note: ${p}`), ...run.traces.flatMap((t) => traceLines(t, fileLabel)), resultText].join('\n');
   return { title, run, items, text, ok: run.access };
 }

@@ -21,7 +21,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
     // The server pulls `routeros.*` with workspace/configuration; this also pushes changes to it.
-    synchronize: { configurationSection: LANGUAGE_ID },
+    // The server indexes the workspace's .rsc files (globals and definitions across files) and follows changes.
+    synchronize: { configurationSection: LANGUAGE_ID, fileEvents: vscode.workspace.createFileSystemWatcher('**/*.rsc') },
     outputChannel: output,
     // Lets the server add VS Code-only touches (re-open suggestions after accepting `action=`).
     initializationOptions: { vscode: true },

@@ -123,7 +123,10 @@ export function hover(text: string, input: HoverInput, position: LspPosition, sc
         range = lspRange(seg.range);
       }
     }
-    const knock = knockHover(cmd, input);
+    // The client commands go with the knock's own hover (on the command word or its path); a property of a
+    // knock rule gets one line about the knock, not the 20 lines of client commands.
+    const onHead = (!arg && !occ) || (!!cmd.verb && inRange(cmd.verb.range, offset));
+    const knock = knockHover(cmd, input, onHead);
     if (knock) sections.push(knock);
   }
   if (sections.length === 0) return null;
@@ -169,7 +172,7 @@ function sameCommand(a: Command | undefined, b: Command): boolean {
   return !!a && (a === b || (a.range.start.offset === b.range.start.offset && a.range.end.offset === b.range.end.offset));
 }
 
-function knockHover(cmd: Command, input: HoverInput): string | undefined {
+function knockHover(cmd: Command, input: HoverInput, withClients: boolean): string | undefined {
   for (const seq of input.knocks ?? []) {
     const stage = seq.stages.find((s) => sameCommand(s.rule?.source?.command, cmd));
     const accept = seq.accepts.find((r) => sameCommand(r.source?.command, cmd));
@@ -177,6 +180,7 @@ function knockHover(cmd: Command, input: HoverInput): string | undefined {
     const title = stage
       ? `**Port knocking**: ${describeKnockStage(seq, stage)}`
       : `**Port knocking**: admits clients that completed ${describeKnockSequence(seq)}`;
+    if (!withClients) return `${title} (hover the command word for the client commands)`;
     const clients = knockClientCommands(seq, { layer7: input.model?.layer7 });
     const blocks = clients.map((c) => {
       const lang = c.client === 'powershell' ? 'powershell' : 'sh';

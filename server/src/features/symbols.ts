@@ -8,7 +8,7 @@ import type { FirewallModel, KnockSequence, Rule } from '../model/types';
 import type { Schema } from '../schema';
 import { walkScript } from '../schema/walk';
 import type { CommandVisit } from '../schema/walk';
-import { describeKnockSequence, formatTimeout, knockClientCommands } from './knockClients';
+import { describeKnockSequence, formatTimeout } from './knockClients';
 import { firewallTable } from './navigation';
 import { lspRange } from './textPos';
 
@@ -202,10 +202,8 @@ function knockGroup(seq: KnockSequence, layer7?: FirewallModel['layer7']): Docum
   children.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const range = { start: children[0].range.start, end: children.reduce((e, c) => (c.range.end.line > e.line || (c.range.end.line === e.line && c.range.end.character > e.character) ? c.range.end : e), children[0].range.end) };
   const g = symbol(`Port knocking: ${describeKnockSequence(seq)}`, S.Key, range, children[0].selectionRange, `${seq.family} ${seq.table} ${seq.chain}`);
-  // Ready-to-copy client commands (outline entries of the first stage: the name is the command).
-  for (const c of knockClientCommands(seq, { layer7 })) {
-    children.push(symbol(c.command, S.String, children[0].range, children[0].selectionRange, `client: ${c.label}${c.notes.length ? ` (${c.notes.join('; ')})` : ''}`));
-  }
+  // The Outline lists rules; the client commands live in the knock's hover (issue 13).
+  void layer7;
   g.children = children;
   return g;
 }

@@ -23,6 +23,8 @@ import { knockSimSlowGrants } from './knock-sim-slow-grants';
 import { knockSimScanCompletes } from './knock-sim-scan-completes';
 import { knockSimBlacklistBlocks } from './knock-sim-blacklist-blocks';
 import { unknownCommand } from './unknown-command';
+import { undefinedVariable } from './undefined-variable';
+import { unusedVariable } from './unused-variable';
 import { jumpTargetMissing } from './jump-target-missing';
 import { chainUnused } from './chain-unused';
 import { ruleNeverMatches } from './rule-never-matches';
@@ -52,6 +54,8 @@ export const allChecks: Check[] = [
   knockSimScanCompletes,
   knockSimBlacklistBlocks,
   unknownCommand,
+  undefinedVariable,
+  unusedVariable,
   jumpTargetMissing,
   chainUnused,
   ruleNeverMatches,

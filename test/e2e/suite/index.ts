@@ -27,6 +27,7 @@ export function run(): Promise<void> {
   require('./extension.test');
   require('./upload.test');
   require('./knock.test');
+  require('./map.test');
 
   const records: TestRecord[] = [];
   const artifacts = process.env.ROUTEROS_E2E_ARTIFACTS;

@@ -86,7 +86,11 @@ export type UiStep =
   /** Click the visible button with exactly this label (modal dialog, notification). */
   | { click: string }
   /** Wait until this text is visible in the workbench (output channel, Problems panel, ...). */
-  | { see: string };
+  | { see: string }
+  /** Click the element inside a webview whose aria-label starts with this text (a rule on the firewall map). */
+  | { clickInWebview: string }
+  /** Wait until this text is visible inside a webview. */
+  | { seeInWebview: string };
 
 /** What the user saw while the runner performed the steps, one entry per step. */
 export interface UiSeen {
