@@ -49,6 +49,12 @@ export const ruleUnreachable: Check = {
     const all = tableChains(ctx.model, ctx.parse.script);
     const knockRules = stageRules(ctx.knocks);
     for (const k of ctx.knocks) for (const a of k.accepts) knockRules.add(a);
+    // Jumps into chains that hold knock stages are the knock checks' too (knock-shadowed reports a
+    // jump below the WAN drop through the stages it hides).
+    const knockChains = new Set([...knockRules].map((r) => `${r.family} ${r.table} ${r.chain}`));
+    for (const t of ctx.model.tables.values()) {
+      for (const r of t.rules) if (r.action === 'jump' && knockChains.has(`${r.family} ${r.table} ${r.jumpTarget}`)) knockRules.add(r);
+    }
     for (const tc of all.values()) {
       const t = tc.table;
       if (t.name === 'nat' || tc.partial || tc.unknownChain) continue;

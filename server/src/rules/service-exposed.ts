@@ -21,6 +21,7 @@ import { tableChains } from '../model/chains';
 import { fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, evidentWan, wanAtoms } from './util/exposure';
 import { ruleFinding, type RawFinding } from './util/finding';
 import { knockExposedService } from './knock-exposed-service';
+import { firewallLike } from './wan-input-open';
 
 export const serviceExposed: Check = {
   id: 'service-exposed',
@@ -54,6 +55,8 @@ export const serviceExposed: Check = {
     for (const family of ['ip', 'ipv6'] as Family[]) {
       const tc = chains.get(`${family} filter`);
       if (!tc || tc.partial || !tc.chains.get('input')?.rules.length) continue;
+      // With the WAN only assumed, a table that is no firewall of its own (a snippet) proves nothing.
+      if ((wan.basis === 'all' || wan.basis === 'not-lan') && !firewallLike(tc)) continue;
       const reach = reachOf(ctx.model, family);
       if (!reach.complete) continue;
       const space = reach.space;

@@ -88,7 +88,7 @@ const STOPS = new Set(['drop', 'reject', 'tarpit']);
  * state). A table of service accepts, blacklist drops or protections for a few ports is a snippet to add
  * to a router's existing firewall (which has the drop): the end of its input chain proves nothing.
  */
-function firewallLike(tc: TableChains): boolean {
+export function firewallLike(tc: TableChains): boolean {
   return tc.table.rules.some((r) => {
     if (r.disabled) return false;
     const m = r.match;
