@@ -165,7 +165,7 @@ const ONELINE = `/interface list add name=WAN
 /interface list member add interface=ether1 list=WAN
 /ip firewall filter add action=accept chain=input connection-state=established,related comment="est"
 /ip firewall filter add action=drop chain=input connection-state=invalid comment="invalid"
-/ip firewall filter add action=accept chain=forward comment="fwd"
+/ip firewall filter add action=accept chain=forward connection-state=established,related comment="fwd"
 # everything else from the internet
 /ip firewall filter add action=drop chain=input in-interface-list=WAN comment="drop WAN"
 /ip firewall filter add action=drop chain=forward in-interface-list=WAN connection-nat-state=!dstnat
