@@ -8,7 +8,7 @@
 // the map and the squiggles can never disagree. Rendering (SVG, HTML, DOT) is in mapRender.ts.
 
 import type { LintResult } from '../lint';
-import type { Family, FirewallModel, Rule, TableName } from '../model/types';
+import type { Family, FirewallModel, KnockSequence, Rule, TableName } from '../model/types';
 import { describeKnockSequence, formatTimeout } from './knockClients';
 import { planKnock, runKnock } from '../simulate/knock';
 import { Simulator, defaultDst } from '../simulate/engine';
@@ -178,6 +178,9 @@ function chainId(family: Family, table: string, chain: string): string {
   return `${family} ${table} ${chain}`;
 }
 
+/** Plain text for a page or a picture: no Markdown backticks. */
+const plain = (s: string) => s.replace(/`([^`]*)`/g, '"$1"');
+
 /** The map of the firewall `result` describes. */
 export function firewallMap(result: LintResult, options: MapOptions = {}): FirewallMap {
   const { model } = result;
@@ -188,14 +191,45 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
     let list = byOffset.get(f.range.start.offset);
     if (!list) byOffset.set(f.range.start.offset, (list = []));
     list.push({ rule: f.rule, message: f.message, severity: f.severity });
-    if (f.rule === 'rule-unreachable' || f.rule === 'knock-shadowed' || f.rule === 'knock-no-access') {
-      for (const rel of f.related ?? []) hiders.add(rel.range.start.offset);
-    }
   }
   const knockRules = new Set<Rule>();
+  const knockAt = new Set<number>();
   for (const k of result.knocks) {
     for (const s of k.stages) knockRules.add(s.rule);
     for (const a of k.accepts) knockRules.add(a);
+  }
+  for (const r of knockRules) knockAt.add(r.source.range.start.offset);
+  // A knock rule never fires when a knock finding sits on it or lists it (one finding per hidden knock: the other
+  // stages and the accept are its related locations); a related location that is no knock rule is the hider.
+  const deadAt = new Set<number>();
+  const KNOCK_DEAD = new Set(['knock-shadowed', 'knock-no-access', 'knock-sim-fails']);
+  for (const f of result.findings) {
+    const dead = KNOCK_DEAD.has(f.rule);
+    if (dead) deadAt.add(f.range.start.offset);
+    if (dead || f.rule === 'rule-unreachable') {
+      for (const rel of f.related ?? []) {
+        const o = rel.range.start.offset;
+        if (dead && knockAt.has(o)) deadAt.add(o);
+        else if (!knockAt.has(o)) hiders.add(o);
+      }
+    }
+  }
+  // ... and when the simulated knock breaks at or before its stage.
+  const failures = new Map<KnockSequence, NonNullable<MapKnock['failsAt']>>();
+  for (const seq of result.knocks) {
+    try {
+      const run = runKnock(model, planKnock(model, seq));
+      if (!run.access && run.failure) {
+        const failsAt = { stage: run.failure.stage + 1, reason: plain(run.failure.reason), blockedBy: run.failure.blockedBy?.uid };
+        failures.set(seq, failsAt);
+        seq.stages.forEach((st, i) => {
+          if (i + 1 >= failsAt.stage) deadAt.add(st.rule.source.range.start.offset);
+        });
+        for (const a of seq.accepts) deadAt.add(a.source.range.start.offset);
+      }
+    } catch {
+      /* a knock the simulator cannot run: no failure claimed */
+    }
   }
 
   const tables: MapTable[] = [];
@@ -221,7 +255,7 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
       if (findings.some((f) => f.rule === 'rule-never-matches')) statuses.push('never-matches');
       if (hiders.has(at)) statuses.push('hides-another');
       if (knockRules.has(r)) {
-        statuses.push(findings.some((f) => f.rule === 'knock-shadowed' || f.rule === 'knock-no-access' || f.rule === 'knock-sim-fails') ? 'knock-dead' : 'knock');
+        statuses.push(deadAt.has(at) ? 'knock-dead' : 'knock');
       }
       if (findings.some((f) => f.rule === 'service-exposed' || f.rule === 'knock-exposed-service' || f.rule === 'wan-input-open')) statuses.push('exposed');
       c.rules.push({
@@ -272,21 +306,12 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
       stages: seq.stages.map((s) => s.rule.uid),
       accepts: seq.accepts.map((a) => a.uid),
     };
-    try {
-      const run = runKnock(model, planKnock(model, seq));
-      if (!run.access && run.failure) {
-        k.failsAt = { stage: run.failure.stage + 1, reason: plain(run.failure.reason), blockedBy: run.failure.blockedBy?.uid };
-      }
-    } catch {
-      /* a knock the simulator cannot run: no failure claimed */
-    }
+    const failsAt = failures.get(seq);
+    if (failsAt) k.failsAt = failsAt;
     return k;
   });
   return { tables, edges, knocks };
 }
-
-/** Plain text for a page or a picture: no Markdown backticks. */
-const plain = (s: string) => s.replace(/`([^`]*)`/g, '"$1"');
 
 /** The simulated knock `index` (1-based) as a trace on the map. */
 export function knockTrace(model: FirewallModel, result: LintResult, index: number): MapTrace | undefined {

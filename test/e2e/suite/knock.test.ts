@@ -121,7 +121,7 @@ describe('knock commands: simulation trace and a real knock, driven through the 
     const view = await within(vscode.commands.executeCommand<SimulationView>('routeros.simulateKnock'), 'the simulate command', 20_000);
     assert.ok(view, 'the command returned its view');
     assert.equal(view.ok, true, view.items.map((i) => i.label).join('\n'));
-    assert.equal(view.title, 'Knock simulation: tcp 7342 -> 4519 -> 9121, 30 s per step, grants `secured` for 30 m');
+    assert.equal(view.title, 'Knock simulation: tcp 7342 → 4519 → 9121, 30 s per step, grants "secured" for 30 m');
     // Per packet: the packet, then the rules it met (the stage's rule, then the WAN drop); the access packet
     // meets the accept; the verdict last. The lines each item links to (0-based):
     assert.deepEqual(
