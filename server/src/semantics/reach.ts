@@ -177,6 +177,12 @@ class Walk {
         }
       }
       if (cur.length > limit) {
+        // compaction is work too (a pass per merge field): charged, so a fragmenting file stops in bounded time
+        this.work += cur.length * MERGE_FIELDS.length;
+        if (this.work > this.budget) {
+          this.complete = false;
+          return { back: [], accepted };
+        }
         cur = compact(cur);
         limit = Math.max(64, 2 * cur.length);
         if (cur.length > MAX_CUBES) {
