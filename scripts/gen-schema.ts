@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { ArgSpec, CommandRef, CompactSchema, EnumValue, MenuEntry, RenameEntry, ValueType } from '../server/src/schema/format';
 import { FLAG_CLOSED, FLAG_LIST, FLAG_NEGATABLE, FLAG_PACKAGE, SCHEMA_FORMAT } from '../server/src/schema/format';
 import { parseDesc } from '../server/src/schema/valueTypes';
+import { editDistance } from '../server/src/editDistance';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -361,19 +362,6 @@ function similarNames(a: string, b: string): boolean {
   return diff.length === 1 && diff[0][0].slice(0, 4) === diff[0][1].slice(0, 4);
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
 
 /** JSON with one top-level table entry per line: compact, yet diffs stay readable. */
 function format(s: CompactSchema): string {

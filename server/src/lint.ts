@@ -13,6 +13,7 @@ import { parse as parseScript } from './parser';
 import { buildModel, findKnockSequences } from './model';
 import { allChecks } from './rules';
 import { collectSuppressions, isSuppressed } from './suppression';
+import { editDistance } from './editDistance';
 
 export { applyEdits, EditError } from './edits';
 export { parseDirective, suppressionEdit } from './suppression';
@@ -95,19 +96,6 @@ export function isSeveritySetting(s: string): s is SeveritySetting {
   return (SEVERITY_SETTINGS as readonly string[]).includes(s);
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
 
 /**
  * Checks a rule id given by a user (CLI `--rule`, editor settings). Returns undefined when it is known,

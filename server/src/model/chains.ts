@@ -6,6 +6,7 @@ import type { Script } from '../parser/ast';
 import { walkCommands } from '../parser/walk';
 import { builtinChains } from './reason';
 import type { FirewallModel, Rule, Table } from './types';
+import { editDistance as distance } from '../editDistance';
 
 export interface ChainInfo {
   name: string;
@@ -124,16 +125,3 @@ export function missingTargets(tc: TableChains): Map<string, Rule[]> {
   return out;
 }
 
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
