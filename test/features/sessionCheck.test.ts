@@ -172,3 +172,25 @@ describe('session check', () => {
     assert.ok(r.unknowns.length > 0);
   });
 });
+
+describe('session check: a client in no router subnet (interface unknown)', () => {
+  const VPN = '10.8.0.5';
+  it('keeps when the script changes nothing on the input path', () => {
+    const r = run(DEFCONF_EXPORT, '/ip firewall filter add chain=forward action=drop dst-port=445 protocol=tcp\n/ip firewall address-list add list=other address=10.0.0.1\n', [VPN]);
+    assert.equal(r.verdict, 'keeps', r.summary + r.notes.join(' '));
+    assert.equal(r.addresses[0].inInterface, undefined);
+  });
+  it('may when an input drop covers some interfaces', () => {
+    const r = run(DEFCONF_EXPORT, '/ip firewall filter add chain=input action=drop in-interface=ether5 place-before=0\n', [VPN]);
+    assert.equal(r.verdict, 'may-cut', r.summary);
+    assert.ok(r.notes.some((n) => /interface the session arrives on is not known/.test(n)));
+  });
+  it('cut when the drop covers every interface', () => {
+    const r = run(DEFCONF_EXPORT, '/ip firewall filter add chain=input action=drop src-address=10.8.0.0/24 place-before=0\n', [VPN]);
+    assert.equal(r.verdict, 'cut', r.summary);
+  });
+  it('may when the script moves an interface into another list', () => {
+    const r = run(DEFCONF_EXPORT, '/interface list member add interface=ether9 list=LAN\n', [VPN]);
+    assert.notEqual(r.verdict, 'cut', r.summary);
+  });
+});

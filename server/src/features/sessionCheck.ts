@@ -141,6 +141,8 @@ export interface SessionCheckInput {
 
 const DROPS = new Set(['drop', 'reject', 'tarpit']);
 const WALKED = new Set(['raw', 'mangle', 'filter']);
+/** Built-in chains an input packet never passes. */
+const NOT_INPUT = new Set(['forward', 'output', 'postrouting']);
 
 function oneLine(text: string, max = 140): string {
   const t = text.replace(/\\\r?\n\s*/g, '').replace(/\s+/g, ' ').trim();
@@ -249,6 +251,23 @@ function part(c: Combined, before: FirewallModel, after: FirewallModel, family: 
   return { before: b.state, after: a.state, cutBy: cut.places, cutByUncertain: cut.uncertain };
 }
 
+/**
+ * What decides the session's packets on input, as text: the walked tables' rules in order, the interface
+ * lists, and the static address lists holding the address. Equal before and after: the script does not
+ * change the session's fate, whatever interface it arrives on.
+ */
+function inputFingerprint(model: FirewallModel, family: Family, addr: AddressRange): string {
+  const parts: string[] = [];
+  for (const t of model.tables.values()) {
+    if (t.family !== family || !WALKED.has(t.name)) continue;
+    parts.push(`#${t.name}`);
+    for (const r of t.rules) if (!NOT_INPUT.has(r.chain)) parts.push(JSON.stringify([r.chain, r.action, r.disabled, r.positionKnown, r.source.conditional, Object.entries(r.props).filter(([k]) => k !== 'comment').sort()]));
+  }
+  for (const l of [...model.interfaceLists.values()].sort((a, b) => a.name.localeCompare(b.name))) parts.push(JSON.stringify(['if', l.name, [...l.members].sort(), l.include, l.exclude, !!l.unknownMembers]));
+  parts.push(JSON.stringify(['lists', staticLists(model, family, addr).sort()]));
+  return parts.join('\n');
+}
+
 function partVerdict(p: SessionPart): Verdict {
   if (p.after === 'unknown' || p.before === 'unknown' || p.before === 'dropped') return 'unknown';
   if (p.after === 'accepted') return 'keeps';
@@ -354,7 +373,16 @@ function check(input: SessionCheckInput, fileLabel: string): SessionCheck {
     const established = part(c, before, after, family, address, addr, port, 'established', iface);
     const fresh = part(c, before, after, family, address, addr, port, 'new', iface);
     let v = worst(partVerdict(established), partVerdict(fresh));
-    if (!reachOf(after, family).complete || !reachOf(before, family).complete) {
+    const unchanged = inputFingerprint(before, family, addr) === inputFingerprint(after, family, addr);
+    if (unchanged && v !== 'keeps' && established.before !== 'dropped' && fresh.before !== 'dropped' && reachOf(after, family).complete) {
+      // The session exists, so the router accepts it now; nothing that decides its packets changes.
+      v = 'keeps';
+      established.after = established.before;
+      fresh.after = fresh.before;
+      established.cutBy = [];
+      fresh.cutBy = [];
+      notes.push(`The script changes nothing that decides ${address}'s packets on input (rules, interface lists, its address lists), so the session is accepted as it is now.`);
+    } else if (!reachOf(after, family).complete || !reachOf(before, family).complete) {
       notes.push('The firewall is too fragmented for the analysis budget; nothing is proven about it.');
       v = 'unknown';
     } else if (established.before === 'dropped' || fresh.before === 'dropped') {
