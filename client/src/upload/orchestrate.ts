@@ -54,9 +54,36 @@ export interface UploadDeps {
   isCancelled(): boolean;
   /** What in the text may lock the user out (server/src/features/lockout.ts); absent = no lockout gate. */
   lockout?(text: string, access: UploadAccess): LockoutRiskLike[];
+  /**
+   * The preview shown before applying (server/src/features/uploadPreview.ts): built from the router's
+   * `/export` and `/user active`; absent = no preview (the lockout question is asked before connecting).
+   */
+  preview?(input: PreviewRequest): PreviewLike;
+  /** Shows the preview document (read-only) before the question; it went through the Redactor. */
+  showPreview?(document: Shown, title: Shown): void | Promise<void>;
   now?(): Date;
   /** REST tuning (tests). */
   pollIntervalMs?: number;
+}
+
+/** What the preview is built from (raw router text: the preview's document is redacted before showing). */
+export interface PreviewRequest {
+  exportText: string;
+  script: string;
+  activeText: string;
+  user: string;
+  service: 'ssh' | 'www-ssl' | 'www';
+  profilePort: number;
+  fileLabel: string;
+  routerLabel: string;
+  risks: LockoutRiskLike[];
+}
+
+/** The part of server/src/features/uploadPreview.ts's Preview the upload needs. */
+export interface PreviewLike {
+  verdict: 'keeps' | 'cut' | 'may-cut' | 'unknown';
+  headline: string;
+  document: string;
 }
 
 export interface UploadRequest {
@@ -115,6 +142,7 @@ function shownResult(r: RawResult, red: Redactor, safeApplyMinutes: number): Upl
 }
 
 export const LOCKOUT_ACTION_ANYWAY = 'Apply anyway (I have other access)';
+export const PREVIEW_ACTION_APPLY = 'Apply';
 export const lockoutActionRevert = (minutes: number) => `Apply with automatic revert (${minutes} min)`;
 
 export async function runUpload(req: UploadRequest, deps: UploadDeps): Promise<UploadResult> {
@@ -157,6 +185,8 @@ async function run(
   const profile = checkProfile(req.profile);
   /** Short console commands run a process on the router: their own deadline, longer than a file step's. */
   const SHORT_MS = 30_000;
+  /** `/export` of a large configuration takes a while; REST requests end at the router's 60 s anyway. */
+  const EXPORT_MS = 55_000;
   const cancelled = () => {
     if (deps.isCancelled()) throw new UploadError('cancelled', 'Cancelled before anything was applied; the router is unchanged.');
   };
@@ -173,27 +203,37 @@ async function run(
       throw new UploadError('non-ascii', `Not uploaded: ${msg}`);
     }
   }
-  if (pre.lockout.length) {
+  /**
+   * The question before applying: Apply with automatic revert / Apply anyway (or plain Apply when nothing
+   * threatens access) / Cancel (dismissing it). Safe apply chosen here guards this one upload.
+   */
+  const askToApply = async (msg: string, danger: boolean, cancelText: string, cancelCode: 'lint-blocked' | 'cancelled' = 'lint-blocked') => {
+    const armedAlready = settings.safeApplyMinutes > 0;
+    const revert = lockoutActionRevert(armedAlready ? settings.safeApplyMinutes : OFFERED_SAFE_APPLY_MINUTES);
+    const why = !danger
+      ? ''
+      : armedAlready
+        ? ` Safe apply is on: the router restores its backup and reboots by itself ${settings.safeApplyMinutes} min after the import unless a fresh login to ${profile.name} works.`
+        : ` Safe apply (off in settings) can guard this one upload: the router restores its backup and reboots by itself after ${OFFERED_SAFE_APPLY_MINUTES} min unless a fresh login to ${profile.name} works after the import.`;
+    const actions = armedAlready ? [revert] : danger ? [revert, LOCKOUT_ACTION_ANYWAY] : [PREVIEW_ACTION_APPLY, revert];
+    const answer = await ask.choose(`${msg}${why}`, actions);
+    if (answer === undefined) throw new UploadError(cancelCode, cancelText);
+    if (answer === revert && !armedAlready) {
+      settings = { ...settings, safeApplyMinutes: OFFERED_SAFE_APPLY_MINUTES };
+      useSafeApply(OFFERED_SAFE_APPLY_MINUTES);
+      log(`safe apply chosen for this upload: automatic revert after ${OFFERED_SAFE_APPLY_MINUTES} min unless a fresh login works`);
+    }
+  };
+  const lockoutQuestion = async () => {
+    if (!pre.lockout.length) return;
     const msg = describeLockout(pre.lockout);
     log(`warning: ${msg}`);
     if (mode === 'apply') {
-      const armedAlready = settings.safeApplyMinutes > 0;
-      const revert = lockoutActionRevert(armedAlready ? settings.safeApplyMinutes : OFFERED_SAFE_APPLY_MINUTES);
-      const why = armedAlready
-        ? `Safe apply is on: the router restores its backup and reboots by itself ${settings.safeApplyMinutes} min after the import unless a fresh login to ${profile.name} works.`
-        : `Safe apply (off in settings) can guard this one upload: the router restores its backup and reboots by itself after ${OFFERED_SAFE_APPLY_MINUTES} min unless a fresh login to ${profile.name} works after the import.`;
-      const actions = armedAlready ? [revert] : [revert, LOCKOUT_ACTION_ANYWAY];
-      const answer = await ask.choose(`${msg} ${why} Apply it to ${profile.name}?`, actions);
-      if (answer === undefined) {
-        throw new UploadError('lint-blocked', `Not uploaded: ${msg} Fix these lines, or confirm to apply with the automatic revert or anyway.`);
-      }
-      if (answer === revert && !armedAlready) {
-        settings = { ...settings, safeApplyMinutes: OFFERED_SAFE_APPLY_MINUTES };
-        useSafeApply(OFFERED_SAFE_APPLY_MINUTES);
-        log(`safe apply chosen for this upload: automatic revert after ${OFFERED_SAFE_APPLY_MINUTES} min unless a fresh login works`);
-      }
+      await askToApply(`${msg} Apply it to ${profile.name}?`, true, `Not uploaded: ${msg} Fix these lines, or confirm to apply with the automatic revert or anyway.`);
     }
-  }
+  };
+  const previewing = mode === 'apply' && !!deps.preview;
+  if (!previewing) await lockoutQuestion();
   cancelled();
 
   // ---- connect ------------------------------------------------------------------------------
@@ -264,12 +304,72 @@ async function run(
     }
   }
 
+  /**
+   * Reads the router's `/export` and `/user active`, builds the preview, shows it and asks. Nothing is on
+   * the router yet. When the router's configuration cannot be read, the script-only lockout question is
+   * asked instead (and the log says why).
+   */
+  async function previewStep(version: RouterVersion | undefined): Promise<void> {
+    phase('check', `Reading ${profile.name}'s configuration (/export, /user active) for the preview`);
+    let exportText: string;
+    let activeText: string;
+    try {
+      // v6 prints passwords in /export unless told not to; v7 hides them by default.
+      exportText = await session.run(version && version.major < 7 ? '/export hide-sensitive' : '/export', { timeoutMs: Math.min(settings.importTimeoutMs, EXPORT_MS) });
+      activeText = await session.run('/user active print terse', { timeoutMs: SHORT_MS });
+    } catch (e) {
+      if (e instanceof UploadError && e.code === 'connection-lost') throw e;
+      log(`preview unavailable: the router's configuration could not be read (${e instanceof Error ? e.message : String(e)})`);
+      return lockoutQuestion();
+    }
+    const refused = /^\s*(bad command name|syntax error|expected |failure:|not enough permissions|no such command)/i.exec(exportText);
+    if (refused) {
+      log(`preview unavailable: /export answered "${exportText.trim().split('\n')[0].slice(0, 120)}"`);
+      return lockoutQuestion();
+    }
+    log(`read the router's configuration: /export ${exportText.split('\n').length} lines; /user active ${activeText.trim().split('\n').filter((l) => l.trim()).length} session(s)`);
+    let pv: PreviewLike;
+    try {
+      pv = deps.preview!({
+        exportText,
+        script: text,
+        activeText,
+        user: profile.user,
+        service: profile.transport === 'ssh' ? 'ssh' : profile.restAllowHttp ? 'www' : 'www-ssl',
+        profilePort: access.port,
+        fileLabel: req.fileLabel,
+        routerLabel: profile.name,
+        risks: pre.lockout,
+      });
+    } catch (e) {
+      log(`preview failed (${e instanceof Error ? e.message : String(e)}); asking about the script alone`);
+      return lockoutQuestion();
+    }
+    log(`preview: session ${pv.verdict}: ${pv.headline}`);
+    await deps.showPreview?.(red.redact(pv.document), red.redact(`Preview: ${req.fileLabel} on ${profile.name}`));
+    const danger = pv.verdict !== 'keeps' || pre.lockout.length > 0;
+    await askToApply(
+      pv.headline,
+      danger,
+      pv.verdict === 'cut' || pv.verdict === 'may-cut'
+        ? `Not applied: ${pv.headline.replace(/ Apply it to .*\?$/, '')} Nothing was changed on ${profile.name}.`
+        : `Not applied: cancelled in the preview. Nothing was changed on ${profile.name}.`,
+      danger ? 'lint-blocked' : 'cancelled',
+    );
+  }
+
   async function body(): Promise<RawResult> {
     const sa = () => settings.safeApplyMinutes;
     const verOut = await session.run(':put [/system resource get version]', { timeoutMs: SHORT_MS });
     const version = parseVersion(verOut);
     log(`router version: ${version ? version.raw : `unknown (${verOut.trim().slice(0, 80)})`}`);
     cancelled();
+
+    // ---- preview: the script on top of the router's configuration ------------------------------
+    if (previewing) {
+      await previewStep(version);
+      cancelled();
+    }
 
     // ---- upload -----------------------------------------------------------------------------
     const name = tempFileName(profile.defaultFileName ?? 'rsc-upload', now());
