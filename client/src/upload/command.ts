@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { lint } from '../../../server/src/lint';
 import type { ExtensionDeps } from '../deps';
 import { lockoutRisks } from '../../../server/src/features/lockout';
+import { buildPreview } from '../../../server/src/features/uploadPreview';
 import { credentialSource } from './credentials';
 import { runUpload, type CredentialSource, type UploadDeps, type UploadResult } from './orchestrate';
 import { checkProfile } from './preflight';
@@ -105,9 +106,35 @@ const PHASE_TITLES: Record<Phase, string> = {
   check: 'Checking', connect: 'Connecting', upload: 'Uploading', validate: 'Validating (dry run)', apply: 'Applying', verify: 'Proving access', 'clean up': 'Cleaning up',
 };
 
+/** Read-only documents holding upload previews (`routeros-preview:` URIs); text already redacted. */
+const PREVIEW_SCHEME = 'routeros-preview';
+
 export function registerUpload(context: vscode.ExtensionContext, deps: ExtensionDeps): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('routeros-upload');
   context.subscriptions.push(diagnostics);
+  const previews = new Map<string, string>();
+  const previewChanged = new vscode.EventEmitter<vscode.Uri>();
+  context.subscriptions.push(
+    previewChanged,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
+      onDidChange: previewChanged.event,
+      provideTextDocumentContent: (uri) => previews.get(uri.toString()) ?? 'This preview is no longer available: run the upload again.',
+    }),
+  );
+  /** Opens the preview beside the script (read-only, Markdown) without taking the focus from the question. */
+  const showPreview = async (document: string, title: string) => {
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${title.replace(/[^A-Za-z0-9._ -]+/g, '-')}.md` });
+    previews.set(uri.toString(), document);
+    previewChanged.fire(uri);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(doc, 'markdown').then(undefined, () => undefined);
+      await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    } catch (e) {
+      deps.log(`could not open the preview document (${e instanceof Error ? e.message : String(e)}); its text follows`);
+      for (const l of document.split('\n')) deps.log(l);
+    }
+  };
   const trust = trustStore(context);
   const credentials = editorCredentials(context.secrets);
   let running = false;
@@ -156,6 +183,9 @@ export function registerUpload(context: vscode.ExtensionContext, deps: Extension
               progress.report({ message: `${PHASE_TITLES[phase]}: ${message}${applyStarted ? ' (cannot be cancelled now)' : ''}` });
             },
             isCancelled: () => token.isCancellationRequested && !applyStarted,
+            ...(vscode.workspace.getConfiguration('routeros.upload').get<boolean>('preview', true)
+              ? { preview: buildPreview, showPreview: (document: string, title: string) => showPreview(document, title) }
+              : {}),
             lockout: (t, access) => {
               try {
                 return lockoutRisks(lint(t), { ...access, family: /:/.test(profile!.host) ? 'ipv6' : 'ip' });
