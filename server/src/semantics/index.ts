@@ -34,6 +34,14 @@
 //   cellOf(space, point, initial) -> Cell        a concrete packet as a point of the space
 //   FLOW, actionOf, MAX_JUMP_DEPTH (pipeline.ts)  the hook order and what each action does
 //
+//   jointSpaces(before, after, family) -> [Space, Space]   two views of ONE space for two models (same
+//                                                 coordinates; each side's interface lists and
+//                                                 address-list entries): analyze(m, f, { space }) in
+//                                                 each view gives sets that compare exactly
+//   diffFirewalls(before, after, opts) -> FirewallDiff   (diff.ts) per family and hook the pieces of
+//     traffic whose verdict changes: { hook, before: {verdict, rule?}, after, set, may, mayBecause,
+//     witness: a packet replayed by the simulator on both sides }; `complete=false`: proves nothing
+//
 // Unknown is a value: conditions whose value the script cannot know are boolean dimensions of the
 // space (kind `unknown`: per rule; `opaque`: a packet property not modelled, shared by equal text).
 // A set that constrains an `unknown` dimension holds packets that MAY be there.
@@ -53,7 +61,9 @@ export { compileMatch, matchOf } from './match';
 export type { CompiledMatch, CompileOptions, Lit } from './match';
 export { FLOW, MAX_JUMP_DEPTH, actionOf, addTakesEffect } from './pipeline';
 export type { Action, ActionKind } from './pipeline';
-export { Space, spaceOf, HOOKS, STATES, FLAGS, PORT_PROTOCOLS } from './space';
+export { Space, spaceOf, jointSpaces, HOOKS, STATES, FLAGS, PORT_PROTOCOLS } from './space';
+export { diffFirewalls, diffFamily, addressText } from './diff';
+export type { DiffOptions, DiffPiece, FamilyDiff, FirewallDiff, Outcome, Witness, WitnessSide } from './diff';
 export type { Hook, Point, MatchEnv, Dim, Atom } from './space';
 
 /** The reach of one rule (undefined for nat rules and tables the analysis does not walk). */

@@ -14,7 +14,7 @@ import type { Match, Neg, PortSet, Rule, Unknown } from '../model/types';
 import { normalizeProtocol, parseAddress, parseBool } from '../model/values';
 import * as I from './iset';
 import { bit, type Cube, FIELD, stateBits, typeBits } from './sets';
-import { ADDR_TYPES, FLAGS, MARK_FIELDS, type MarkKind, type Point, type Space, matchId, NAT_VALUES, STATES } from './space';
+import { ADDR_TYPES, FLAGS, MARK_FIELDS, type MarkKind, type Point, type Space, NAT_VALUES, STATES } from './space';
 
 export interface Lit {
   /** `dst-port=22`, `!`-prefixed values as written: explains a miss in traces. */
@@ -138,7 +138,7 @@ export function compileMatch(space: Space, m: Match, rule: Rule | undefined, opt
   const assume = options.assume ?? (() => false);
   const layer7 = options.layer7 ?? ((name: string) => modelLayer7(space, name));
   const dyn = new Set(rule?.dynamicProps ?? []);
-  const id = matchId(m);
+  const id = space.matchKey(m);
 
   /** A condition that is this rule's alone (runtime value, stateful matcher). */
   const unknownLit = (label: string, test?: (p: Point) => boolean, stateful?: boolean) => {
@@ -218,12 +218,35 @@ export function compileMatch(space: Space, m: Match, rule: Rule | undefined, opt
   ] as const) {
     add(name, n, ident, (v, label) => {
       const b = 1n << BigInt(space.listDim(v, src).index);
+      const test = src ? (p: Point) => p.env.inList(v, p.srcKey, p.srcVal, p.time) : (p: Point) => p.env.inList(v, p.dstKey, p.dstVal, p.time);
+      // In a joint space (two scripts compared) the dimension is membership besides this side's own
+      // entries: an address the script lists is a member; one it may list (DNS name, run-time value)
+      // a member for an unknown of this side.
+      const entries = space.listEntries(v);
+      const f = src ? FIELD.I_SADDR : FIELD.I_DADDR;
+      const maybe = entries?.unknown ? 1n << BigInt(space.dim(`e${space.side}:${src ? 'src' : 'dst'}:${v}`, () => ({ kind: 'unknown', label: `${name}=${v}` })).index) : 0n;
       return {
         label,
-        test: src ? (p) => p.env.inList(v, p.srcKey, p.srcVal, p.time) : (p) => p.env.inList(v, p.dstKey, p.dstVal, p.time),
+        test,
         split(c, yes, no) {
-          if (c.trip.added & b) yes.push(c); // added earlier in this trip: a member now
-          else splitDim(c, b, yes, no);
+          if (c.trip.added & b) {
+            yes.push(c); // added earlier in this trip: a member now
+            return;
+          }
+          if (!entries) {
+            splitDim(c, b, yes, no);
+            return;
+          }
+          const rest: Cube[] = [];
+          ivLit(f, entries.set as I.ISet<bigint>, 1n, label, test).split(c, yes, rest);
+          for (const r of rest) {
+            if (maybe === 0n) splitDim(r, b, yes, no);
+            else {
+              const out: Cube[] = [];
+              splitDim(r, b, yes, out);
+              for (const o of out) splitDim(o, maybe, yes, no);
+            }
+          }
         },
       };
     });

@@ -50,6 +50,11 @@ export interface AnalyzeOptions {
    * mangle still ends its table (the packet leaves it for the next table).
    */
   keepGoing?: boolean;
+  /**
+   * The space to analyse in (default `spaceOf(model, family)`): a view of `jointSpaces` so the sets of
+   * two models can be compared. Must be a space of this model.
+   */
+  space?: Space;
 }
 
 export interface FamilyReach {
@@ -285,7 +290,8 @@ function readsOf(space: Space, tables: Array<Map<string, Rule[]>>, enabled: (r: 
 
 /** Runs the analysis of one family (not cached: see `reachOf`). */
 export function analyze(model: FirewallModel, family: Family, options: AnalyzeOptions = {}): FamilyReach {
-  const space = spaceOf(model, family);
+  const space = options.space ?? spaceOf(model, family);
+  if (space.model !== model || space.family !== family) throw new Error('analyze: the space belongs to another model or family');
   const enabled = (r: Rule) => (options.enable?.has(r) ?? false) || (!r.disabled && !(options.disable?.has(r) ?? false));
   const walk = new Walk(space, options.budget ?? 100_000, enabled, options.keepGoing);
   const tables = new Map<TableName, Map<string, Rule[]>>();

@@ -30,7 +30,8 @@
 // dstnat/srcnat only when the model has such nat rules; a fresh packet has no packet or routing mark.
 
 import type { Family, FirewallModel, Match, Rule, Unknown } from '../model/types';
-import { normalizeProtocol } from '../model/values';
+import { normalizeProtocol, parseAddress } from '../model/values';
+import { fromRanges } from './iset';
 
 export type Hook = 'input' | 'forward' | 'output';
 export const HOOKS: readonly Hook[] = ['input', 'forward', 'output'];
@@ -129,6 +130,33 @@ function known<T>(n: { value: T | Unknown } | undefined): T | undefined {
 const NAT_DST_ACTIONS = new Set(['dst-nat', 'netmap', 'redirect']);
 const NAT_SRC_ACTIONS = new Set(['src-nat', 'masquerade', 'netmap', 'same']);
 
+/** How an interface atom is made, whatever the model looking at it (see `jointSpaces`). */
+interface AtomDef {
+  label: string;
+  named: boolean;
+  /** The named interface. */
+  iface?: string;
+  /** `~L` atoms: an interface the scripts never name that belongs to list L (where L is not complete). */
+  free?: string;
+}
+
+/** The coordinates two views of one joint space share (see `jointSpaces`). */
+interface Coords {
+  protocols: string[];
+  protoIdx: Map<string, number>;
+  atomDefs: AtomDef[];
+  atomIdx: Map<string, number>;
+  marks: Record<MarkKind, string[]>;
+  macs: string[];
+  dims: Dim[];
+  dimIdx: Map<string, number>;
+  listNames: ReadonlySet<string>;
+  natMask: bigint;
+  notrack: boolean;
+  /** Matches of the other side paired with this side's (same table, chain and text): one set of unknown dims. */
+  alias: Map<Match, number>;
+}
+
 export class Space {
   readonly v6: boolean;
   readonly addrMax: bigint;
@@ -136,6 +164,7 @@ export class Space {
   private readonly protoIdx = new Map<string, number>();
   readonly atoms: Atom[] = [];
   private readonly atomIdx = new Map<string, number>();
+  private readonly atomDefs: AtomDef[] = [];
   private readonly listMasks = new Map<string, bigint>();
   readonly marks: Record<MarkKind, string[]> = { packet: [NO_MARK, OTHER], connection: [NO_MARK, OTHER], routing: [NO_MARK, OTHER] };
   readonly macs: string[] = [OTHER];
@@ -147,61 +176,150 @@ export class Space {
   readonly natMask: bigint;
   /** The model has raw `notrack` rules. */
   readonly notrack: boolean;
+  /**
+   * 0 or 1 when this space is one view of a joint space (`jointSpaces`): the same coordinates as the
+   * other view, this side's model deciding interface-list membership and address-list entries.
+   */
+  readonly side: number | undefined;
+  private readonly alias: Map<Match, number> = new Map();
+  private readonly entryCache = new Map<string, { set: readonly bigint[]; unknown: boolean }>();
 
   constructor(
     readonly model: FirewallModel,
     readonly family: Family,
+    joint?: { models: readonly FirewallModel[]; side: number; shared?: Space },
   ) {
     this.v6 = family === 'ipv6';
     this.addrMax = this.v6 ? (1n << 128n) - 1n : (1n << 32n) - 1n;
+    this.side = joint?.side;
+    if (joint?.shared) {
+      const c = joint.shared.coords();
+      this.protocols = c.protocols;
+      this.protoIdx = c.protoIdx;
+      this.atomDefs = c.atomDefs;
+      this.atomIdx = c.atomIdx;
+      this.marks = c.marks;
+      this.macs = c.macs;
+      this.dims = c.dims;
+      this.dimIdx = c.dimIdx;
+      this.listNames = c.listNames;
+      this.natMask = c.natMask;
+      this.notrack = c.notrack;
+      this.alias = c.alias;
+      for (const d of this.atomDefs) this.atoms.push(this.atomFor(d));
+      return;
+    }
+    const models = joint ? joint.models : [model];
     for (const p of BASE_PROTOCOLS) this.addProto(p);
-    this.addAtom('(none)', false, new Set());
-    this.addAtom('~', false, this.closure(undefined, []));
+    this.addAtom({ label: '(none)', named: false });
+    this.addAtom({ label: '~', named: false });
     const ifaces = new Set<string>();
     const lists = new Set<string>();
-    for (const l of model.interfaceLists.values()) {
-      if (!BUILTIN_FREE.has(l.name) && l.name !== 'all' && l.name !== 'none') lists.add(l.name);
-      for (const m of l.members) ifaces.add(m);
-      for (const x of [...l.include, ...l.exclude]) if (!BUILTIN_FREE.has(x) && x !== 'all' && x !== 'none') lists.add(x);
-    }
     let src = false;
     let dst = false;
     let notrack = false;
-    for (const t of model.tables.values()) {
-      for (const r of t.rules) {
-        const m = r.match;
-        if (t.family === family) {
-          if (t.name === 'nat' && !r.disabled) {
-            if (NAT_DST_ACTIONS.has(r.action)) dst = true;
-            if (NAT_SRC_ACTIONS.has(r.action)) src = true;
+    for (const mo of models) {
+      for (const l of mo.interfaceLists.values()) {
+        if (!BUILTIN_FREE.has(l.name) && l.name !== 'all' && l.name !== 'none') lists.add(l.name);
+        for (const m of l.members) ifaces.add(m);
+        for (const x of [...l.include, ...l.exclude]) if (!BUILTIN_FREE.has(x) && x !== 'all' && x !== 'none') lists.add(x);
+      }
+      for (const t of mo.tables.values()) {
+        for (const r of t.rules) {
+          const m = r.match;
+          if (t.family === family) {
+            if (t.name === 'nat' && !r.disabled) {
+              if (NAT_DST_ACTIONS.has(r.action)) dst = true;
+              if (NAT_SRC_ACTIONS.has(r.action)) src = true;
+            }
+            if (r.action === 'notrack') notrack = true;
+            const p = known(m.protocol);
+            if (p !== undefined) this.addProto(normalizeProtocol(p));
+            const mac = known(m.srcMacAddress);
+            if (mac !== undefined && !this.macs.includes(mac.toUpperCase())) this.macs.push(mac.toUpperCase());
+            for (const k of ['packet', 'connection', 'routing'] as const) {
+              const v = m.other[`${k}-mark`];
+              if (v !== undefined) this.addMark(k, v.replace(/^!/, '').trim());
+              const nv = r.props[`new-${k}-mark`];
+              if (nv !== undefined) this.addMark(k, nv.trim());
+            }
           }
-          if (r.action === 'notrack') notrack = true;
-          const p = known(m.protocol);
-          if (p !== undefined) this.addProto(normalizeProtocol(p));
-          const mac = known(m.srcMacAddress);
-          if (mac !== undefined && !this.macs.includes(mac.toUpperCase())) this.macs.push(mac.toUpperCase());
-          for (const k of ['packet', 'connection', 'routing'] as const) {
-            const v = m.other[`${k}-mark`];
-            if (v !== undefined) this.addMark(k, v.replace(/^!/, '').trim());
-            const nv = r.props[`new-${k}-mark`];
-            if (nv !== undefined) this.addMark(k, nv.trim());
+          for (const n of [m.inInterface, m.outInterface]) {
+            const v = known(n);
+            if (v !== undefined) ifaces.add(v);
           }
-        }
-        for (const n of [m.inInterface, m.outInterface]) {
-          const v = known(n);
-          if (v !== undefined) ifaces.add(v);
-        }
-        for (const n of [m.inInterfaceList, m.outInterfaceList]) {
-          const v = known(n);
-          if (v !== undefined && !BUILTIN_FREE.has(v) && v !== 'all' && v !== 'none') lists.add(v);
+          for (const n of [m.inInterfaceList, m.outInterfaceList]) {
+            const v = known(n);
+            if (v !== undefined && !BUILTIN_FREE.has(v) && v !== 'all' && v !== 'none') lists.add(v);
+          }
         }
       }
     }
-    for (const l of [...lists].sort()) if (!this.complete(l)) this.addAtom(`~${l}`, false, this.closure(undefined, [l]));
+    // `~L` when the list is not complete for some model looking at this space
+    for (const l of [...lists].sort()) if (models.some((mo) => !completeIn(mo, l))) this.addAtom({ label: `~${l}`, named: false, free: l });
     this.listNames = lists;
-    for (const i of [...ifaces].sort()) this.addAtom(i, true, this.closure(i, []));
+    for (const i of [...ifaces].sort()) this.addAtom({ label: i, named: true, iface: i });
     this.natMask = 1n | (src ? 2n : 0n) | (dst ? 4n : 0n) | (src && dst ? 8n : 0n);
     this.notrack = notrack;
+  }
+
+  private coords(): Coords {
+    return {
+      protocols: this.protocols, protoIdx: this.protoIdx, atomDefs: this.atomDefs, atomIdx: this.atomIdx, marks: this.marks,
+      macs: this.macs, dims: this.dims, dimIdx: this.dimIdx, listNames: this.listNames, natMask: this.natMask, notrack: this.notrack,
+      alias: this.alias,
+    };
+  }
+
+  /** The atom of `d` as this space's model sees it (its interface lists). */
+  private atomFor(d: AtomDef): Atom {
+    const extra = d.free !== undefined && !this.complete(d.free) ? [d.free] : [];
+    return { label: d.label, named: d.named, lists: d.label === '(none)' ? new Set() : this.closure(d.iface, extra) };
+  }
+
+  /** Is this one view of a joint space (see `jointSpaces`)? */
+  get joint(): boolean {
+    return this.side !== undefined;
+  }
+
+  /**
+   * The key of a match's unknown dimensions: its own id, or in a joint space the id of the other side's
+   * rule it was paired with (the same rule text in the same chain), so an unchanged rule's run-time
+   * value or `limit=` is one unknown on both sides.
+   */
+  matchKey(m: Match): number {
+    return this.alias.get(m) ?? matchId(m);
+  }
+  /** Pairs `m` (this side's) with `with` (the other side's): one set of unknown dimensions. */
+  pairMatch(m: Match, withMatch: Match): void {
+    this.alias.set(m, matchId(withMatch));
+  }
+
+  /**
+   * Joint spaces only: the addresses this side's script puts in address list `list` (its static entries;
+   * disabled ones left out) and whether some entry's address is unknown here (a DNS name, a run-time
+   * value). Undefined in a single model's space, where list membership is one free dimension.
+   */
+  listEntries(list: string): { set: readonly bigint[]; unknown: boolean } | undefined {
+    if (!this.joint) return undefined;
+    let e = this.entryCache.get(list);
+    if (!e) {
+      const ranges: Array<[bigint, bigint]> = [];
+      let unknown = false;
+      const l = this.model.addressLists.get(`${this.family} ${list}`);
+      for (const en of l?.entries ?? []) {
+        if (en.disabled) continue;
+        const r = parseAddress(en.address);
+        if (!r || r.v6 !== this.v6) {
+          unknown = true;
+          continue;
+        }
+        ranges.push([r.lo, r.hi]);
+      }
+      e = { set: fromRanges(ranges, 1n), unknown };
+      this.entryCache.set(list, e);
+    }
+    return e;
   }
 
   /**
@@ -209,8 +327,7 @@ export class Space {
    * members (what the file says the WAN is); any other list may hold interfaces the file never names.
    */
   complete(list: string): boolean {
-    const l = this.model.interfaceLists.get(list);
-    return !!l && l.members.length > 0 && !l.unknownMembers;
+    return completeIn(this.model, list);
   }
 
   private addProto(p: string): void {
@@ -222,9 +339,10 @@ export class Space {
   private addMark(k: MarkKind, v: string): void {
     if (v !== '' && !this.marks[k].includes(v)) this.marks[k].push(v);
   }
-  private addAtom(label: string, named: boolean, lists: ReadonlySet<string>): void {
-    this.atomIdx.set((named ? '' : '#') + label, this.atoms.length);
-    this.atoms.push({ label, named, lists });
+  private addAtom(d: AtomDef): void {
+    this.atomIdx.set((d.named ? '' : '#') + d.label, this.atoms.length);
+    this.atomDefs.push(d);
+    this.atoms.push(this.atomFor(d));
   }
 
   /**
@@ -346,6 +464,11 @@ export class Space {
   }
 }
 
+function completeIn(model: FirewallModel, list: string): boolean {
+  const l = model.interfaceLists.get(list);
+  return !!l && l.members.length > 0 && !l.unknownMembers;
+}
+
 const spaces = new WeakMap<FirewallModel, Map<Family, Space>>();
 
 /** The space of a model's family (built once per model). */
@@ -364,4 +487,55 @@ export function matchId(m: Match): number {
   let i = matchIds.get(m);
   if (i === undefined) matchIds.set(m, (i = nextMatchId++));
   return i;
+}
+
+const joints = new WeakMap<FirewallModel, WeakMap<FirewallModel, Map<Family, [Space, Space]>>>();
+
+/**
+ * One header space for two models (a firewall before and after a change), as two views with the
+ * same coordinates: the same protocols, interface atoms (every interface either script names), marks
+ * and boolean dimensions, so sets analysed in one view can be compared with sets of the other
+ * (`subtract`, `intersect` are exact across them). Each view's model decides what is side-specific:
+ * interface-list membership, the address lists' static entries (in a joint space an address-list
+ * dimension means membership BESIDES the script's own entries: what the router adds at run time,
+ * the same on both sides), layer7 patterns. Rules with the same table, chain and text are paired
+ * (k-th with k-th) so their unknown conditions are one dimension. Built once per pair (cached).
+ */
+export function jointSpaces(before: FirewallModel, after: FirewallModel, family: Family): [Space, Space] {
+  let m = joints.get(before);
+  if (!m) joints.set(before, (m = new WeakMap()));
+  let f = m.get(after);
+  if (!f) m.set(after, (f = new Map()));
+  let pair = f.get(family);
+  if (!pair) {
+    const a = new Space(before, family, { models: [before, after], side: 0 });
+    const b = new Space(after, family, { models: [before, after], side: 1, shared: a });
+    const seen = new Map<string, Match[]>();
+    for (const t of before.tables.values()) {
+      if (t.family !== family) continue;
+      for (const r of t.rules) {
+        const k = pairKey(t.name, r);
+        let l = seen.get(k);
+        if (!l) seen.set(k, (l = []));
+        l.push(r.match);
+      }
+    }
+    for (const t of after.tables.values()) {
+      if (t.family !== family) continue;
+      for (const r of t.rules) {
+        const l = seen.get(pairKey(t.name, r));
+        const w = l?.shift();
+        if (w) b.pairMatch(r.match, w);
+      }
+    }
+    f.set(family, (pair = [a, b]));
+  }
+  return pair;
+}
+
+function pairKey(table: string, r: Rule): string {
+  const props = Object.entries(r.props)
+    .filter(([k]) => k !== 'comment' && k !== 'place-before' && k !== 'disabled')
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return JSON.stringify([table, r.chain, props]);
 }

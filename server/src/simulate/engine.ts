@@ -168,6 +168,18 @@ export class Simulator {
     return false;
   }
 
+  /**
+   * Puts `address` in `list` before the packets are sent, without timeout: an entry the router already
+   * holds (added at run time, not by the script). Used to replay a packet the set analysis describes
+   * as a member of a list (semantics/diff.ts witnesses).
+   */
+  seedList(list: string, address: string): void {
+    const a = this.addr(address);
+    let m = this.lists.get(list);
+    if (!m) this.lists.set(list, (m = new Map()));
+    m.set(a.key, { address, expires: Infinity });
+  }
+
   /** Is `address` in `list` at `time` (dynamic entries the packets added, or the file's static entries)? */
   inList(list: string, address: string, time: number): boolean {
     const a = this.addr(address);
@@ -252,7 +264,7 @@ export class Simulator {
       outIface: p.outInterface,
       outLists: hook === 'input' && p.outInterface === undefined && !p.outInterfaceLists ? EMPTY : this.interfaceLists(p.outInterface, p.outInterfaceLists),
       state,
-      natState: NO_NAT,
+      natState: p.natState ?? NO_NAT,
       // a packet to the router is addressed to one of its own addresses (local), one through it to a
       // unicast address elsewhere; the router's own packets come from a local address
       dstType: p.dstAddressType ?? (hook === 'input' ? 'local' : 'unicast'),
@@ -263,7 +275,7 @@ export class Simulator {
       icmpType: p.icmp?.type ?? (proto.startsWith('icmp') ? 8 : -1),
       icmpCode: p.icmp?.code ?? 0,
       srcMac: p.srcMac,
-      marks: {},
+      marks: p.connectionMark !== undefined ? { connection: p.connectionMark } : {},
       env: this.env,
     };
   }

@@ -47,6 +47,10 @@ export interface SimPacket {
   dstAddressType?: 'unicast' | 'local' | 'broadcast' | 'multicast';
   /** `src-address-type`: default `local` in output, `unicast` otherwise. */
   srcAddressType?: 'unicast' | 'local' | 'broadcast' | 'multicast';
+  /** `connection-nat-state` of the packet's connection (default: not NATed). */
+  natState?: Array<'srcnat' | 'dstnat'>;
+  /** The connection mark the packet's connection already carries (default: none). */
+  connectionMark?: string;
 }
 
 /** One rule a packet matched. */
