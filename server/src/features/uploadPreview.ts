@@ -4,7 +4,12 @@
 // headline for the question and a Markdown document out. The client passes every text through its
 // redactor before showing it.
 
-import { checkSession, parseActiveSessions, placeText, sessionAddresses, type PartState, type SessionCheck, type UploadService, type Verdict } from './sessionCheck';
+import { parse } from '../parser/index';
+import { buildModel } from '../model/build';
+import type { Rule } from '../model/types';
+import { describeSet } from '../semantics/index';
+import { diffFirewalls, type DiffPiece, type FirewallDiff } from '../semantics/diff';
+import { checkSession, combine, parseActiveSessions, placeText, sessionAddresses, type Combined, type PartState, type SessionCheck, type UploadService, type Verdict } from './sessionCheck';
 
 export interface PreviewRisk {
   kind: string;
@@ -97,6 +102,7 @@ export function buildPreview(input: PreviewInput): Preview {
       lines.push('');
     }
   }
+  lines.push(...diffSection(input));
   lines.push(`Service: ${input.service}, port ${session.port} (from the router's \`/ip service\`); the session's packets are TCP from the client address to that port, on the input chain (raw, mangle and filter).`);
   lines.push('');
   if (session.serviceChange) {
@@ -112,7 +118,8 @@ export function buildPreview(input: PreviewInput): Preview {
   if (session.unknowns.length) {
     lines.push('## What the script does that cannot be known here');
     lines.push('');
-    for (const u of session.unknowns) lines.push(`- line ${u.line + 1}: ${cell(u.message)}`);
+    const c = combine(input.exportText, input.script);
+    for (const u of session.unknowns) lines.push(`- line ${u.line + 1}: ${cell(scriptLines(c, u.message, input.fileLabel))}`);
     lines.push('');
   }
   if (session.notes.length) {
@@ -130,4 +137,62 @@ function headlineOf(session: SessionCheck, risks: PreviewRisk[], router: string)
     ? ` The script also has ${risks.length} lockout risk${risks.length === 1 ? '' : 's'} (first: line ${risks[0].line + 1}: ${risks[0].message.replace(/\.$/, '')}).`
     : '';
   return `${session.summary}${riskText} Apply it to ${router}?`;
+}
+
+/** At most this many changes are listed per direction (the rest are counted). */
+const MAX_PIECES = 15;
+
+function ruleText(c: Combined, r: Rule | undefined, fileLabel: string): string {
+  if (!r) return 'the end of the chain (implicit accept)';
+  const s = r.source.range;
+  const script = s.start.offset >= c.scriptOffset;
+  const line = script ? s.start.line - c.scriptLine : s.start.line;
+  const where = script ? `${fileLabel} line ${line + 1}` : `router, export line ${line + 1}`;
+  return `${r.chain} ${r.action}${r.comment ? ` "${r.comment}"` : ''} (${where})`;
+}
+
+/** The model speaks of lines of the combined text: say which file they are in. */
+function scriptLines(c: Combined, text: string, fileLabel: string): string {
+  return text.replace(/\bline (\d+)/g, (_m, n: string) => {
+    const l = Number(n) - 1;
+    return l >= c.scriptLine ? `${fileLabel} line ${l - c.scriptLine + 1}` : `export line ${l + 1}`;
+  });
+}
+
+function pieceLine(c: Combined, p: DiffPiece, fileLabel: string): string {
+  const what = describeSet(p.set) || 'all traffic';
+  const w = p.witness?.after.packet;
+  const example = w ? `, e.g. ${w.protocol}${w.dstPort !== undefined ? ` to port ${w.dstPort}` : ''} from ${w.src}${w.inInterface ? ` in ${w.inInterface}` : ''}` : '';
+  return `- **${p.hook}** ${cell(what)}${example}: ${p.before.verdict} by ${cell(ruleText(c, p.before.rule, fileLabel))} → **${p.after.verdict}** by ${cell(ruleText(c, p.after.rule, fileLabel))}${p.may ? ` (may: ${cell(scriptLines(c, p.mayBecause.join('; '), fileLabel))})` : ''}`;
+}
+
+/** What changes for traffic: the differential analysis (semantics/diff.ts) of the export against export + script. */
+function diffSection(input: PreviewInput): string[] {
+  const out: string[] = ['## What changes for traffic', ''];
+  let diff: FirewallDiff;
+  const c = combine(input.exportText, input.script);
+  try {
+    const before = buildModel(parse(input.exportText), input.exportText);
+    const after = buildModel(parse(c.text), c.text);
+    diff = diffFirewalls(before, after);
+  } catch (e) {
+    return [...out, `The comparison failed (${e instanceof Error ? e.message : String(e)}); nothing is claimed.`, ''];
+  }
+  if (!diff.complete) return [...out, 'The firewall is too large for the comparison\'s budget: what changes is not known (nothing is claimed).', ''];
+  const pieces = diff.families.flatMap((f) => f.pieces);
+  if (pieces.length === 0) return [...out, 'No packet\'s verdict changes (raw, mangle and filter on input, forward and output).', ''];
+  const opened = pieces.filter((p) => p.after.verdict === 'accept' && p.before.verdict !== 'accept' && p.hook !== 'output');
+  const closed = pieces.filter((p) => p.before.verdict === 'accept' && p.after.verdict !== 'accept');
+  const other = pieces.filter((p) => !opened.includes(p) && !closed.includes(p));
+  const list = (title: string, ps: DiffPiece[]) => {
+    if (!ps.length) return;
+    out.push(`### ${title}`, '');
+    for (const p of ps.slice(0, MAX_PIECES)) out.push(pieceLine(c, p, input.fileLabel));
+    if (ps.length > MAX_PIECES) out.push(`- … and ${ps.length - MAX_PIECES} more`);
+    out.push('');
+  };
+  list('Newly accepted (reachable after the script)', opened);
+  list('Stops working (accepted now, not after the script)', closed);
+  list('Other verdict changes', other);
+  return out;
 }
