@@ -101,6 +101,9 @@ describe('upload to a router: real OpenSSH on 127.0.0.1, credentials through the
     await poll('the router profile in the workspace settings', () =>
       vscode.workspace.getConfiguration('routeros').get<Array<{ port?: number }>>('routers')?.[0]?.port === router.port,
     );
+    // The tests before the preview test are about the transport and the outcome: no preview question there.
+    await vscode.workspace.getConfiguration('routeros.upload').update('preview', false, vscode.ConfigurationTarget.Workspace);
+    await poll('the preview turned off', () => vscode.workspace.getConfiguration('routeros.upload').get<boolean>('preview') === false);
   });
 
   it('applies a clean file: password typed into the masked input box, host key confirmed in the modal, outcome in the output channel', async () => {
@@ -256,5 +259,33 @@ describe('upload to a router: real OpenSSH on 127.0.0.1, credentials through the
     await within(again, 'the next upload to return');
     assert.equal(routerState(router).imports, before.imports + 1);
     assert.deepEqual(routerFiles(router), left, 'the new upload removed its own temporary file');
+  });
+  it('preview: the router\'s /export and /user active show that the script cuts this session off; the question names the line; Cancel leaves the router as it was', async () => {
+    await vscode.workspace.getConfiguration('routeros.upload').update('preview', true, vscode.ConfigurationTarget.Workspace);
+    await poll('the preview turned on', () => vscode.workspace.getConfiguration('routeros.upload').get<boolean>('preview') === true);
+    const before = routerState(router);
+    // (the fault test before this one leaves its temporary file behind, as reported)
+    const filesBefore = routerFiles(router);
+    await openFile('upload-preview.rsc');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const run = vscode.commands.executeCommand('routeros.uploadAndApply');
+    // The preview document opens beside the script, then the question (modal) asks.
+    const doc = await poll('the preview document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'routeros-preview'), 60_000, 100);
+    const text = doc.getText();
+    assert.match(text, /## This upload's session: CUT OFF/);
+    assert.match(text, /\| 127\.0\.0\.1 \| lo \| accepted → DROPPED \| accepted → DROPPED \|/);
+    assert.match(text, /line 3 of upload-preview\.rsc/);
+    await uiSteps('upload-preview-visible', [{ see: 'cuts off this upload' }]);
+    await screenshot('upload-preview');
+    const [q] = await uiSteps('upload-preview-cancel', [{ click: 'Cancel' }]);
+    assert.match(q.dialogText ?? '', /The script cuts off this upload's ssh session from 127\.0\.0\.1 to port \d+: line 3 of upload-preview\.rsc/);
+    assert.match(q.dialogText ?? '', /Apply with automatic revert|automatic revert/);
+    await within(run, 'the upload command to return');
+    const out = outputChannelLines();
+    assert.ok(out.some((l) => /preview: session cut/.test(l)), 'the verdict is in the output channel');
+    const after = routerState(router);
+    assert.equal(after.imports, before.imports, 'nothing was imported');
+    assert.deepEqual(routerFiles(router), filesBefore, 'nothing was stored on the router');
+    assert.ok(after.log.includes('/export') && after.log.includes('/user active print terse'));
   });
 });
