@@ -98,6 +98,8 @@ export interface DiffReport {
   changes: DiffChange[];
   /** What was taken to be the WAN, per side. */
   wan: { before: string; after: string };
+  /** What the comparison takes as written although the scripts may not do it (`:if` rules, router items). */
+  notes: string[];
 }
 
 export interface DiffReportOptions extends DiffOptions {
@@ -123,7 +125,25 @@ export function reportOf(diff: FirewallDiff, before: DiffInput, after: DiffInput
     for (const r of merge(rows)) changes.push(changeOf(sb, r, before, after, r.hook !== 'output' && (r.dirs & cls.all) === cls.all && cls.all !== 1));
   }
   changes.sort(compareChanges);
+  const notes: string[] = [];
+  for (const [side, rules, input] of [['before', diff.uncertain.before, before], ['after', diff.uncertain.after, after]] as const) {
+    void side;
+    if (rules.length > 0) {
+      const lines = rules.slice(0, 3).map((r) => r.source.range.start.line + 1);
+      notes.push(
+        `${input.name}: ${rules.length} rule${rules.length === 1 ? '' : 's'} created, changed or placed by commands that may not run (inside :if, loops, functions) or at an unknown position (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${rules.length > 3 ? ', ...' : ''}) ${rules.length === 1 ? 'is' : 'are'} compared as written`,
+      );
+    }
+    const un = input.model.unresolved;
+    if (un.length > 0) {
+      const lines = un.slice(0, 3).map((u) => u.range.start.line + 1);
+      notes.push(
+        `${input.name}: ${un.length} command${un.length === 1 ? '' : 's'} act${un.length === 1 ? 's' : ''} on items the script does not create (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${un.length > 3 ? ', ...' : ''}): the router's own rules are not compared`,
+      );
+    }
+  }
   return {
+    notes,
     before: before.name,
     after: after.name,
     complete: diff.complete,
@@ -330,6 +350,7 @@ function merge(rows: Row[]): Row[] {
     }
     if (cur.length === before) break;
   }
+  for (const r of cur) if (r.ports !== null && I.subset([0, 65535], r.ports, 1)) r.ports = null;
   return cur;
 }
 
@@ -502,8 +523,10 @@ export function diffText(report: DiffReport): string {
     const k = cols[i];
     const may = c.may ? 'may: ' : '';
     lines.push(`${k.hook.padEnd(w0)}  ${k.direction.padEnd(w1)}  ${k.what.padEnd(Math.min(w2, 40))}  ${may}${outcomeText(c.before)} -> ${outcomeText(c.after)}`.trimEnd());
+    for (const why of c.mayBecause) lines.push(`${' '.repeat(w0 + 2)}may: ${why}`);
   });
   if (report.changes.length > 0) lines.push(`WAN: ${wanLine(report)}`);
+  for (const n of report.notes) lines.push(`note: ${n}`);
   return lines.join('\n') + '\n';
 }
 
@@ -558,7 +581,10 @@ export function diffMarkdown(report: DiffReport): string {
       out.push(`| ${mark}${c.may ? ' may' : ''} | ${mdEscape(k.hook)} | ${mdEscape(k.direction.replace(/^from /, ''))} | ${mdEscape(k.what)} | ${mdEscape(outcomeText(c.before))} | ${mdEscape(outcomeText(c.after))} |`);
     }
     out.push('', `WAN: ${mdEscape(wanLine(report))}`);
+    const whys = [...new Set(report.changes.flatMap((c) => c.mayBecause))];
+    if (whys.length > 0) out.push('', '"may": ' + whys.map(mdEscape).join('; '));
   }
+  for (const n of report.notes) out.push('', `Note: ${mdEscape(n)}`);
   return out.join('\n') + '\n';
 }
 
@@ -572,6 +598,7 @@ export function diffJson(report: DiffReport): object {
     changed: report.changes.length > 0,
     summary: diffSummary(report),
     wan: report.wan,
+    notes: report.notes,
     changes: report.changes.map((c) => ({
       family: c.family,
       hook: c.hook,
