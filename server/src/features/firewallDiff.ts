@@ -74,6 +74,8 @@ export interface DiffChange {
   /** Protocol names (`other` for protocols no rule names); empty array never; `any` covers all. */
   protocols: string[];
   anyProtocol: boolean;
+  /** The protocols NOT covered, when that is the shorter way to say it (text only). */
+  allButProtocols?: string[];
   /** Destination ports (`22,8291,1000-2000`); undefined: any (or the protocols have none). */
   dstPorts?: string;
   /** Source / destination addresses; undefined: any. */
@@ -280,7 +282,8 @@ function conditionsOf(space: Space, cls: Classes, hook: Hook, c: Cube): string[]
     if ((bits & 1n) === 0n) continue;
     const d = space.dims[i];
     const yes = ((c.bt >> BigInt(i)) & 1n) === 1n;
-    if (d.kind === 'list') out.push(`${d.src ? 'src' : 'dst'} ${yes ? 'in' : 'not in'} "${d.list}"`);
+    // in a joint space a list dimension is membership by entries the scripts do not add themselves
+    if (d.kind === 'list') out.push(`${d.src ? 'src' : 'dst'} ${yes ? 'in' : 'not in'} "${d.list}" (other entries)`);
     else if (d.kind === 'unknown') out.push(`${yes ? 'when' : 'unless'} ${d.label ?? d.key}`);
     else out.push(`${yes ? '' : 'not '}${d.label ?? d.key}`);
   }
@@ -444,6 +447,7 @@ function changeOf(space: Space, r: Row, before: DiffInput, after: DiffInput, any
     anyDirection,
     protocols: protocolsOf(space, r.proto),
     anyProtocol,
+    allButProtocols: anyProtocol ? undefined : protocolsOf(space, allProto & ~r.proto),
     dstPorts: r.ports === null ? undefined : I.text(r.ports),
     srcAddress: addressSetText(r.src, space.v6, space.addrMax),
     dstAddress: addressSetText(r.dst, space.v6, space.addrMax),
@@ -494,7 +498,7 @@ function firstPort(p: string | undefined): number {
 export function changeColumns(c: DiffChange): { hook: string; direction: string; what: string } {
   const dirs = c.directions;
   const direction = c.hook === 'output' ? 'from router' : c.anyDirection ? 'from any' : `from ${dirs.map((d) => DIRECTION_TEXT[d].slice(5)).join('+')}`;
-  const proto = c.anyProtocol ? 'any' : c.protocols.join(',');
+  const proto = c.anyProtocol ? 'any' : c.allButProtocols && c.allButProtocols.length < c.protocols.length ? `all but ${c.allButProtocols.join(',')}` : c.protocols.join(',');
   const parts = [c.dstPorts !== undefined ? `${proto} ${c.dstPorts}` : proto];
   if (c.srcAddress !== undefined) parts.push(`src ${c.srcAddress}`);
   if (c.dstAddress !== undefined) parts.push(`dst ${c.dstAddress}`);
