@@ -499,11 +499,24 @@ export function changeColumns(c: DiffChange): { hook: string; direction: string;
   const dirs = c.directions;
   const direction = c.hook === 'output' ? 'from router' : c.anyDirection ? 'from any' : `from ${dirs.map((d) => DIRECTION_TEXT[d].slice(5)).join('+')}`;
   const proto = c.anyProtocol ? 'any' : c.allButProtocols && c.allButProtocols.length < c.protocols.length ? `all but ${c.allButProtocols.join(',')}` : c.protocols.join(',');
-  const parts = [c.dstPorts !== undefined ? `${proto} ${c.dstPorts}` : proto];
+  const parts = [c.dstPorts !== undefined ? `${proto} ${portsText(c.dstPorts)}` : proto];
   if (c.srcAddress !== undefined) parts.push(`src ${c.srcAddress}`);
   if (c.dstAddress !== undefined) parts.push(`dst ${c.dstAddress}`);
   parts.push(...c.conditions);
   return { hook: c.family === 'ipv6' ? `ipv6 ${c.hook}` : c.hook, direction, what: parts.join(' ') };
+}
+
+/** `22,80` or, when shorter, what is left out: `not 22,80`. */
+function portsText(ports: string): string {
+  const set = I.fromRanges(
+    ports.split(',').map((p) => {
+      const [a, b] = p.split('-').map(Number);
+      return [a, b ?? a] as [number, number];
+    }),
+    1,
+  );
+  const comp = `not ${I.text(I.subtract([0, 65535], set, 1))}`;
+  return comp.length < ports.length ? comp : ports;
 }
 
 /** `drop (rule 14 "drop all from WAN", old.rsc:20)` */
