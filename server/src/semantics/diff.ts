@@ -75,6 +75,12 @@ export interface FirewallDiff {
   /** Every family compared completely: `pieces` is exactly the change (empty = provably no change). */
   complete: boolean;
   families: FamilyDiff[];
+  /**
+   * Rules of the compared tables that may not be there as modelled (created/changed inside `:if`,
+   * loops, functions; uncertain positions), per side: the comparison takes them as written, so a
+   * result is only as sure as they are.
+   */
+  uncertain: { before: Rule[]; after: Rule[] };
 }
 
 export interface DiffOptions {
@@ -100,7 +106,15 @@ function hasRules(model: FirewallModel, family: Family): boolean {
 export function diffFirewalls(before: FirewallModel, after: FirewallModel, options: DiffOptions = {}): FirewallDiff {
   const families = options.families ?? (['ip', 'ipv6'] as const).filter((f) => hasRules(before, f) || hasRules(after, f));
   const out: FamilyDiff[] = families.map((f) => diffFamily(before, after, f, options));
-  return { complete: out.every((f) => f.complete), families: out };
+  const uncertain = (m: FirewallModel) => {
+    const rs: Rule[] = [];
+    for (const t of m.tables.values()) {
+      if (!families.includes(t.family) || !WALKED.has(t.name)) continue;
+      for (const r of t.rules) if (r.source.conditional || r.source.uncertain?.length || !r.positionKnown) rs.push(r);
+    }
+    return rs;
+  };
+  return { complete: out.every((f) => f.complete), families: out, uncertain: { before: uncertain(before), after: uncertain(after) } };
 }
 
 class Budget {
