@@ -180,10 +180,31 @@ describe('session check: a client in no router subnet (interface unknown)', () =
     assert.equal(r.verdict, 'keeps', r.summary + r.notes.join(' '));
     assert.equal(r.addresses[0].inInterface, undefined);
   });
-  it('may when an input drop covers some interfaces', () => {
+  it('keeps when the new drop covers only interfaces the session is not accepted on now', () => {
+    // ether5 is outside the LAN list: the router drops a routed client's login from it already.
     const r = run(DEFCONF_EXPORT, '/ip firewall filter add chain=input action=drop in-interface=ether5 place-before=0\n', [VPN]);
+    assert.equal(r.verdict, 'keeps', r.summary + r.notes.join(' '));
+    assert.equal(r.addresses[0].fresh.before, 'partly');
+    assert.equal(r.addresses[0].fresh.after, 'accepted');
+  });
+  it('may when the drop covers some of the interfaces it is accepted on now', () => {
+    const twoLan = DEFCONF_EXPORT.replace('add comment=defconf interface=ether1 list=WAN', 'add comment=defconf interface=ether1 list=WAN\nadd interface=wg0 list=LAN');
+    const r = run(twoLan, '/ip firewall filter add chain=input action=drop in-interface=wg0 place-before=0\n', [VPN]);
     assert.equal(r.verdict, 'may-cut', r.summary);
+    assert.equal(r.addresses[0].established.after, 'partly');
     assert.ok(r.notes.some((n) => /interface the session arrives on is not known/.test(n)));
+    assert.match(r.summary, /may cut off .*line 1 of new\.rsc/);
+  });
+  it('cut when the drop covers every interface it is accepted on now (the LAN list holds only the bridge)', () => {
+    const r = run(DEFCONF_EXPORT, '/ip firewall filter add chain=input action=drop in-interface=bridge place-before=0\n', [VPN]);
+    assert.equal(r.verdict, 'cut', r.summary);
+  });
+  it('address lists: a static entry of the router puts the client in the admins list the script accepts', () => {
+    const strict = STRICT_EXPORT + '/ip firewall address-list\nadd address=10.8.0.0/24 list=admins\n';
+    const keep = run(strict, '/ip firewall filter add chain=input action=accept src-address-list=admins place-before=0\n/ip firewall filter remove [find comment=ssh-new]\n', [VPN]);
+    assert.notEqual(keep.verdict, 'cut', keep.summary);
+    const cut = run(strict, '/ip firewall address-list remove [find list=admins]\n/ip firewall filter add chain=input action=drop src-address-list=!admins place-before=0\n', [VPN]);
+    assert.notEqual(cut.verdict, 'keeps', cut.summary);
   });
   it('cut when the drop covers every interface', () => {
     const r = run(DEFCONF_EXPORT, '/ip firewall filter add chain=input action=drop src-address=10.8.0.0/24 place-before=0\n', [VPN]);

@@ -22,7 +22,8 @@ import { buildModel } from '../model/build';
 import { parseAddress, type AddressRange } from '../model/values';
 import { servicesOf, type ServiceName, type ServiceState } from '../model/services';
 import type { Family, FirewallModel, Match, Rule } from '../model/types';
-import { reachOf, setOf, type PacketSet } from '../semantics/index';
+import { analyze, matchOf, PacketSet, universe, type FamilyReach, type Space } from '../semantics/index';
+import { E_IN, jointSpaces } from '../semantics/space';
 
 /** A line of `/user active print terse`: who is logged in from where, through which service. */
 export interface ActiveSession {
@@ -140,9 +141,9 @@ export interface SessionCheckInput {
 }
 
 const DROPS = new Set(['drop', 'reject', 'tarpit']);
+/** Verbs on list entries the model does not replay (it knows `add`). */
+const UNMODELLED_VERBS = new Set(['remove', 'set', 'disable', 'enable', 'unset', 'move']);
 const WALKED = new Set(['raw', 'mangle', 'filter']);
-/** Built-in chains an input packet never passes. */
-const NOT_INPUT = new Set(['forward', 'output', 'postrouting']);
 
 function oneLine(text: string, max = 140): string {
   const t = text.replace(/\\\r?\n\s*/g, '').replace(/\s+/g, ' ').trim();
@@ -180,26 +181,6 @@ function directInterface(text: string, addr: AddressRange): string | undefined {
   return found.size === 1 ? [...found][0] : undefined;
 }
 
-/** Address lists a static entry of the model puts `addr` in (known members; others stay open). */
-function staticLists(model: FirewallModel, family: Family, addr: AddressRange): string[] {
-  const out: string[] = [];
-  for (const l of model.addressLists.values()) {
-    if (l.family !== family) continue;
-    const hit = l.entries.some((e) => {
-      if (!e.address || e.timeout !== undefined || e.disabled) return false;
-      const r = parseAddress(e.address);
-      return !!r && r.v6 === addr.v6 && r.lo <= addr.lo && addr.hi <= r.hi;
-    });
-    if (hit) out.push(l.name);
-  }
-  return out;
-}
-
-interface Judged {
-  state: PartState;
-  set?: PacketSet;
-}
-
 function sessionMatch(address: string, port: number, state: 'new' | 'established', iface?: string): Match {
   return {
     protocol: { negated: false, value: 'tcp' },
@@ -213,30 +194,38 @@ function sessionMatch(address: string, port: number, state: 'new' | 'established
   };
 }
 
-function judge(model: FirewallModel, family: Family, address: string, port: number, state: 'new' | 'established', iface: string | undefined, addr: AddressRange): Judged {
-  const reach = reachOf(model, family);
-  if (!reach.complete) return { state: 'unknown' };
-  let s = setOf(model, family, sessionMatch(address, port, state, iface), ['input']);
-  for (const list of staticLists(model, family, addr)) s = s.intersect(setOf(model, family, { srcAddressList: { negated: false, value: list }, other: {} }, ['input']));
-  if (s.isEmpty()) return { state: 'unknown' };
-  const h = reach.hook('input');
-  const blocked = h.drop.union(h.reject).union(h.tarpit);
-  const hit = s.intersect(blocked);
-  if (hit.isEmpty()) return { state: 'accepted', set: s };
-  if (s.subtract(blocked.certain()).isEmpty()) return { state: 'dropped', set: s };
-  return { state: 'partly', set: s };
+/**
+ * The two firewalls analysed in ONE joint space (semantics `jointSpaces`): the same coordinates, so the
+ * session's packets accepted now can be intersected with what is dropped after the script exactly.
+ * Address-list dimensions there mean membership besides the static entries each side's model has.
+ */
+interface Joint {
+  space: Space;
+  before: FamilyReach;
+  after: FamilyReach;
+  complete: boolean;
 }
 
-function cutters(c: Combined, model: FirewallModel, family: Family, s: PacketSet | undefined): { places: Place[]; uncertain: boolean } {
-  if (!s) return { places: [], uncertain: false };
-  const reach = reachOf(model, family);
+function jointOf(before: FirewallModel, after: FirewallModel, family: Family): Joint {
+  const [sa, sb] = jointSpaces(before, after, family);
+  const ra = analyze(before, family, { space: sa });
+  const rb = analyze(after, family, { space: sb });
+  return { space: sa, before: ra, after: rb, complete: ra.complete && rb.complete };
+}
+
+function blockedOf(r: FamilyReach): PacketSet {
+  const h = r.hook('input');
+  return h.drop.union(h.reject).union(h.tarpit);
+}
+
+function cutters(c: Combined, model: FirewallModel, family: Family, reach: FamilyReach, lost: PacketSet): { places: Place[]; uncertain: boolean } {
   const places: Place[] = [];
   let uncertain = false;
   for (const t of model.tables.values()) {
     if (t.family !== family || !WALKED.has(t.name)) continue;
     for (const r of t.rules) {
       if (r.disabled || !DROPS.has(r.action)) continue;
-      if (!reach.decided(r).intersects(s)) continue;
+      if (!reach.decided(r).intersects(lost)) continue;
       places.push(rulePlace(c, r));
       if (r.source.conditional || r.source.uncertain?.length || !r.positionKnown) uncertain = true;
     }
@@ -244,37 +233,48 @@ function cutters(c: Combined, model: FirewallModel, family: Family, s: PacketSet
   return { places, uncertain };
 }
 
-function part(c: Combined, before: FirewallModel, after: FirewallModel, family: Family, address: string, addr: AddressRange, portBefore: number, state: 'new' | 'established', iface: string | undefined): SessionPart {
-  const b = judge(before, family, address, portBefore, state, iface, addr);
-  const a = judge(after, family, address, portBefore, state, iface, addr);
-  const cut = a.state === 'dropped' || a.state === 'partly' ? cutters(c, after, family, a.set) : { places: [], uncertain: false };
-  return { before: b.state, after: a.state, cutBy: cut.places, cutByUncertain: cut.uncertain };
-}
-
 /**
- * What decides the session's packets on input, as text: the walked tables' rules in order, the interface
- * lists, and the static address lists holding the address. Equal before and after: the script does not
- * change the session's fate, whatever interface it arrives on.
+ * One part of the session (established packets, or a new login): `before` is what the router's firewall
+ * does to these packets now; `after` is what happens to those it accepts now (the session exists, so its
+ * real packets are among them, whatever interface they arrive on): none dropped, all certainly dropped,
+ * or some.
  */
-function inputFingerprint(model: FirewallModel, family: Family, addr: AddressRange): string {
-  const parts: string[] = [];
-  for (const t of model.tables.values()) {
-    if (t.family !== family || !WALKED.has(t.name)) continue;
-    parts.push(`#${t.name}`);
-    for (const r of t.rules) if (!NOT_INPUT.has(r.chain)) parts.push(JSON.stringify([r.chain, r.action, r.disabled, r.positionKnown, r.source.conditional, Object.entries(r.props).filter(([k]) => k !== 'comment').sort()]));
-  }
-  for (const l of [...model.interfaceLists.values()].sort((a, b) => a.name.localeCompare(b.name))) parts.push(JSON.stringify(['if', l.name, [...l.members].sort(), l.include, l.exclude, !!l.unknownMembers]));
-  parts.push(JSON.stringify(['lists', staticLists(model, family, addr).sort()]));
-  return parts.join('\n');
+function part(
+  c: Combined,
+  after: FirewallModel,
+  family: Family,
+  j: Joint,
+  address: string,
+  port: number,
+  state: 'new' | 'established',
+  iface: string | undefined,
+  /** Interface atoms (bit mask) the session may arrive on; undefined = any. */
+  arrivals?: bigint,
+): SessionPart & { now?: PacketSet } {
+  const none: SessionPart = { before: 'unknown', after: 'unknown', cutBy: [], cutByUncertain: false };
+  if (!j.complete) return none;
+  let cubes = matchOf(j.space, sessionMatch(address, port, state, iface)).split(universe(j.space, 'input')).yes;
+  if (arrivals !== undefined) cubes = cubes.filter((q) => (q.e[E_IN] & arrivals) !== 0n).map((q) => q.withE(E_IN, q.e[E_IN] & arrivals));
+  const s = new PacketSet(j.space, cubes);
+  if (s.isEmpty()) return none;
+  const blockedBefore = blockedOf(j.before);
+  const now = s.subtract(blockedBefore); // accepted now (input ends in accept, explicit or implicit)
+  const before: PartState = now.isEmpty() ? 'dropped' : s.intersects(blockedBefore) ? 'partly' : 'accepted';
+  if (now.isEmpty()) return { ...none, before };
+  const blockedAfter = blockedOf(j.after);
+  const lost = now.intersect(blockedAfter);
+  if (lost.isEmpty()) return { before, after: 'accepted', cutBy: [], cutByUncertain: false, now };
+  const cut = cutters(c, after, family, j.after, lost);
+  const all = now.subtract(blockedAfter.certain()).isEmpty();
+  return { before, after: all ? 'dropped' : 'partly', cutBy: cut.places, cutByUncertain: cut.uncertain, now };
 }
 
 function partVerdict(p: SessionPart): Verdict {
   if (p.after === 'unknown' || p.before === 'unknown' || p.before === 'dropped') return 'unknown';
   if (p.after === 'accepted') return 'keeps';
-  if (p.after === 'dropped') return p.cutByUncertain ? 'may-cut' : p.before === 'accepted' ? 'cut' : 'may-cut';
-  // partly dropped after: if the same was partly dropped before and nothing new drops it, the
-  // difference is only what the interface/lists decide, which did not change... but that cannot be
-  // proven across two models, so it stays "may".
+  if (p.after === 'dropped') return p.cutByUncertain ? 'may-cut' : 'cut';
+  // some of the packets accepted now are dropped after: which ones the session's are depends on the
+  // interface it arrives on, its run-time address-list membership or a condition such as `limit`.
   return 'may-cut';
 }
 
@@ -349,6 +349,15 @@ function check(input: SessionCheckInput, fileLabel: string): SessionCheck {
     if (u.range.start.offset < c.scriptOffset) continue;
     unknowns.push({ line: u.range.start.line - c.scriptLine, message: u.message });
   }
+  walkCommands(afterTree.script, (cmd, ctx) => {
+    if (ctx.inEmbedded || cmd.range.start.offset < c.scriptOffset || !cmd.verb) return;
+    const menu = resolveMenu(cmd, ctx.menu).join(' ');
+    const verb = cmd.verb.text;
+    if (!UNMODELLED_VERBS.has(verb)) return;
+    if (menu === 'ip firewall address-list' || menu === 'ipv6 firewall address-list' || menu === 'interface list member' || menu === 'interface list') {
+      unknowns.push({ line: cmd.range.start.line - c.scriptLine, message: `${verb} in /${menu} changes the router's entries in a way the firewall model does not replay (address-list and interface-list membership after the script may differ)` });
+    }
+  });
   const parseErrors = afterTree.errors.filter((e) => e.range.start.offset >= c.scriptOffset);
   if (parseErrors.length) unknowns.push({ line: parseErrors[0].range.start.line - c.scriptLine, message: `syntax error: ${parseErrors[0].message}` });
   if (beforeTree.errors.length) notes.push(`The router's export did not parse completely (line ${beforeTree.errors[0].range.start.line + 1}: ${beforeTree.errors[0].message}); rules after that point may be missing.`);
@@ -370,25 +379,21 @@ function check(input: SessionCheckInput, fileLabel: string): SessionCheck {
     ranges.push(addr);
     const family: Family = addr.v6 ? 'ipv6' : 'ip';
     const iface = directInterface(input.exportText, addr);
-    const established = part(c, before, after, family, address, addr, port, 'established', iface);
-    const fresh = part(c, before, after, family, address, addr, port, 'new', iface);
+    const joint = jointOf(before, after, family);
+    const { now: freshNow, ...fresh } = part(c, after, family, joint, address, port, 'new', iface);
+    // The session was opened as a new connection the router accepted (seconds ago, by the firewall it
+    // has now): it arrives on an interface where a new login is accepted now.
+    const arrivals = freshNow ? freshNow.cubes.reduce((m, q) => m | q.e[E_IN], 0n) : undefined;
+    const { now: _e, ...established } = part(c, after, family, joint, address, port, 'established', iface, arrivals);
+    void _e;
     let v = worst(partVerdict(established), partVerdict(fresh));
-    const unchanged = inputFingerprint(before, family, addr) === inputFingerprint(after, family, addr);
-    if (unchanged && v !== 'keeps' && established.before !== 'dropped' && fresh.before !== 'dropped' && reachOf(after, family).complete) {
-      // The session exists, so the router accepts it now; nothing that decides its packets changes.
-      v = 'keeps';
-      established.after = established.before;
-      fresh.after = fresh.before;
-      established.cutBy = [];
-      fresh.cutBy = [];
-      notes.push(`The script changes nothing that decides ${address}'s packets on input (rules, interface lists, its address lists), so the session is accepted as it is now.`);
-    } else if (!reachOf(after, family).complete || !reachOf(before, family).complete) {
+    if (!joint.complete) {
       notes.push('The firewall is too fragmented for the analysis budget; nothing is proven about it.');
       v = 'unknown';
     } else if (established.before === 'dropped' || fresh.before === 'dropped') {
-      notes.push(`Read from its export, the router's current firewall would not accept this session from ${address} either (it exists, so the export does not show everything that decides, e.g. dynamic rules or lists): the verdict cannot be judged.`);
+      notes.push(`Read from its export, the router's current firewall would not accept this session from ${address} (it exists, so the export does not show everything that decides, e.g. dynamic rules or address-list entries): the verdict cannot be judged.`);
     } else if (!iface && (established.after === 'partly' || fresh.after === 'partly')) {
-      notes.push(`No router address shares a subnet with ${address}, so the interface the session arrives on is not known; some interfaces' packets are dropped after the script.`);
+      notes.push(`No router address shares a subnet with ${address}, so the interface the session arrives on is not known; on some of the interfaces it is accepted through now, it is dropped after the script.`);
     }
     addresses.push({ address, family, inInterface: iface, established, fresh, verdict: v });
     verdict = worst(verdict, v);
