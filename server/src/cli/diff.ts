@@ -32,6 +32,8 @@ Options:
                                     else a list named WAN, else the default route's interface, ...)
       --lan LIST[,LIST]             interface lists that are the LAN side
       --config FILE | --no-config   the .rsc-lint.json to read "wan"/"lan" from (default: the nearest to NEW)
+      --budget N                    work budget of each analysis (default 100000 cube splits): a larger one
+                                    lets a heavily fragmenting firewall finish, at the cost of time
   -h, --help                        show this help
 
 Exit status: 0 no change, 1 changes (see --fail-on), 2 could not run: unreadable file, syntax errors,
@@ -48,6 +50,7 @@ interface DiffArgs {
   lan?: string[];
   config?: string;
   noConfig: boolean;
+  budget?: number;
   help: boolean;
 }
 
@@ -99,6 +102,12 @@ export function parseDiffArgs(argv: string[]): DiffArgs {
       case '--no-config':
         a.noConfig = true;
         break;
+      case '--budget': {
+        const v = take();
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1e9) throw new CliError(`--budget: "${v}" is not a whole number from 1 to 1000000000`);
+        a.budget = Number(v);
+        break;
+      }
       default:
         if (raw.startsWith('-') && raw !== '-') throw new CliError(`unknown option ${raw} (see rsc-lint diff --help)`);
         a.files.push(raw);
@@ -168,7 +177,7 @@ export async function runDiffCommand(argv: string[], io: CliIO): Promise<number>
   const env = wanLan(args, io, args.files[1]);
   const before = await load(args.files[0], io);
   const after = await load(args.files[1], io);
-  const report = firewallDiff(before, after, { env });
+  const report = firewallDiff(before, after, { env, budget: args.budget });
   const out = args.format === 'json' ? `${JSON.stringify(diffJson(report), null, 2)}\n` : args.format === 'markdown' ? diffMarkdown(report) : diffText(report);
   io.out(args.format === 'json' ? out : out.split('\n').map(escapeControl).join('\n'));
   if (!report.complete) io.err('rsc-lint: the difference could not be proven: the analysis ran out of its work budget (exit 2)\n');
