@@ -16,8 +16,9 @@ describe('upload preview document', () => {
     assert.equal(p.verdict, 'cut');
     assert.match(p.document, /## This upload's session: CUT OFF/);
     assert.match(p.document, /\| 192\.168\.88\.10 \| bridge \| accepted → accepted \| accepted → DROPPED \|/);
-    assert.match(p.document, /### Newly accepted \(reachable after the script\)\n\n- \*\*input\*\* tcp dst-port 8291.*→ \*\*accept\*\* by input accept "winbox" \(new\.rsc line 2\)/);
-    assert.match(p.document, /### Stops working \(accepted now, not after the script\)\n\n- \*\*input\*\* .*from 192\.168\.88\.10 in bridge: accept by .* → \*\*drop\*\* by input drop \(new\.rsc line 3\)/);
+    assert.match(p.document, /### Reachable from the WAN after the script\n\n- \*\*input\*\* from WAN\+other `tcp 8291 dst not 127\.0\.0\.1 connection-state=new`: drop \(rule 4 "defconf: drop all not coming from LAN", lab \(export\):24\) → \*\*accept \(rule 0 "winbox", new\.rsc:2\)\*\*/);
+    assert.match(p.document, /### Stops working \(accepted now, refused after the script\)\n\n- \*\*input\*\* from LAN `tcp not 8291 src 192\.168\.88\.0\/24 dst not 127\.0\.0\.1 connection-state=new`: accept \(end of chain\) → \*\*drop \(rule 9, new\.rsc:3\)\*\*/);
+    assert.match(p.document, /WAN: the WAN is interface list "WAN"/);
     assert.match(p.headline, /^The script cuts off this upload's ssh session from 192\.168\.88\.10 to port 22: line 3 of new\.rsc .* Apply it to lab\?$/);
   });
 
@@ -29,7 +30,7 @@ describe('upload preview document', () => {
 
   it('moving the router\'s ICMP accept above "drop invalid" newly accepts invalid ICMP; line numbers are the script\'s', () => {
     const p = preview('# reorder\n/ip firewall filter move [find comment="defconf: accept ICMP"] destination=0\n');
-    assert.match(p.document, /- \*\*input\*\* icmp.*drop by input drop "defconf: drop invalid" \(router, export line 21\) → \*\*accept\*\* by input accept "defconf: accept ICMP" \(router, export line 22\) \(may: .*moved by new\.rsc line 2, which uses item numbers/);
+    assert.match(p.document, /- \*\*input\*\* from any `icmp connection-state=invalid`: drop \(rule 1 "defconf: drop invalid", lab \(export\):21\) → \*\*accept \(rule 0 "defconf: accept ICMP", lab \(export\):22\)\*\* \(may: .*new\.rsc line 2/);
   });
 
   it('the lockout risks of the script itself are listed with their lines', () => {

@@ -6,9 +6,7 @@
 
 import { parse } from '../parser/index';
 import { buildModel } from '../model/build';
-import type { Rule } from '../model/types';
-import { describeSet } from '../semantics/index';
-import { diffFirewalls, type DiffPiece, type FirewallDiff } from '../semantics/diff';
+import { changeColumns, firewallDiff, isWidenedFromWan, outcomeText, type DiffChange, type DiffReport, type SideOutcome } from './firewallDiff';
 import { checkSession, combine, parseActiveSessions, placeText, sessionAddresses, type Combined, type PartState, type SessionCheck, type UploadService, type Verdict } from './sessionCheck';
 
 export interface PreviewRisk {
@@ -139,17 +137,8 @@ function headlineOf(session: SessionCheck, risks: PreviewRisk[], router: string)
   return `${session.summary}${riskText} Apply it to ${router}?`;
 }
 
-/** At most this many changes are listed per direction (the rest are counted). */
-const MAX_PIECES = 15;
-
-function ruleText(c: Combined, r: Rule | undefined, fileLabel: string): string {
-  if (!r) return 'the end of the chain (implicit accept)';
-  const s = r.source.range;
-  const script = s.start.offset >= c.scriptOffset;
-  const line = script ? s.start.line - c.scriptLine : s.start.line;
-  const where = script ? `${fileLabel} line ${line + 1}` : `router, export line ${line + 1}`;
-  return `${r.chain} ${r.action}${r.comment ? ` "${r.comment}"` : ''} (${where})`;
-}
+/** At most this many changes are listed per group (the rest are counted). */
+const MAX_CHANGES = 15;
 
 /** The model speaks of lines of the combined text: say which file they are in. */
 function scriptLines(c: Combined, text: string, fileLabel: string): string {
@@ -159,40 +148,60 @@ function scriptLines(c: Combined, text: string, fileLabel: string): string {
   });
 }
 
-function pieceLine(c: Combined, p: DiffPiece, fileLabel: string): string {
-  const what = describeSet(p.set) || 'all traffic';
-  const w = p.witness?.after.packet;
-  const example = w ? `, e.g. ${w.protocol}${w.dstPort !== undefined ? ` to port ${w.dstPort}` : ''} from ${w.src}${w.inInterface ? ` in ${w.inInterface}` : ''}` : '';
-  return `- **${p.hook}** ${cell(what)}${example}: ${p.before.verdict} by ${cell(ruleText(c, p.before.rule, fileLabel))} → **${p.after.verdict}** by ${cell(ruleText(c, p.after.rule, fileLabel))}${p.may ? ` (may: ${cell(scriptLines(c, p.mayBecause.join('; '), fileLabel))})` : ''}`;
+/** A rule of the combined text as the file or the router's export names it. */
+function remapRule(c: Combined, o: SideOutcome, fileLabel: string, exportLabel: string): SideOutcome {
+  if (!o.rule) return o;
+  const l = o.rule.line - 1;
+  return l >= c.scriptLine ? { ...o, rule: { ...o.rule, file: fileLabel, line: l - c.scriptLine + 1 } } : { ...o, rule: { ...o.rule, file: exportLabel } };
 }
 
-/** What changes for traffic: the differential analysis (semantics/diff.ts) of the export against export + script. */
+function changeLine(c: Combined, ch: DiffChange, fileLabel: string, exportLabel: string): string {
+  const k = changeColumns(ch);
+  const before = outcomeText(ch.before);
+  const after = outcomeText(remapRule(c, ch.after, fileLabel, exportLabel));
+  const may = ch.may ? ` (may: ${cell(scriptLines(c, ch.mayBecause.join('; '), fileLabel))})` : '';
+  return `- **${cell(k.hook)}** ${cell(k.direction)} \`${cell(k.what)}\`: ${cell(before)} → **${cell(after)}**${may}`;
+}
+
+/**
+ * What changes for traffic: the differential analysis (semantics/diff.ts, grouped by
+ * features/firewallDiff.ts) of the router's export against export + script.
+ */
 function diffSection(input: PreviewInput): string[] {
   const out: string[] = ['## What changes for traffic', ''];
-  let diff: FirewallDiff;
   const c = combine(input.exportText, input.script);
+  const exportLabel = `${input.routerLabel} (export)`;
+  let report: DiffReport;
   try {
-    const before = buildModel(parse(input.exportText), input.exportText);
-    const after = buildModel(parse(c.text), c.text);
-    diff = diffFirewalls(before, after);
+    const bParse = parse(input.exportText);
+    const aParse = parse(c.text);
+    report = firewallDiff(
+      { name: exportLabel, text: input.exportText, parse: bParse, model: buildModel(bParse, input.exportText) },
+      { name: input.fileLabel, text: c.text, parse: aParse, model: buildModel(aParse, c.text) },
+    );
   } catch (e) {
     return [...out, `The comparison failed (${e instanceof Error ? e.message : String(e)}); nothing is claimed.`, ''];
   }
-  if (!diff.complete) return [...out, 'The firewall is too large for the comparison\'s budget: what changes is not known (nothing is claimed).', ''];
-  const pieces = diff.families.flatMap((f) => f.pieces);
-  if (pieces.length === 0) return [...out, 'No packet\'s verdict changes (raw, mangle and filter on input, forward and output).', ''];
-  const opened = pieces.filter((p) => p.after.verdict === 'accept' && p.before.verdict !== 'accept' && p.hook !== 'output');
-  const closed = pieces.filter((p) => p.before.verdict === 'accept' && p.after.verdict !== 'accept');
-  const other = pieces.filter((p) => !opened.includes(p) && !closed.includes(p));
-  const list = (title: string, ps: DiffPiece[]) => {
-    if (!ps.length) return;
+  if (!report.complete) out.push('The firewall is too large for the comparison\'s budget: the list below may be incomplete and proves nothing.', '');
+  else if (report.changes.length === 0) out.push('No packet\'s verdict changes (raw, mangle and filter on input, forward and output).', '');
+  const groups: Array<[string, DiffChange[]]> = [
+    ['Reachable from the WAN after the script', report.changes.filter((x) => isWidenedFromWan(x))],
+    ['Other traffic newly accepted', report.changes.filter((x) => x.kind === 'widened' && !isWidenedFromWan(x))],
+    ['Stops working (accepted now, refused after the script)', report.changes.filter((x) => x.kind === 'narrowed')],
+    ['Refused differently', report.changes.filter((x) => x.kind === 'changed')],
+  ];
+  for (const [title, xs] of groups) {
+    if (!xs.length) continue;
     out.push(`### ${title}`, '');
-    for (const p of ps.slice(0, MAX_PIECES)) out.push(pieceLine(c, p, input.fileLabel));
-    if (ps.length > MAX_PIECES) out.push(`- … and ${ps.length - MAX_PIECES} more`);
+    for (const x of xs.slice(0, MAX_CHANGES)) out.push(changeLine(c, x, input.fileLabel, exportLabel));
+    if (xs.length > MAX_CHANGES) out.push(`- … and ${xs.length - MAX_CHANGES} more`);
     out.push('');
-  };
-  list('Newly accepted (reachable after the script)', opened);
-  list('Stops working (accepted now, not after the script)', closed);
-  list('Other verdict changes', other);
+  }
+  if (report.changes.length) {
+    const wan = report.wan.before === report.wan.after ? report.wan.after : `now: ${report.wan.before}; after: ${report.wan.after}`;
+    out.push(`WAN: ${cell(wan)}`, '');
+  }
+  for (const n of report.notes) out.push(`- note: ${cell(scriptLines(c, n, input.fileLabel))}`);
+  if (report.notes.length) out.push('');
   return out;
 }
