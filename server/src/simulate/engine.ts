@@ -168,6 +168,17 @@ export class Simulator {
     return false;
   }
 
+  /**
+   * Puts `address` in `list` before any packet is sent, with no timeout (the router state a packet finds:
+   * a source that knocked earlier, say). Used to replay a packet of a set whose cube requires membership.
+   */
+  seed(list: string, address: string): void {
+    const a = this.addr(address);
+    let m = this.lists.get(list);
+    if (!m) this.lists.set(list, (m = new Map()));
+    m.set(a.key, { address, expires: Infinity });
+  }
+
   /** Is `address` in `list` at `time` (dynamic entries the packets added, or the file's static entries)? */
   inList(list: string, address: string, time: number): boolean {
     const a = this.addr(address);
