@@ -60,6 +60,7 @@ function pickAddress(set: I.ISet<bigint>, preferred: string, v6: boolean): strin
 
 function pickNumber(set: I.ISet<number>, prefer: number[]): number | undefined {
   for (const p of prefer) if (I.has(set, p)) return p;
+  for (let i = 0; i < set.length; i += 2) if (set[i + 1] >= 1) return Math.max(1, set[i]);
   for (let i = 0; i < set.length; i += 2) if (set[i + 1] >= 0) return Math.max(0, set[i]);
   return undefined;
 }
@@ -102,7 +103,11 @@ export function concretize(space: Space, cube: Cube, family: Family): ConcretePa
     }
     return true;
   };
-  if (!iface(cube.e[E_IN], false) || !iface(cube.e[E_OUT], true)) return undefined;
+  if (!iface(cube.e[E_IN], false)) return undefined;
+  // through the router: out another interface than in, when the cube allows one
+  const inAtom = packet.inInterface !== undefined ? space.namedAtom(packet.inInterface) : undefined;
+  const outMask = inAtom !== undefined && cube.e[E_OUT] !== 1n << BigInt(inAtom) ? cube.e[E_OUT] & ~(1n << BigInt(inAtom)) : cube.e[E_OUT];
+  if (!iface(outMask, true)) return undefined;
 
   const stateI = pick(cube.e[E_STATE], [0]);
   if (stateI === undefined) return undefined;
@@ -154,7 +159,7 @@ export function concretize(space: Space, cube: Cube, family: Family): ConcretePa
   }
 
   if (PORT_PROTOCOLS.has(protocol)) {
-    const dport = pickNumber(cube.iv[I_DPORT] as I.ISet<number>, []);
+    const dport = pickNumber(cube.iv[I_DPORT] as I.ISet<number>, [443, 80, 53, 22, 8291, 123, 1024]);
     const sport = pickNumber(cube.iv[I_SPORT] as I.ISet<number>, [40000]);
     if (dport === undefined || sport === undefined) return undefined;
     packet.dstPort = dport;

@@ -16,7 +16,7 @@ import type { Family, FirewallModel, KnockSequence, Rule } from '../model/types'
 import type { Script } from '../parser/ast';
 import { tableChains } from '../model/chains';
 import { cellOf, type Cube, describeSet, type Hook, PacketSet, reachOf, setOf, spaceOf as spaceOfModel } from '../semantics';
-import { E_NAT, HOOKS, type Space } from '../semantics/space';
+import { E_NAT, E_PROTO, E_STATE, HOOKS, type Space } from '../semantics/space';
 import { matchOf } from '../semantics/match';
 import { Simulator } from '../simulate/engine';
 import { describeRule, planKnock, runKnock, simulatable, type KnockPlan, type KnockRun } from '../simulate/knock';
@@ -86,21 +86,35 @@ function mayDiffer(r: Rule): boolean {
   return !r.positionKnown || (r.source.uncertain?.length ?? 0) > 0;
 }
 
-/** What keeps the model from being the router's firewall (then nothing is proven). */
-function structuralDoubts(input: AssertInput, family: Family): string[] {
-  const out: string[] = [];
+/**
+ * What keeps the model from being the router's firewall. `all`: every doubt (nothing holds for sure);
+ * `path`: the doubts that can change the verdict of a packet whose trace meets no doubtful rule (rules
+ * the file does not show, positions or properties that may differ); a rule that may not be created
+ * changes nothing for a packet that does not meet it.
+ */
+function structuralDoubts(input: AssertInput, family: Family): { all: string[]; path: string[] } {
+  const path: string[] = [];
   const chains = tableChains(input.model, input.script);
   for (const [key, tc] of chains) {
     if (tc.table.family !== family || !WALKED.has(tc.table.name)) continue;
-    if (tc.partial) out.push(`the script changes or places rules of /${key.replace(' ', ' firewall ')} that it did not create: the router's table holds more than the file shows`);
-    if (tc.unknownChain || tc.unknownJump) out.push(`a chain or jump target of /${key.replace(' ', ' firewall ')} is computed at run time`);
+    const menu = `/${key.replace(' ', ' firewall ')}`;
+    if (tc.partial) path.push(`the script changes or places rules of ${menu} that it did not create: the router's table holds more than the file shows`);
+    if (tc.unknownChain || tc.unknownJump) path.push(`a chain or jump target of ${menu} is computed at run time`);
   }
-  const uncertain = walkedRules(input.model, family).filter((r) => (r.source.uncertain?.length ?? 0) > 0);
-  if (uncertain.length > 0) {
-    const lines = uncertain.slice(0, 5).map(line).join(', ');
-    out.push(`rules on line${uncertain.length > 1 ? 's' : ''} ${lines}${uncertain.length > 5 ? ', ...' : ''} may not be created as written (${uncertain[0].source.uncertain![0]})`);
-  }
-  return out;
+  const rules = walkedRules(input.model, family);
+  const changed = rules.filter((r) => (r.source.uncertain ?? []).some((u) => !u.startsWith('created')));
+  const created = rules.filter((r) => (r.source.uncertain ?? []).some((u) => u.startsWith('created')));
+  const say = (rs: Rule[], what: string) => {
+    if (rs.length === 0) return undefined;
+    const lines = rs.slice(0, 5).map(line).join(', ');
+    return `the rule${rs.length > 1 ? 's' : ''} on line${rs.length > 1 ? 's' : ''} ${lines}${rs.length > 5 ? ', ...' : ''} ${what} (${rs[0].source.uncertain![0]})`;
+  };
+  const c = say(changed, rules.length > 1 ? 'may differ on the router' : 'may differ on the router');
+  if (c) path.push(c);
+  const all = [...path];
+  const k = say(created, created.length > 1 ? 'may not exist' : 'may not exist');
+  if (k) all.push(k);
+  return { all, path };
 }
 
 /** Cubes of `set` whose connection is not NATed (restricted to that). */
@@ -150,7 +164,7 @@ function evaluatePackets(input: AssertInput, a: AssertionConfig): AssertionResul
     if (!bad.isEmpty()) failingBy.set(h, bad);
   }
   if (failingBy.size === 0) {
-    if (doubts.length > 0) return { ...base, status: 'unknown', message: `cannot prove: it holds for the firewall as the file writes it, but ${doubts[0]}`, reasons: doubts };
+    if (doubts.all.length > 0) return { ...base, status: 'unknown', message: `cannot prove: it holds for the firewall as the file writes it, but ${doubts.all[0]}`, reasons: doubts.all };
     return { ...base, status: 'holds', message: never ? 'no packet of these is accepted' : 'every packet of these is accepted' };
   }
   // the failing packets that are certain and not NATed prove it fails; the rest only MAY break it
@@ -168,13 +182,16 @@ function evaluatePackets(input: AssertInput, a: AssertionConfig): AssertionResul
   }
   const td = cex ? traceDoubt(cex) : undefined;
   if (td) reasons.push(td);
-  reasons.push(...doubts);
+  reasons.push(...doubts.path);
   const status: Status = reasons.length === 0 ? 'fails' : 'unknown';
   if (cex) cex.certain = status === 'fails';
   const at = cex ? cex.rule ?? chainEnd(input.model, family, cex.packet.hook ?? 'input') : others[0];
   const verb = never ? 'is accepted' : 'is not accepted';
   const what = cex ? `${packetSummary(cex.packet)} ${verb}${deciderText(cex)}` : `${failing} ${verb}`;
-  const message = status === 'fails' ? `fails: ${what}` : `may fail: ${what} (${reasons[0]})`;
+  // a packet of an established connection while the assertion never said which states: say how to ask about new ones
+  const states = ca.packets.some((p) => p.match.connectionState !== undefined);
+  const hint = cex && !states && cex.packet.state !== 'new' ? ' (the assertion names no connection-state, so packets of established connections count: add connection-state=new to ask about new connections only)' : '';
+  const message = status === 'fails' ? `fails: ${what}${hint}` : `may fail: ${what} (${reasons[0]})${hint}`;
   return { ...base, status, message, reasons, counterexample: cex, at, others: others.filter((r) => r !== at), failing };
 }
 
@@ -235,7 +252,10 @@ function describe(set: PacketSet): string {
  * packet lies in the set and whose simulated verdict agrees with the sets (`never`: accepted).
  */
 function counterexample(input: AssertInput, family: Family, space: Space, set: PacketSet, never: boolean, certain: boolean): Counterexample | undefined {
-  const cubes = [...set.cubes].sort((x, y) => Number((y.e[4] & 1n) - (x.e[4] & 1n)));
+  // new connections first, then TCP ones (the packets a reader thinks of)
+  const tcp = space.protoMask('tcp')!;
+  const rank = (c: Cube) => Number(c.e[E_STATE] & 1n) * 2 + (c.e[E_PROTO] & tcp ? 1 : 0);
+  const cubes = [...set.cubes].sort((x, y) => rank(y) - rank(x));
   let tries = 0;
   for (const cube of cubes) {
     if (++tries > 40) break;
@@ -289,7 +309,7 @@ function evaluateKnock(input: AssertInput, a: AssertionConfig): AssertionResult 
   }
   if (!best) return { ...base, status: 'unknown', message: `cannot prove: ${reasons[0]}`, reasons };
   const { outcome, plan } = best;
-  const doubts = [...structuralDoubts(input, family)];
+  const doubts = [...structuralDoubts(input, family).all];
   const assumed = assumedRules(input.model, family, spaceOfModel(input.model, family));
   if (assumed.length > 0) doubts.push(`conditions the script cannot know decide rules on line${assumed.length > 1 ? 's' : ''} ${assumed.slice(0, 5).map(line).join(', ')}`);
   const knockRules = [...plan.knockRules];
@@ -304,7 +324,9 @@ function evaluateKnock(input: AssertInput, a: AssertionConfig): AssertionResult 
   const failed = outcome.runs.find((r) => !r.run.access)!;
   const f = failed.run.failure;
   const stageRule = f && f.stage < plan.stages.length ? plan.stages[f.stage].stage.rule : undefined;
-  const at = f?.blockedBy ?? stageRule ?? best.seq.accepts[0] ?? best.seq.stages[best.seq.stages.length - 1].rule;
+  // an entry that expired before the next knock: the rule whose address-list-timeout is too short breaks it
+  const expiredFrom = f && f.stage > 0 && f.stage < plan.stages.length && /expired/.test(f.reason) ? plan.stages[f.stage - 1].stage.rule : undefined;
+  const at = expiredFrom ?? f?.blockedBy ?? stageRule ?? best.seq.accepts[0] ?? best.seq.stages[best.seq.stages.length - 1].rule;
   const timing = failed.gaps.some((g) => g > 1) ? ` (knocking with ${gapText(failed.gaps)})` : '';
   const why = f ? (f.stage < plan.stages.length ? `stage ${f.stage + 1} fails: ${f.reason}` : f.reason) : 'access is not granted';
   const status: Status = allReasons.length > 0 ? 'unknown' : 'fails';
