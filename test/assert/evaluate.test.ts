@@ -229,3 +229,19 @@ test('every counterexample is a packet of the failing set that the simulator dec
     }
   }
 });
+
+test('defconf input chain: its loopback accept is no counterexample (loopback never arrives on an interface)', () => {
+  const text = LISTS + `/ip firewall filter
+add chain=input action=accept connection-state=established,related,untracked comment="defconf: accept established,related,untracked"
+add chain=input action=drop connection-state=invalid comment="defconf: drop invalid"
+add chain=input action=accept protocol=icmp comment="defconf: accept ICMP"
+add chain=input action=accept dst-address=127.0.0.1 comment="defconf: accept to local loopback (for CAPsMAN)"
+add chain=input action=drop in-interface-list=!LAN comment="defconf: drop all not coming from LAN"
+`;
+  assert.equal(check(text, MGMT).status, 'holds');
+  // without the last drop the WAN is open, and the end of the chain says so
+  const open = check(text.replace(/add chain=input action=drop in-interface-list=!LAN.*\n/, ''), MGMT);
+  assert.equal(open.status, 'fails');
+  assert.equal(lineOf(open), 9);
+  assert.match(open.message, /^fails: tcp 203\.0\.113\.1:22 from 198\.51\.100\.7 in ether1 is accepted by the end of chain input/);
+});

@@ -42,7 +42,7 @@ test('language server: assertion-failed on the accept, related information in .r
     assert.match(d.message, /^assertion "WAN management closed" fails: tcp 203\.0\.113\.1:8291 from 198\.51\.100\.7 in ether1 is accepted by `accept` rule "winbox" \(line 5\)$/);
     const rel = d.relatedInformation![0];
     assert.equal(rel.location.uri, pathToFileURL(path.join(t.dir, '.rsc-lint.json')).href);
-    assert.equal(rel.location.range.start.line, 2);
+    assert.equal((rel.location.range as { start: { line: number } }).start.line, 2);
     assert.equal(rel.message, 'the assertion "WAN management closed"');
     // the fix: the winbox accept only from the LAN side
     await c.change(uri, 2, [{ text: FW.replace('dst-port=8291 comment', 'dst-port=8291 in-interface-list=!WAN comment') }]);

@@ -20,13 +20,13 @@ export interface ConcretePacket {
   packet: SimPacket;
   /** Address lists holding the packet's source (`src`) or destination before it arrives. */
   seeds: Array<{ list: string; address: string }>;
-  /** Values of unknown conditions (dimension key -> value) this packet's path takes. */
+  /** Values of unknown conditions and unmodelled packet properties (dimension key -> value) on this packet's path. */
   unknowns: Map<string, boolean>;
 }
 
 /** The simulator's `assume` for a concrete packet: the cube's values of unknown conditions. */
 export function assumeOf(unknowns: ReadonlyMap<string, boolean>): (rule: Rule, label: string) => boolean {
-  return (rule, label) => unknowns.get(`u:${matchId(rule.match)}:${label}`) ?? false;
+  return (rule, label) => unknowns.get(`u:${matchId(rule.match)}:${label}`) ?? unknowns.get(`x:${label}`) ?? false;
 }
 
 function bits(mask: bigint): number[] {
@@ -48,14 +48,41 @@ export function formatAddress(v: bigint, v6: boolean): string {
   return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:::+/, '::');
 }
 
-function pickAddress(set: I.ISet<bigint>, preferred: string, v6: boolean): string | undefined {
-  const p = parseAddress(preferred);
-  if (p && I.has(set, p.lo)) return preferred;
-  if (set.length === 0) return undefined;
-  const lo = set[0];
-  const hi = set[1];
-  // a host inside the first range, not its network address when the range is a network
-  return formatAddress(hi > lo + 1n ? lo + 1n : lo, v6);
+/** Addresses tried in turn: documentation ranges first, then public ones (bogon lists hold the former). */
+const CANDIDATES: Record<Family, string[]> = {
+  ip: ['1.2.3.4', '8.8.4.4', '93.184.216.34', '45.33.32.156'],
+  ipv6: ['2a00:1450:4001::7', '2606:4700::1111', '2001:4860::8844'],
+};
+
+/**
+ * An address of `set`: `preferred` when it is there, else a candidate, else hosts of the set's ranges;
+ * never one inside `avoid` (static entries of address lists the packet must not be in).
+ */
+function pickAddress(set: I.ISet<bigint>, preferred: string, family: Family, avoid: ReadonlyArray<readonly [bigint, bigint]>): string | undefined {
+  const v6 = family === 'ipv6';
+  const ok = (v: bigint) => I.has(set, v) && !avoid.some(([lo, hi]) => v >= lo && v <= hi);
+  for (const text of [preferred, ...CANDIDATES[family]]) {
+    const p = parseAddress(text);
+    if (p && p.v6 === v6 && ok(p.lo)) return text;
+  }
+  for (let i = 0; i < set.length && i < 32; i += 2) {
+    const lo = set[i];
+    const hi = set[i + 1];
+    for (const v of [lo + 1n, lo, hi - 1n, hi, lo + 7n, (lo + hi) / 2n]) if (v >= lo && v <= hi && ok(v)) return formatAddress(v, v6);
+  }
+  return undefined;
+}
+
+/** Static entries (ranges) of an address list of the model. */
+function staticRanges(space: Space, list: string): Array<[bigint, bigint]> {
+  const l = space.model.addressLists.get(`${space.family} ${list}`);
+  const out: Array<[bigint, bigint]> = [];
+  for (const e of l?.entries ?? []) {
+    if (e.disabled) continue;
+    const r = parseAddress(e.address);
+    if (r) out.push([r.lo, r.hi]);
+  }
+  return out;
 }
 
 function pickNumber(set: I.ISet<number>, prefer: number[]): number | undefined {
@@ -124,8 +151,16 @@ export function concretize(space: Space, cube: Cube, family: Family): ConcretePa
   const macI = pick(cube.e[E_MAC], [0]);
   if (macI !== undefined && macI > 0) packet.srcMac = space.macs[macI];
 
-  const src = pickAddress(cube.iv[I_SADDR] as I.ISet<bigint>, KNOCK_SOURCE[family], v6);
-  const dst = pickAddress(cube.iv[I_DADDR] as I.ISet<bigint>, hook === 'forward' ? (v6 ? '2001:db8:10::10' : '192.0.2.10') : defaultDst(family), v6);
+  // addresses outside the static entries of every list the cube says they are not in
+  const avoidSrc: Array<[bigint, bigint]> = [];
+  const avoidDst: Array<[bigint, bigint]> = [];
+  let off = cube.bf;
+  for (let i = 0; off !== 0n; i++, off >>= 1n) {
+    const d = space.dims[i];
+    if ((off & 1n) && d.kind === 'list') (d.src ? avoidSrc : avoidDst).push(...staticRanges(space, d.list!));
+  }
+  const src = pickAddress(cube.iv[I_SADDR] as I.ISet<bigint>, KNOCK_SOURCE[family], family, avoidSrc);
+  const dst = pickAddress(cube.iv[I_DADDR] as I.ISet<bigint>, hook === 'forward' ? (v6 ? '2001:db8:10::10' : '192.0.2.10') : defaultDst(family), family, avoidDst);
   if (src === undefined || dst === undefined) return undefined;
   packet.src = src;
   packet.dst = dst;
@@ -145,6 +180,9 @@ export function concretize(space: Space, cube: Cube, family: Family): ConcretePa
         const k = m[1] === 'in' ? 'inInterfaceLists' : 'outInterfaceLists';
         packet[k] = [...(packet[k] ?? []), m[2]];
       }
+    } else if (d.kind === 'opaque' && !d.test) {
+      // a packet property not modelled (ipsec-policy=, connection-limit=): the simulator assumes it
+      unknowns.set(d.key, want);
     } else if (d.kind === 'opaque' && want) {
       const m = /^([a-z0-9-]+)=(.*)$/.exec(d.label ?? '');
       if (m?.[1] === 'in-interface') packet.inInterface = m[2];

@@ -12,7 +12,7 @@
 // spent in any one gap (the slowest client that still finishes within it), then a new connection to
 // each granted port. Holds when one sequence grants every port in every run.
 
-import type { Family, FirewallModel, KnockSequence, Rule } from '../model/types';
+import type { Family, FirewallModel, KnockSequence, Match, Rule } from '../model/types';
 import type { Script } from '../parser/ast';
 import { tableChains } from '../model/chains';
 import { cellOf, type Cube, describeSet, type Hook, PacketSet, reachOf, setOf, spaceOf as spaceOfModel } from '../semantics';
@@ -71,6 +71,9 @@ export interface AssertInput {
 }
 
 const WALKED = new Set(['raw', 'mangle', 'filter']);
+
+const NOT_LOOPBACK4: Match = { srcAddress: { negated: true, value: '127.0.0.0/8' }, dstAddress: { negated: true, value: '127.0.0.0/8' }, other: {} };
+const NOT_LOOPBACK6: Match = { srcAddress: { negated: true, value: '::1/128' }, dstAddress: { negated: true, value: '::1/128' }, other: {} };
 
 function walkedRules(model: FirewallModel, family: Family): Rule[] {
   const out: Rule[] = [];
@@ -145,6 +148,9 @@ function evaluatePackets(input: AssertInput, a: AssertionConfig): AssertionResul
     if (!hooks.includes(p.hook!)) hooks.push(p.hook!);
   }
   for (const e of ca.except) S = S.subtract(setOf(model, family, e.match, e.hook ? [e.hook] : hooks));
+  // loopback addresses never arrive on an interface (the kernel drops such martians before the firewall)
+  const arriving = hooks.filter((h) => h !== 'output');
+  if (arriving.length > 0) S = S.intersect(setOf(model, family, family === 'ipv6' ? NOT_LOOPBACK6 : NOT_LOOPBACK4, arriving)).union(S.onHook('output'));
   if (S.isEmpty()) {
     return { ...base, status: 'unknown', message: 'the packets it describes cannot occur (e.g. TCP to a broadcast address, or everything is excepted): it says nothing', reasons: ['no packet matches "packets" minus "except"'] };
   }
@@ -180,6 +186,9 @@ function evaluatePackets(input: AssertInput, a: AssertionConfig): AssertionResul
     if (!notNated(all).isEmpty()) reasons.push('the failing packets depend on conditions the script cannot know (run-time values, limit, nth, ...)');
     else reasons.push('the failing packets are connections the nat table dst-nats, whose addresses this analysis does not follow');
   }
+  // "fails" always comes with a packet the simulator confirms; the sets alone over-approximate what
+  // no packet can be given here (a new connection with a connection mark, a layer7 payload)
+  if (proven && !cex) reasons.push('no packet of the failing set could be replayed by the simulator (they need a connection mark, a layer7 payload or similar): the failure rests on the sets alone');
   const td = cex ? traceDoubt(cex) : undefined;
   if (td) reasons.push(td);
   reasons.push(...doubts.path);
@@ -254,7 +263,7 @@ function describe(set: PacketSet): string {
 function counterexample(input: AssertInput, family: Family, space: Space, set: PacketSet, never: boolean, certain: boolean): Counterexample | undefined {
   // new connections first, then TCP ones (the packets a reader thinks of)
   const tcp = space.protoMask('tcp')!;
-  const rank = (c: Cube) => Number(c.e[E_STATE] & 1n) * 2 + (c.e[E_PROTO] & tcp ? 1 : 0);
+  const rank = (c: Cube) => Number(c.e[E_STATE] & 1n) * 4 + (c.e[E_PROTO] & tcp ? 2 : 0) + (c.bt === 0n ? 1 : 0);
   const cubes = [...set.cubes].sort((x, y) => rank(y) - rank(x));
   let tries = 0;
   for (const cube of cubes) {
@@ -270,6 +279,7 @@ function counterexample(input: AssertInput, family: Family, space: Space, set: P
     const assumed: string[] = [];
     for (const [k, v] of c.unknowns) {
       const d = space.findDim(k);
+      if (d?.kind === 'opaque' && !v) continue; // a property the packet simply lacks
       if (d) assumed.push(`${d.label}${d.rule ? ` (line ${line(d.rule)})` : ''}: ${v ? 'matches' : 'does not match'}`);
     }
     return { packet: c.packet, lists: c.seeds, assumed, trace, rule: trace.verdictRule, certain };
