@@ -112,10 +112,10 @@ function structuralDoubts(input: AssertInput, family: Family): { all: string[]; 
     const lines = rs.slice(0, 5).map(line).join(', ');
     return `the rule${rs.length > 1 ? 's' : ''} on line${rs.length > 1 ? 's' : ''} ${lines}${rs.length > 5 ? ', ...' : ''} ${what} (${rs[0].source.uncertain![0]})`;
   };
-  const c = say(changed, rules.length > 1 ? 'may differ on the router' : 'may differ on the router');
+  const c = say(changed, 'may differ on the router');
   if (c) path.push(c);
   const all = [...path];
-  const k = say(created, created.length > 1 ? 'may not exist' : 'may not exist');
+  const k = say(created, 'may not exist');
   if (k) all.push(k);
   return { all, path };
 }

@@ -109,11 +109,11 @@ export function validateAssertion(raw: unknown, where: string): AssertionConfig 
   }
   for (const k of ['grants', 'within'] as const) if (o[k] !== undefined) throw new AssertionError(`${at}: "${k}" belongs to "expect": "knock-grants"`);
   if (o.packets === undefined) throw new AssertionError(`${at}: needs "packets": the traffic it is about, e.g. "chain=input in-interface-list=WAN protocol=tcp dst-port=22"`);
-  out.packets = texts(o.packets, `${at}: "packets"`) as string[];
-  if (typeof o.packets === 'string') out.packets = o.packets;
+  const packets = texts(o.packets, `${at}: "packets"`);
+  out.packets = typeof o.packets === 'string' ? o.packets : packets;
   if (o.except !== undefined) {
-    const ex = texts(o.except, `${at}: "except"`);
-    out.except = typeof o.except === 'string' ? o.except : ex;
+    const except = texts(o.except, `${at}: "except"`);
+    out.except = typeof o.except === 'string' ? o.except : except;
   }
   compileAssertion(out, at);
   return out;
