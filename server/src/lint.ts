@@ -358,7 +358,7 @@ function hedgeUncertain(findings: Finding[], model: FirewallModel): Finding[] {
   return findings.map((f) => {
     if (TEXT_RULES.has(f.rule)) return f;
     const whys: string[] = [];
-    for (const range of [f.range, ...(f.related ?? []).map((r) => r.range)]) {
+    for (const range of [f.range, ...(f.related ?? []).filter((r) => !r.file).map((r) => r.range)]) {
       const w = uncertain.get(rangeKey(range));
       if (!w) continue;
       const line = range.start.line + 1;

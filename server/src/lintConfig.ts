@@ -11,6 +11,8 @@
 import * as path from 'node:path';
 import type { Environment, SeveritySetting, Thresholds } from './rules/types';
 import { DEFAULT_THRESHOLDS, isSeveritySetting, validateRuleId, type LintOptions } from './lint';
+import { AssertionError, type AssertionSpec, validateAssertion } from './assert/spec';
+import { jsonTree, rangeOf } from './assert/jsonRanges';
 
 export const CONFIG_FILE_NAME = '.rsc-lint.json';
 
@@ -25,6 +27,8 @@ export interface RscLintConfig {
   lan?: string[];
   /** Glob patterns (relative to the config file's folder) of files and folders not to lint. */
   ignore?: string[];
+  /** Firewall assertions (docs/assertions.md), with where each sits in the file. */
+  assertions?: AssertionSpec[];
 }
 
 /** A bad config file: the message names the file and the key, and says what is allowed. */
@@ -32,7 +36,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KEYS = ['$schema', 'rules', 'thresholds', 'target', 'wan', 'lan', 'ignore'] as const;
+const KEYS = ['$schema', 'rules', 'thresholds', 'target', 'wan', 'lan', 'ignore', 'assertions'] as const;
 const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds>;
 const TARGET_RE = /^[67]\.\d{1,3}(\.\d{1,3})?$/;
 
@@ -108,7 +112,30 @@ export function parseConfig(text: string, file: string): RscLintConfig {
       if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p)) throw new ConfigError(`${file}: "ignore" pattern "${p}" must be relative to the config file's folder`);
     }
   }
+  if (obj.assertions !== undefined) out.assertions = parseAssertions(obj.assertions, text, file);
   return out;
+}
+
+function parseAssertions(v: unknown, text: string, file: string): AssertionSpec[] {
+  if (!Array.isArray(v)) throw new ConfigError(`${file}: "assertions" must be a list of assertions ({"name", "packets", "expect"}; see docs/assertions.md), not ${kind(v)}`);
+  const items = jsonTree(text)?.keys?.get('assertions')?.items;
+  const names = new Set<string>();
+  return v.map((raw, index) => {
+    let a;
+    try {
+      a = validateAssertion(raw, `${file}: assertion ${index + 1}`);
+    } catch (e) {
+      if (e instanceof AssertionError) throw new ConfigError(e.message);
+      throw e;
+    }
+    if (names.has(a.name)) throw new ConfigError(`${file}: assertion ${index + 1}: the name "${a.name}" is used twice (names identify assertions in the output)`);
+    names.add(a.name);
+    for (const p of a.files ?? []) {
+      if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p)) throw new ConfigError(`${file}: assertion "${a.name}": "files" pattern "${p}" must be relative to the config file's folder`);
+    }
+    const node = items?.[index];
+    return { ...a, index, configFile: file, ...(node ? { range: rangeOf(text, node.start, node.end) } : {}) };
+  });
 }
 
 /** The lint options a config sets (only what it sets: callers merge onto their own defaults). */
@@ -187,16 +214,38 @@ export interface ResolvedConfig {
   key: string;
   /** True when `absPath` (a file, or a folder when `isDir`) matches an ignore pattern. */
   ignores(absPath: string, isDir?: boolean): boolean;
+  /** The assertions whose `files` patterns match `absFile` (all without `files`). */
+  assertionsFor(absFile: string): AssertionSpec[];
+  /** `options` plus the assertions that apply to `absFile` (in `env.assertions`). */
+  optionsFor(absFile: string): LintOptions;
 }
 
 function resolved(file: string, config: RscLintConfig): ResolvedConfig {
   const dir = path.dirname(file);
   const patterns = (config.ignore ?? []).map(globToRegExp);
   const { $schema: _s, ...effective } = config;
+  const options = configLintOptions(config);
+  const assertionPatterns = (config.assertions ?? []).map((a) => a.files?.map(globToRegExp));
+  const relative = (absPath: string): string | undefined => {
+    const rel = path.relative(dir, absPath).split(path.sep).join('/');
+    return rel === '' || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel) ? undefined : rel;
+  };
+  const assertionsFor = (absFile: string): AssertionSpec[] => {
+    const rel = relative(absFile);
+    return (config.assertions ?? []).filter((_a, i) => {
+      const pats = assertionPatterns[i];
+      return pats === undefined || (rel !== undefined && pats.some((re) => re.test(rel)));
+    });
+  };
   return {
     file,
     config,
-    options: configLintOptions(config),
+    options,
+    assertionsFor,
+    optionsFor(absFile: string): LintOptions {
+      const assertions = assertionsFor(absFile);
+      return assertions.length === 0 ? options : { ...options, env: { ...options.env, assertions } };
+    },
     key: JSON.stringify(effective),
     ignores(absPath: string, isDir = false): boolean {
       if (patterns.length === 0) return false;

@@ -31,7 +31,7 @@ export function projectConfigOptions(uri: string, logError: (message: string) =>
     },
   });
   try {
-    return resolver.forFile(file)?.options;
+    return resolver.forFile(file)?.optionsFor(file);
   } catch (e) {
     const msg = e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e);
     if (!reported.has(msg)) {

@@ -35,7 +35,7 @@ test('bad configs: one clear message naming the file and what is allowed', () =>
   const cases: Array<[string, RegExp]> = [
     ['{', /^c\.json: not valid JSON/],
     ['[]', /^c\.json: must be a JSON object, not an array$/],
-    ['{"rulez": {}}', /^c\.json: unknown key "rulez" \(allowed: \$schema, rules, thresholds, target, wan, lan, ignore\)$/],
+    ['{"rulez": {}}', /^c\.json: unknown key "rulez" \(allowed: \$schema, rules, thresholds, target, wan, lan, ignore, assertions\)$/],
     ['{"rules": {"knock-weak-prot": "off"}}', /unknown rule id "knock-weak-prot" \(did you mean "knock-weak-port"\?\) in "rules"/],
     ['{"rules": {"knock-weak-port": "loud"}}', /"rules"\."knock-weak-port" must be "off", "hint", "info", "warning" or "error", not string "loud"/],
     ['{"rules": {"knock-weak-port": false}}', /not boolean false/],
@@ -53,7 +53,7 @@ test('bad configs: one clear message naming the file and what is allowed', () =>
 });
 
 test('the JSON Schema describes the same keys, thresholds and levels as the loader', () => {
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'ignore', 'lan', 'rules', 'target', 'thresholds', 'wan'].sort());
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'assertions', 'ignore', 'lan', 'rules', 'target', 'thresholds', 'wan'].sort());
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(Object.keys(schema.properties.thresholds.properties).sort(), Object.keys(DEFAULT_THRESHOLDS).sort());
   assert.deepEqual(schema.properties.rules.additionalProperties.enum, ['off', 'hint', 'info', 'warning', 'error']);

@@ -145,7 +145,7 @@ test('.rsc-lint.json: found upwards per file, rules/ignore applied, --config, --
     assert.ok((JSON.parse(none.stdout) as Array<{ severity: string }>).every((x) => x.severity === 'error'));
     const bad = await runCli(['broken/d.rsc'], { cwd: b.dir });
     assert.equal(bad.code, 2);
-    assert.equal(bad.stderr, `rsc-lint: ${path.join(b.dir, 'broken', '.rsc-lint.json')}: unknown key "rulez" (allowed: $schema, rules, thresholds, target, wan, lan, ignore)\n`);
+    assert.equal(bad.stderr, `rsc-lint: ${path.join(b.dir, 'broken', '.rsc-lint.json')}: unknown key "rulez" (allowed: $schema, rules, thresholds, target, wan, lan, ignore, assertions)\n`);
     assert.equal(bad.stdout, '');
     const missing = await runCli(['--config', 'nope.json', 'a.rsc'], { cwd: t.dir });
     assert.equal(missing.code, 2);

@@ -23,6 +23,8 @@ const ISSUE_IDS = [
   // issue 10: reachability for every rule
   'jump-target-missing', 'chain-unused', 'rule-never-matches', 'rule-unreachable', 'wan-input-open', 'service-exposed',
   'unknown-property', 'duplicate-property', 'missing-required', 'version-mismatch',
+  // issue 11: firewall assertions (server/src/assert)
+  'assertion-failed',
 ];
 
 test('the registry holds exactly the documented check ids, once each', () => {
@@ -43,11 +45,11 @@ for (const check of allChecks) {
     assert.ok(doc.includes(check.examples.good.trim()), `${check.id}.md does not show the good example`);
   });
   test(`${check.id}: the bad example triggers it, the good one does not`, () => {
-    assert.ok(findingsOf(check, check.examples.bad).length > 0, 'bad example is silent');
-    assert.deepEqual(findingsOf(check, check.examples.good), []);
+    assert.ok(findingsOf(check, check.examples.bad, undefined, check.examples.env).length > 0, 'bad example is silent');
+    assert.deepEqual(findingsOf(check, check.examples.good, undefined, check.examples.env), []);
   });
   test(`${check.id}: the good example has no error-severity finding from any check`, () => {
-    const errors = lintFor(check.examples.good).filter((f) => f.severity === 'error');
+    const errors = lintFor(check.examples.good, undefined, true, check.examples.env).filter((f) => f.severity === 'error');
     assert.deepEqual(errors.map((f) => `${f.rule}: ${f.message}`), []);
   });
 }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { applyEdits, EXPLAINED_BY, lint, type LintOptions } from '../../server/src/lint';
 import { fixAllText } from '../../server/src/features/codeActions';
 import { newlyHidden } from './reach';
-import type { Check, Finding, Severity, Thresholds } from '../../server/src/rules/types';
+import type { Check, Environment, Finding, Severity, Thresholds } from '../../server/src/rules/types';
 
 export interface ValidCase {
   name?: string;
@@ -42,8 +42,8 @@ export interface InvalidCase extends ValidCase {
 }
 
 /** What the user sees: every check, simulator findings folded into the static ones they confirm. */
-export function lintFor(code: string, thresholds?: Partial<Thresholds>, mergeEvidence = true): Finding[] {
-  const opts: LintOptions = { ...(thresholds ? { thresholds } : {}), mergeEvidence };
+export function lintFor(code: string, thresholds?: Partial<Thresholds>, mergeEvidence = true, env?: Environment): Finding[] {
+  const opts: LintOptions = { ...(thresholds ? { thresholds } : {}), mergeEvidence, ...(env ? { env } : {}) };
   return lint(code, opts).findings;
 }
 
@@ -56,9 +56,9 @@ function isEvidence(id: string): boolean {
  * The findings of one check. For the simulator's checks, as the check reported them (before they are
  * folded into the static finding that explains them, which `lintFor` shows).
  */
-export function findingsOf(check: Check | string, code: string, thresholds?: Partial<Thresholds>): Finding[] {
+export function findingsOf(check: Check | string, code: string, thresholds?: Partial<Thresholds>, env?: Environment): Finding[] {
   const id = typeof check === 'string' ? check : check.id;
-  return lintFor(code, thresholds, !isEvidence(id)).filter((f) => f.rule === id);
+  return lintFor(code, thresholds, !isEvidence(id), env).filter((f) => f.rule === id);
 }
 
 function counts(findings: readonly Finding[]): Map<string, number> {

@@ -252,7 +252,7 @@ export function formatSarif(reports: FileReport[], opts: SarifOptions): string {
         result.relatedLocations = f.related.map((rel, i) => ({
           id: i,
           message: { text: rel.message },
-          physicalLocation: { artifactLocation, region: region(rel) },
+          physicalLocation: { artifactLocation: rel.file ? { uri: artifactUri(rel.file, opts.cwd) } : artifactLocation, region: region(rel) },
         }));
       }
       results.push(result);

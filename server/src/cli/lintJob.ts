@@ -57,7 +57,7 @@ function plainRange(r: Range): Range {
 function strip(findings: readonly Finding[]): Finding[] {
   return findings.map((f) => {
     const out: Finding = { rule: f.rule, message: f.message, range: plainRange(f.range), severity: f.severity };
-    if (f.related && f.related.length > 0) out.related = f.related.map((x) => ({ message: x.message, range: plainRange(x.range) }));
+    if (f.related && f.related.length > 0) out.related = f.related.map((x) => ({ message: x.message, range: plainRange(x.range), ...(x.file ? { file: x.file } : {}) }));
     return out;
   });
 }

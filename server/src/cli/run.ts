@@ -413,7 +413,7 @@ async function lintCommand(args: LintArgs, io: CliIO): Promise<number> {
   const stdinPath = args.stdinFilename !== undefined ? path.resolve(io.cwd, args.stdinFilename) : path.join(io.cwd, STDIN_NAME);
   const optionsFor = (abs: string | undefined): { options: LintOptions; key: string } => {
     const cfg = configFor(abs ?? stdinPath);
-    const options = cfg ? mergeLintOptions(cfg.options, cliOptions) : cliOptions;
+    const options = cfg ? mergeLintOptions(cfg.optionsFor(abs ?? stdinPath), cliOptions) : cliOptions;
     return { options, key: settingsKey(VERSION, [cfg?.key ?? null, args.severities, args.target ?? null]) };
   };
 

@@ -16,7 +16,7 @@ export interface Subcommand {
 }
 
 /** Names that may be subcommands, in the order `--help` lists them. */
-export const SUBCOMMAND_NAMES: readonly string[] = ['simulate', 'knock', 'map', 'format', 'diff'];
+export const SUBCOMMAND_NAMES: readonly string[] = ['simulate', 'knock', 'map', 'format', 'diff', 'assert'];
 
 /** The subcommand `name`, or undefined when it is not a known name or its module is not built in. */
 export async function loadSubcommand(name: string): Promise<Subcommand | undefined> {

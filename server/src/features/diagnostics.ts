@@ -7,6 +7,7 @@ import {
   type DiagnosticRelatedInformation,
   type Range as LspRange,
 } from 'vscode-languageserver-types';
+import { pathToFileURL } from 'node:url';
 import type { Range } from '../parser/ast';
 import type { Finding, Severity } from '../rules/types';
 
@@ -27,7 +28,7 @@ export interface DiagnosticData {
 }
 
 export interface ToDiagnosticsOptions {
-  /** Document URI: related information points into the same file. */
+  /** Document URI: related information points into the same file (unless it names another `file`). */
   uri: string;
   version: number;
   /** Where the rule's documentation lives (a file: URI of the bundled docs/rules/<id>.md), if anywhere. */
@@ -67,7 +68,7 @@ export function toDiagnostic(f: Finding, index: number, opts: ToDiagnosticsOptio
   if (f.related && f.related.length > 0) {
     d.relatedInformation = f.related.map(
       (r): DiagnosticRelatedInformation => ({
-        location: { uri: opts.uri, range: toLspRange(r.range) },
+        location: { uri: r.file ? pathToFileURL(r.file).href : opts.uri, range: toLspRange(r.range) },
         message: r.message,
       }),
     );

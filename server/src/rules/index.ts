@@ -35,6 +35,7 @@ import { unknownProperty } from './unknown-property';
 import { duplicateProperty } from './duplicate-property';
 import { missingRequired } from './missing-required';
 import { versionMismatch } from './version-mismatch';
+import { assertionFailed } from './assertion-failed';
 
 export const allChecks: Check[] = [
   knockShadowed,
@@ -70,4 +71,5 @@ export const allChecks: Check[] = [
   duplicateProperty,
   missingRequired,
   versionMismatch,
+  assertionFailed,
 ];

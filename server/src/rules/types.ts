@@ -3,6 +3,7 @@
 
 import type { ParseResult, Range } from '../parser/ast';
 import type { FirewallModel, KnockSequence } from '../model/types';
+import type { AssertionSpec } from '../assert/spec';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -25,6 +26,8 @@ export interface Fix {
 export interface Related {
   message: string;
   range: Range;
+  /** (addition) Absolute path of another file the range is in (an assertion in `.rsc-lint.json`); absent: this file. */
+  file?: string;
 }
 
 export interface Finding {
@@ -56,6 +59,8 @@ export interface Environment {
   lanLists?: readonly string[];
   /** `:global` names declared by other scripts of the workspace (they count as declared here). */
   workspaceGlobals?: ReadonlySet<string>;
+  /** Firewall assertions (`.rsc-lint.json` "assertions") that apply to this file: `assertion-failed`. */
+  assertions?: readonly AssertionSpec[];
 }
 
 export interface CheckContext {
@@ -75,8 +80,11 @@ export interface CheckMeta {
   defaultSeverity: Severity;
   /** One sentence: what it finds. */
   description: string;
-  /** Runnable examples (ShellCheck style): `bad` must trigger the check, `good` must not. */
-  examples: { bad: string; good: string };
+  /**
+   * Runnable examples (ShellCheck style): `bad` must trigger the check, `good` must not; `env` is what
+   * they are linted with when the check needs settings (assertions), shown in its doc page.
+   */
+  examples: { bad: string; good: string; env?: Environment };
 }
 
 export interface Check extends CheckMeta {
