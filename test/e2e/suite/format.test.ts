@@ -31,7 +31,11 @@ describe('formatting in a real VS Code', function () {
       }, 30_000);
       await editor.edit((b) => b.insert(new vscode.Position(0, 0), '\n'));
       await vscode.commands.executeCommand('workbench.action.files.save');
-      await poll('the saved file in /export layout', () => editor.document.getText() === TIDY && !editor.document.isDirty, 20_000);
+      await poll(
+        () => `the saved file in /export layout; have (dirty: ${editor.document.isDirty}) ${JSON.stringify(editor.document.getText())}`,
+        () => editor.document.getText() === TIDY && !editor.document.isDirty,
+        20_000,
+      );
       const onDisk = Buffer.from(await vscode.workspace.fs.readFile(editor.document.uri)).toString('utf8');
       assert.equal(onDisk, TIDY);
       await screenshot('format-on-save');
