@@ -45,6 +45,7 @@ import type { ParseResult } from './parser/ast';
 import { signatureHelp } from './features/signatureHelp';
 import { codeLenses } from './features/codeLens';
 import { ruleNumberHints } from './features/inlayHints';
+import { lintMarkdown } from './markdown/fences';
 import { semanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens';
 import { WorkspaceIndex, WORKSPACE_MAX_FILE_BYTES } from './features/workspace';
 import { indexNames, occurrenceAt } from './features/navigation';
@@ -127,6 +128,13 @@ interface CachedLint {
   /** The text that was linted (features answer over it, not a newer text). */
   text: string;
 }
+
+/**
+ * Custom request of the VS Code client for Markdown files: the diagnostics of their ```routeros / ```rsc /
+ * ```mikrotik blocks at the .md's lines (markdown/fences.ts). A request, not document sync, so the server
+ * registers no other feature for Markdown documents. Params `{ uri, text }`; answer `Diagnostic[]`.
+ */
+export const MARKDOWN_LINT_REQUEST = 'routeros/lintMarkdown';
 
 /** Custom request of the VS Code client's "Insert port-knocking setup..." command. */
 export const KNOCK_SETUP_REQUEST = 'routeros/knockSetup';
@@ -607,6 +615,19 @@ export function startServer(connection: Connection): void {
       return semanticTokens(doc.getText(), parseOf(doc), schemaOf(doc.uri));
     }),
   );
+
+  connection.onRequest(MARKDOWN_LINT_REQUEST, async (params: { uri?: unknown; text?: unknown }) => {
+    if (!params || typeof params.uri !== 'string' || typeof params.text !== 'string') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'routeros/lintMarkdown needs { uri, text }.');
+    }
+    const { uri, text } = params as { uri: string; text: string };
+    if (inputTooLarge(text.length, 'this file')) return [];
+    const s = await settingsFor(uri);
+    // fixes are dropped by lintMarkdown: no code actions refer to these diagnostics
+    return guard('lintMarkdown', [], () =>
+      toDiagnostics(lintMarkdown(text, lintOptionsOf(s, uri)), { uri, version: 0, docHref }).map((d) => ({ ...d, data: undefined })),
+    );
+  });
 
   connection.languages.inlayHint.on(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);

@@ -2,7 +2,7 @@
 // the /export layout (the language server's document formatting, through VS Code's own save participant).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openFile, poll, screenshot } from './support';
+import { openFile, poll, screenshot, workspaceFile } from './support';
 
 const TIDY = [
   '/ip firewall filter',
@@ -30,7 +30,10 @@ describe('formatting in a real VS Code', function () {
         return Array.isArray(edits) && edits.length > 0;
       }, 30_000);
       await editor.edit((b) => b.insert(new vscode.Position(0, 0), '\n'));
+      const settings = Buffer.from(await vscode.workspace.fs.readFile(workspaceFile('.vscode/settings.json'))).toString('utf8');
+      console.log(`format-on-save: workspace settings ${settings.replace(/\s+/g, ' ')}; formatOnSave for routeros: ${vscode.workspace.getConfiguration('editor', editor.document).get('formatOnSave')}`);
       await vscode.commands.executeCommand('workbench.action.files.save');
+      await screenshot('format-on-save-saved');
       await poll(
         () => `the saved file in /export layout; have (dirty: ${editor.document.isDirty}) ${JSON.stringify(editor.document.getText())}`,
         () => editor.document.getText() === TIDY && !editor.document.isDirty,
