@@ -37,6 +37,7 @@ ruleTester(numberMismatch, {
     { name: 'no print: numbered as a print there would', code: lines(CLEAR, `${F} add chain=input comment=a`, `${F} add chain=input comment=b`, `${F} remove 1`) },
     { name: 'a comment naming the rule the number refers to', code: lines(CLEAR, `${F} add chain=input comment="allow ssh"`, `${F} add chain=input action=drop comment="drop all"`, `${F} print`, '# move "drop all" to the top', `${F} move 1 0`) },
     { name: 'a comment naming no rule', code: lines(CLEAR, `${F} add chain=input comment="allow ssh"`, `${F} add chain=input action=drop comment="drop all"`, `${F} print`, '# reorder', `${F} move 0 2`) },
+    { name: 'disable after a disable that may not have run', code: lines(CLEAR, `${F} add chain=input`, `:if ($x) do={ ${F} disable [find] }`, `${F} print`, `${F} disable 0`) },
     { name: 'in conditional code', code: lines(CLEAR, `${F} add chain=input`, `${F} print`, `:if ($x) do={ ${F} remove 4 }`) },
     { name: 'after a rule that may not exist', code: lines(CLEAR, `:if ($x) do={ ${F} add chain=input }`, `${F} add chain=input`, `${F} print`, `${F} remove 1`) },
     { name: 'a filtered print the model cannot evaluate', code: lines(CLEAR, `${F} add chain=input`, `${F} print where bytes>0`, `${F} remove 3`) },

@@ -725,7 +725,8 @@ export class ModelBuilder {
         if (n < known) {
           ref.rule = list[n];
           ref.status = st.table.rules.includes(list[n]) ? 'rule' : 'removed';
-          if (!list[n].dynamicProps?.includes('disabled')) ref.disabledThen = list[n].disabled;
+          // (a change that may not have run, e.g. a `disable` inside `:if`, leaves the state unknown)
+          if (!list[n].dynamicProps?.includes('disabled') && !list[n].source.uncertain?.length) ref.disabledThen = list[n].disabled;
         } else if (all) {
           ref.status = 'none';
           ref.count = list.length;
