@@ -72,7 +72,8 @@ describe('issue 13 editor features in a real VS Code', function () {
   it('opens the Get Started walkthrough', async () => {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#routeros.getStarted`, false);
     await poll('the walkthrough tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => /welcome|walkthrough|get started/i.test(t.label)), 20_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // the step's page is a webview: give it time to render before the screenshot
+    await new Promise((r) => setTimeout(r, 4000));
     await screenshot('walkthrough');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });

@@ -34,11 +34,19 @@ describe('formatting in a real VS Code', function () {
       console.log(`format-on-save: workspace settings ${settings.replace(/\s+/g, ' ')}; formatOnSave for routeros: ${vscode.workspace.getConfiguration('editor', editor.document).get('formatOnSave')}`);
       await vscode.commands.executeCommand('workbench.action.files.save');
       await screenshot('format-on-save-saved');
-      await poll(
-        () => `the saved file in /export layout; have (dirty: ${editor.document.isDirty}) ${JSON.stringify(editor.document.getText())}`,
-        () => editor.document.getText() === TIDY && !editor.document.isDirty,
-        20_000,
-      );
+      try {
+        await poll(
+          () => `the saved file in /export layout; have (dirty: ${editor.document.isDirty}) ${JSON.stringify(editor.document.getText())}`,
+          () => editor.document.getText() === TIDY && !editor.document.isDirty,
+          20_000,
+        );
+      } catch (e) {
+        // tell apart "save did not format" from "the workbench's Format Document does not work either"
+        await vscode.commands.executeCommand('editor.action.formatDocument');
+        await new Promise((r) => setTimeout(r, 3000));
+        const viaCommand = editor.document.getText() === TIDY;
+        throw new Error(`${(e as Error).message}; Format Document ${viaCommand ? 'does format it' : 'does not format it either'}`);
+      }
       const onDisk = Buffer.from(await vscode.workspace.fs.readFile(editor.document.uri)).toString('utf8');
       assert.equal(onDisk, TIDY);
       await screenshot('format-on-save');
