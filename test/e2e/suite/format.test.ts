@@ -30,6 +30,16 @@ describe('formatting in a real VS Code', function () {
         return Array.isArray(edits) && edits.length > 0;
       }, 30_000);
       await editor.edit((b) => b.insert(new vscode.Position(0, 0), '\n'));
+      // the server has the edited text (its formatting of it is the tidy file) before the save asks it
+      await poll('the formatter answering for the edited text', async () => {
+        const edits = (await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', editor.document.uri, { tabSize: 4, insertSpaces: true })) ?? [];
+        const doc = editor.document;
+        let text = doc.getText();
+        for (const e of [...edits].sort((x, y) => doc.offsetAt(y.range.start) - doc.offsetAt(x.range.start))) {
+          text = text.slice(0, doc.offsetAt(e.range.start)) + e.newText + text.slice(doc.offsetAt(e.range.end));
+        }
+        return text === TIDY;
+      }, 30_000);
       const settings = Buffer.from(await vscode.workspace.fs.readFile(workspaceFile('.vscode/settings.json'))).toString('utf8');
       console.log(`format-on-save: workspace settings ${settings.replace(/\s+/g, ' ')}; formatOnSave for routeros: ${vscode.workspace.getConfiguration('editor', editor.document).get('formatOnSave')}`);
       await vscode.commands.executeCommand('workbench.action.files.save');
