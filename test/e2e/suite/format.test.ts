@@ -22,6 +22,11 @@ describe('formatting in a real VS Code', function () {
   it('formats a RouterOS file on save', async () => {
     const cfg = vscode.workspace.getConfiguration('editor', { languageId: 'routeros' });
     await cfg.update('formatOnSave', true, vscode.ConfigurationTarget.Workspace, true);
+    // VS Code for the Web (code-server) auto-saves after a delay by default, and an auto save is never
+    // formatted (VS Code skips format on save for SaveReason.AUTO): the edit below would be saved unformatted
+    // a second later and the explicit save would find nothing to do. A desktop VS Code has auto save off.
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
     try {
       const editor = await openFile('format-on-save.rsc');
       // the server may still be starting: format-on-save needs a registered formatter, so wait for one
@@ -61,6 +66,7 @@ describe('formatting in a real VS Code', function () {
       assert.equal(onDisk, TIDY);
       await screenshot('format-on-save');
     } finally {
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
       await cfg.update('formatOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
     }
   });
