@@ -44,6 +44,8 @@ import { parse } from './parser';
 import type { ParseResult } from './parser/ast';
 import { signatureHelp } from './features/signatureHelp';
 import { codeLenses } from './features/codeLens';
+import { ruleNumberHints } from './features/inlayHints';
+import { lintMarkdown } from './markdown/fences';
 import { semanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens';
 import { WorkspaceIndex, WORKSPACE_MAX_FILE_BYTES } from './features/workspace';
 import { indexNames, occurrenceAt } from './features/navigation';
@@ -64,6 +66,8 @@ export interface ServerSettings {
   targetVersion?: string;
   /** `routeros.format.*`: path style, width, header lines. */
   format?: FormatOptions;
+  /** `routeros.inlayHints.ruleNumbers` (default true): the number `print` shows, before each rule. */
+  ruleNumberHints?: boolean;
 }
 
 const DEFAULT_SETTINGS: ServerSettings = { rules: {}, thresholds: {}, schemaVersion: '7.22' };
@@ -90,6 +94,8 @@ export function normalizeSettings(raw: unknown): ServerSettings {
   if (typeof r.schemaVersion === 'string' && r.schemaVersion) out.schemaVersion = r.schemaVersion;
   if (typeof r.targetVersion === 'string' && /^\s*v?\d+\.\d+/.test(r.targetVersion)) out.targetVersion = r.targetVersion.trim();
   if (r.format !== undefined) out.format = formatOptionsFrom(r.format);
+  const hints = r.inlayHints as Record<string, unknown> | undefined;
+  if (hints && typeof hints === 'object' && hints.ruleNumbers === false) out.ruleNumberHints = false;
   return out;
 }
 
@@ -122,6 +128,13 @@ interface CachedLint {
   /** The text that was linted (features answer over it, not a newer text). */
   text: string;
 }
+
+/**
+ * Custom request of the VS Code client for Markdown files: the diagnostics of their ```routeros / ```rsc /
+ * ```mikrotik blocks at the .md's lines (markdown/fences.ts). A request, not document sync, so the server
+ * registers no other feature for Markdown documents. Params `{ uri, text }`; answer `Diagnostic[]`.
+ */
+export const MARKDOWN_LINT_REQUEST = 'routeros/lintMarkdown';
 
 /** Custom request of the VS Code client's "Insert port-knocking setup..." command. */
 export const KNOCK_SETUP_REQUEST = 'routeros/knockSetup';
@@ -159,6 +172,7 @@ export interface FirewallMapResponse {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let hasConfigurationCapability = false;
+  let inlayRefresh = false;
   /** The client is VS Code (our extension says so): completion items may carry VS Code commands. */
   let isVsCode = false;
   /** Settings pushed through didChangeConfiguration or initializationOptions (clients without pull). */
@@ -304,6 +318,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
+    inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init && typeof init === 'object' && init.settings) pushedSettings = normalizeSettings(init.settings);
     isVsCode = (init as { vscode?: unknown } | undefined)?.vscode === true;
@@ -333,6 +348,7 @@ export function startServer(connection: Connection): void {
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'routeros-language-server', version: '0.1.0' },
     };
@@ -343,6 +359,8 @@ export function startServer(connection: Connection): void {
     if (s !== undefined) pushedSettings = normalizeSettings(s);
     settingsCache.clear();
     revalidateAll();
+    // routeros.inlayHints.ruleNumbers may have changed: the client asks again
+    if (inlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
   // TextDocuments fires onDidChangeContent for an open too: a document never linted is linted at once,
@@ -597,6 +615,27 @@ export function startServer(connection: Connection): void {
       return semanticTokens(doc.getText(), parseOf(doc), schemaOf(doc.uri));
     }),
   );
+
+  connection.onRequest(MARKDOWN_LINT_REQUEST, async (params: { uri?: unknown; text?: unknown }) => {
+    if (!params || typeof params.uri !== 'string' || typeof params.text !== 'string') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'routeros/lintMarkdown needs { uri, text }.');
+    }
+    const { uri, text } = params as { uri: string; text: string };
+    if (inputTooLarge(text.length, 'this file')) return [];
+    const s = await settingsFor(uri);
+    // fixes are dropped by lintMarkdown: no code actions refer to these diagnostics
+    return guard('lintMarkdown', [], () =>
+      toDiagnostics(lintMarkdown(text, lintOptionsOf(s, uri)), { uri, version: 0, docHref }).map((d) => ({ ...d, data: undefined })),
+    );
+  });
+
+  connection.languages.inlayHint.on(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const l = await lintAsync(doc, token);
+    if (!l || l.settings.ruleNumberHints === false) return [];
+    return guard('inlayHint', [], () => ruleNumberHints(l.result.model, params.range));
+  });
 
   connection.onCodeLens(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { signatureHelp } from '../../server/src/features/signatureHelp';
 import { loadSchema } from '../../server/src/schema';
 import { marked } from './cursor';
+import { parse } from '../../server/src/parser';
 
 const schema = loadSchema('7.22');
 
@@ -38,4 +39,13 @@ test('signature help: none on the command word, for global commands and unknown 
   assert.equal(help('/ip firewall filter ad<|>d chain=input'), null);
   assert.equal(help(':put <|>"x"'), null);
   assert.equal(help('/nonexistent menu add a=<|>1'), null);
+});
+
+test('signature help: the cursor inside an existing name picks that name, not the first with its prefix', () => {
+  const text = '/ip firewall filter add chain=input action=add-src-to-address-list address-list=k address-list-timeout=30s\n';
+  const at = text.indexOf('address-list-timeout=') + 3;
+  const h = signatureHelp(text, parse(text), { line: 0, character: at }, schema)!;
+  const sig = h.signatures[0];
+  const p = sig.parameters![h.activeParameter!].label as [number, number];
+  assert.equal(sig.label.slice(p[0], p[1]).replace(/=.*$/, '='), 'address-list-timeout=');
 });

@@ -198,7 +198,11 @@ test('item numbers follow the last print (print chain=input numbers only input r
 
 test('remove by number, [find], and [find] of everything', () => {
   const base = ['/ip firewall filter', 'add chain=input comment=a', 'add chain=input comment=b', 'add chain=input comment=c'];
-  assert.deepEqual(order(modelOf(rsc(...base, 'print', 'remove 1'))), ['a', 'c']);
+  // numbers count the router's own rules too: known only once the script emptied the table
+  assert.deepEqual(order(modelOf(rsc('/ip firewall filter', 'remove [find]', ...base.slice(1), 'print', 'remove 1'))), ['a', 'c']);
+  const unseen = modelOf(rsc(...base, 'print', 'remove 1'));
+  assert.deepEqual(order(unseen), ['a', 'b', 'c']);
+  assert.match(rule(unseen, 'b').source.uncertain![0], /^may be removed by line 6, whose item number 1 may be another rule: the router's own rules/);
   // without a print the script has no numbering: the removal may or may not happen, the rule stays marked
   const m = modelOf(rsc(...base, 'remove 1'));
   assert.deepEqual(order(m), ['a', 'b', 'c']);
@@ -430,10 +434,14 @@ test('changes that may not take effect are applied and marked: inside :if, loops
   const moved = modelOf(rsc(...base, 'move 1 0'));
   assert.deepEqual(order(moved), ['b', 'a']);
   assert.deepEqual(rule(moved, 'b').source.uncertain, ['moved by line 4, which uses item numbers with no `print` before them']);
-  const printed = modelOf(rsc(...base, 'print', 'move 1 0', 'set 0 comment=c'));
+  const printed = modelOf(rsc('/ip firewall filter', 'remove [find]', ...base.slice(1), 'print', 'move 1 0', 'set 0 comment=c'));
   assert.deepEqual(order(printed), ['b', 'c']);
   assert.equal(rule(printed, 'b').source.uncertain, undefined);
   assert.equal(rule(printed, 'c').source.uncertain, undefined);
+  // the same on a table that may hold the router's rules: applied, marked
+  const unseen = modelOf(rsc(...base, 'print', 'move 1 0'));
+  assert.deepEqual(order(unseen), ['b', 'a']);
+  assert.match(rule(unseen, 'b').source.uncertain![0], /^moved by line 5, whose item number 1 may be another rule/);
 });
 
 test(':foreach over a resolved [find] applies its body like the command itself', () => {

@@ -13,6 +13,7 @@ import { describeKnockSequence, formatTimeout } from './knockClients';
 import { planKnock, runKnock } from '../simulate/knock';
 import { Simulator, defaultDst } from '../simulate/engine';
 import type { SimPacket } from '../simulate/types';
+import { printNumbers } from '../model/numbering';
 
 export type RuleStatus =
   | 'unreachable'
@@ -241,10 +242,11 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
     if (options.table && t.name !== options.table) continue;
     const chains = new Map<string, MapChain>();
     const hooks = HOOK_ORDER[t.name] ?? [];
-    let numberKnown = true;
-    t.rules.forEach((r, i) => {
+    // the number print shows, only where the script can know it (model/numbering.ts: a table the script did not
+    // empty also holds the router's own rules)
+    const { numbers } = printNumbers(t);
+    t.rules.forEach((r) => {
       if (!r.source?.range) return;
-      if (!r.positionKnown) numberKnown = false;
       let c = chains.get(r.chain);
       if (!c) chains.set(r.chain, (c = { id: chainId(t.family, t.name, r.chain), name: r.chain, builtin: hooks.includes(r.chain), rules: [] }));
       const at = r.source.range.start.offset;
@@ -260,7 +262,7 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
       if (findings.some((f) => f.rule === 'service-exposed' || f.rule === 'knock-exposed-service' || f.rule === 'wan-input-open')) statuses.push('exposed');
       c.rules.push({
         uid: r.uid,
-        number: numberKnown ? i : undefined,
+        number: numbers.get(r),
         line: r.source.range.start.line + 1,
         endLine: r.source.range.end.line + 1,
         start: at,

@@ -11,6 +11,7 @@ import type { CommandVisit } from '../schema/walk';
 import { describeKnockSequence, describeKnockStage, knockClientCommands } from './knockClients';
 import { indexNames, isBuiltinName, occurrenceAt } from './navigation';
 import { lspRange, offsetAt } from './textPos';
+import { numberHover } from './numberHover';
 
 export interface HoverInput {
   parse: ParseResult;
@@ -71,6 +72,13 @@ export function hover(text: string, input: HoverInput, position: LspPosition, sc
   const sections: string[] = [];
   let range = undefined as Hover['range'];
 
+  // An item number (`move 0 3`, `numbers=5,6`, `place-before=3`): the rule it refers to.
+  const num = input.model ? numberHover(input.model, offset) : undefined;
+  if (num) {
+    sections.push(num.text);
+    range = lspRange(num.ref.range);
+  }
+
   // A name: address list, chain, variable ...
   const index = indexNames(parse, schema, text);
   const occ = occurrenceAt(index, offset);
@@ -97,8 +105,8 @@ export function hover(text: string, input: HoverInput, position: LspPosition, sc
   if (v) {
     const cmd = v.command;
     const arg = cmd.args.find((a) => inRange(a.range, offset));
-    if (occ) {
-      // On a name the name's facts say more than the property's description.
+    if (occ || num) {
+      // On a name the name's facts say more than the property's description; on a number, the rule it names.
     } else if (arg && arg.name && v.verb) {
       const prop = propertyHover(arg, v, schema, offset);
       if (prop) {

@@ -40,7 +40,13 @@ function currentArgName(text: string, offset: number, cmdStart: number): string 
   let i = offset;
   while (i > cmdStart && /[A-Za-z0-9.\-=!]/.test(text[i - 1] ?? '')) i--;
   const word = text.slice(i, offset);
-  const name = word.replace(/^!/, '').split('=')[0];
+  let name = word.replace(/^!/, '').split('=')[0];
+  // inside an existing name (`addr|ess-list-timeout=`): the whole name, not the part before the cursor
+  if (!word.includes('=')) {
+    let j = offset;
+    while (j < text.length && /[A-Za-z0-9.\-]/.test(text[j])) j++;
+    if (text[j] === '=') name += text.slice(offset, j);
+  }
   return name || undefined;
 }
 

@@ -35,6 +35,7 @@ import type {
   InterfaceList,
   Match,
   Neg,
+  NumberRef,
   Rule,
   Table,
   TableName,
@@ -166,6 +167,17 @@ interface TableState {
   /** Numbering of the last `print` (uids in print order), or 'unknown' when the print had a filter we
    * could not evaluate; null before any print. */
   snapshot: Rule[] | 'unknown' | null;
+  /** The `print` that made `snapshot`, and how many of its first entries have known numbers. */
+  snapshotCmd?: Command;
+  snapshotKnown: number;
+  /** Why the snapshot's numbers are not all known (for messages). */
+  snapshotWhy?: string;
+  /** The rules in the table when it was printed (to name those added after it). */
+  snapshotAll?: Rule[];
+  /** Numbers used with no print before them (RouterOS then numbers as a print would, and may keep those numbers). */
+  implicitLine?: number;
+  /** The order changed since `implicitLine`: later numbers without a print may use either numbering. */
+  implicitStale?: boolean;
 }
 
 interface Ctx {
@@ -179,11 +191,17 @@ interface Ctx {
 
 class Unresolvable extends Error {}
 
+/** Why print numbers are unknown in a table the script did not empty. */
+const UNSEEN_RULES =
+  'the router\'s own rules, which the script does not show, are numbered too (numbers are known after `remove [find]` of the table, or in a full `/export`)';
+
 export class ModelBuilder {
   readonly src: Source;
   readonly model: FirewallModel;
   private uid = 0;
   private readonly states = new Map<string, TableState>();
+  /** A full `/export` (its header comment): every table it shows is the router's whole table. */
+  private readonly exportFile: boolean;
 
   constructor(
     private readonly parse: ParseResult,
@@ -196,7 +214,11 @@ export class ModelBuilder {
       interfaceLists: new Map(),
       layer7: new Map(),
       unresolved: [],
+      numberRefs: [],
     };
+    const script = parse.script;
+    const first = script?.statements[0]?.range.start.offset ?? Infinity;
+    this.exportFile = (script?.comments ?? []).some((c) => c.range.start.offset < first && /\bby RouterOS\s+v?\d/i.test(c.text));
   }
 
   build(): FirewallModel {
@@ -334,8 +356,15 @@ export class ModelBuilder {
     const key = `${family} ${name}`;
     let st = this.states.get(key);
     if (!st) {
-      const table: Table = { family, name, rules: [] };
-      st = { table, snapshot: null };
+      const table: Table = {
+        family,
+        name,
+        rules: [],
+        numbering: this.exportFile
+          ? { complete: true, orderCertain: true }
+          : { complete: false, orderCertain: true, why: UNSEEN_RULES },
+      };
+      st = { table, snapshot: null, snapshotKnown: 0 };
       this.states.set(key, st);
       this.model.tables.set(key, table);
     }
@@ -357,7 +386,7 @@ export class ModelBuilder {
       case 'move':
         return this.move(st, cmd, ctx);
       case 'print':
-        return this.print(st, cmd);
+        return this.print(st, cmd, ctx);
       default:
         return;
     }
@@ -405,7 +434,7 @@ export class ModelBuilder {
     const copyFrom = named(cmd, 'copy-from');
     const dyn = new Set<string>();
     if (copyFrom) {
-      const from = this.selectOrNote(st, copyFrom.value, cmd, 'copy-from');
+      const from = this.selectOrNote(st, copyFrom.value, cmd, 'copy-from', false, 'copy-from', ctx);
       if (from && from.length > 0) {
         Object.assign(rule.props, from[0].props);
         for (const d of from[0].dynamicProps ?? []) dyn.add(d);
@@ -419,7 +448,7 @@ export class ModelBuilder {
 
     const pb = named(cmd, 'place-before');
     if (pb) {
-      const target = this.selectOrNote(st, pb.value, cmd, 'place-before', true);
+      const target = this.selectOrNote(st, pb.value, cmd, 'place-before', true, 'place-before', ctx);
       const idx = target && target.length > 0 ? st.table.rules.indexOf(target[0]) : -1;
       if (idx >= 0) {
         st.table.rules.splice(idx, 0, rule);
@@ -442,9 +471,14 @@ export class ModelBuilder {
   private uncertainty(st: TableState, cmd: Command, sel: Value | null | undefined, ctx: Ctx, what: string): string | undefined {
     const line = cmd.range.start.line + 1;
     if (ctx.conditional) return `${what} by line ${line} ${ctx.why ?? 'inside conditional code'}, which may not run`;
-    if (st.snapshot === null && sel && sel.kind !== 'substitution' && sel.kind !== 'variable') {
+    if (sel && sel.kind !== 'substitution' && sel.kind !== 'variable') {
       const lit = this.src.literal(sel);
-      if (lit !== undefined && /^\s*\d/.test(lit)) return `${what} by line ${line}, which uses item numbers with no \`print\` before them`;
+      if (lit !== undefined && /^\s*\d/.test(lit)) {
+        if (st.snapshot === null) return `${what} by line ${line}, which uses item numbers with no \`print\` before them`;
+        const refs = this.model.numberRefs!.filter((r) => r.command === cmd && r.range.start.offset >= sel.range.start.offset && r.range.end.offset <= sel.range.end.offset);
+        const unknownRef = refs.find((r) => r.status === 'unknown');
+        if (unknownRef) return `${what} by line ${line}, whose item number ${unknownRef.n} may be another rule: ${unknownRef.why}`;
+      }
     }
     return undefined;
   }
@@ -467,7 +501,7 @@ export class ModelBuilder {
       return;
     }
     const selValue = this.selectorValue(sel, ctx);
-    const rules = this.selectOrNote(st, selValue, cmd, verb);
+    const rules = this.selectOrNote(st, selValue, cmd, verb, false, 'numbers', ctx);
     if (!rules) return;
     const why = this.uncertainty(st, cmd, selValue, ctx, 'changed');
     const { props, dynamic, unset } = this.collectProps(cmd, new Set(['numbers']));
@@ -502,16 +536,62 @@ export class ModelBuilder {
     const sel = this.selectorArg(cmd);
     if (!sel) return;
     const selValue = this.selectorValue(sel, ctx);
-    const rules = this.selectOrNote(st, selValue, cmd, 'remove');
-    if (!rules) return;
+    const clearsAll = selValue?.kind === 'substitution' && this.findsEverything(selValue);
+    if (clearsAll && st.table.rules.length === 0) {
+      this.cleared(st, ctx, cmd);
+      return;
+    }
+    const rules = this.selectOrNote(st, selValue, cmd, 'remove', false, 'numbers', ctx);
+    if (clearsAll) this.cleared(st, ctx, cmd);
+    if (!rules) {
+      // an unresolved removal (`*1A`, a computed selector) may take any rule, ours included
+      if (selValue?.kind !== 'substitution') this.orderUnknown(st, `line ${cmd.range.start.line + 1} removes rules the script cannot name`);
+      return;
+    }
     const why = this.uncertainty(st, cmd, selValue, ctx, 'may be removed');
     if (why !== undefined) {
       // a removal that may not happen: the rule stays, marked (findings about it are hedged)
-      for (const r of rules) this.markUncertain(r, why);
+      for (const r of rules) {
+        this.markUncertain(r, why);
+        r.mayBeAbsent = true;
+      }
       return;
     }
     const gone = new Set(rules);
     st.table.rules = st.table.rules.filter((r) => !gone.has(r));
+    if (gone.size > 0) st.implicitStale = st.implicitLine !== undefined;
+  }
+
+  /** `[find]`, `[/ip firewall filter find]`, `[find dynamic=no]`: every static rule of the table. */
+  private findsEverything(sub: Substitution): boolean {
+    const stmts = (sub.statements ?? []).filter((x) => x);
+    if (stmts.length !== 1 || stmts[0].kind !== 'command') return false;
+    const c = stmts[0];
+    const words = [...(c.path?.segments.map((x) => x.text) ?? []), ...(c.verb ? [c.verb.text] : [])];
+    if (words[words.length - 1] !== 'find') return false;
+    const args = c.args.map((a) => this.src.slice(a.range).replace(/\s+/g, '')).join(' ');
+    return args === '' || /^(where )?(dynamic=no|!dynamic)$/.test(args);
+  }
+
+  /** `remove [find]`: from here on the table holds only what the script adds (when the removal is certain). */
+  private cleared(st: TableState, ctx: Ctx, cmd: Command): void {
+    const n = st.table.numbering!;
+    if (ctx.conditional) {
+      if (n.complete) this.orderUnknown(st, `line ${cmd.range.start.line + 1} may remove every rule (${ctx.why ?? 'conditional code'})`);
+      return;
+    }
+    st.table.numbering = { complete: true, orderCertain: true };
+    st.snapshot = null;
+    st.snapshotKnown = 0;
+    st.snapshotCmd = undefined;
+    st.snapshotAll = undefined;
+    st.implicitLine = undefined;
+    st.implicitStale = false;
+  }
+
+  private orderUnknown(st: TableState, why: string): void {
+    const n = st.table.numbering!;
+    if (n.complete && n.orderCertain) st.table.numbering = { ...n, orderCertain: false, why };
   }
 
   private move(st: TableState, cmd: Command, ctx: Ctx): void {
@@ -520,9 +600,15 @@ export class ModelBuilder {
     const destArg = named(cmd, 'destination') ?? (named(cmd, 'numbers') ? pos[0] : pos[1]);
     if (!numbersArg) return;
     const selValue = this.selectorValue(numbersArg, ctx);
-    const rules = this.selectOrNote(st, selValue, cmd, 'move');
-    if (!rules || rules.length === 0) return;
+    const rules = this.selectOrNote(st, selValue, cmd, 'move', false, 'numbers', ctx);
+    if (!rules || rules.length === 0) {
+      this.orderUnknown(st, `line ${cmd.range.start.line + 1} moves rules the script cannot name`);
+      return;
+    }
+    const d = destArg ? this.selectOrNote(st, destArg.value, cmd, 'move destination', true, 'destination', ctx) : undefined;
     const why = this.uncertainty(st, cmd, selValue, ctx, 'moved') ?? (destArg ? this.uncertainty(st, cmd, destArg.value, ctx, 'moved') : undefined);
+    if (why !== undefined) this.orderUnknown(st, why);
+    st.implicitStale = st.implicitLine !== undefined;
     for (const r of rules) {
       r.source.edits.push(cmd);
       // a move that may not happen: applied and marked (findings that rest on it say "may")
@@ -530,9 +616,9 @@ export class ModelBuilder {
     }
     let dest: Rule | undefined;
     if (destArg) {
-      const d = this.selectOrNote(st, destArg.value, cmd, 'move destination', true);
       if (!d || d.length === 0) {
         for (const r of rules) r.positionKnown = false;
+        this.orderUnknown(st, `line ${cmd.range.start.line + 1} moves rules to a place the script cannot name`);
         return;
       }
       dest = d[0];
@@ -546,7 +632,119 @@ export class ModelBuilder {
     st.table.rules = rest;
   }
 
-  private print(st: TableState, cmd: Command): void {
+  private print(st: TableState, cmd: Command, ctx: Ctx): void {
+    st.snapshotCmd = cmd;
+    st.snapshotAll = [...st.table.rules];
+    st.implicitLine = undefined;
+    st.implicitStale = false;
+    st.snapshotKnown = 0;
+    st.snapshotWhy = st.table.numbering!.why;
+    this.takeSnapshot(st, cmd);
+    if (st.snapshot === 'unknown') {
+      st.snapshotWhy = 'the print before it lists rules by a condition the script cannot evaluate';
+    } else if (st.snapshot !== null && ctx.conditional) {
+      st.snapshotWhy = `the print before it is ${ctx.why ?? 'inside conditional code'}, which may not run`;
+    } else if (st.snapshot !== null && cmd.args.some((a) => a.name === null && ['all', 'dynamic'].includes(this.src.literal(a.value) ?? ''))) {
+      st.snapshotWhy = 'that print also numbers the router\'s dynamic rules';
+      if (cmd.args.some((a) => a.name === null && this.src.literal(a.value) === 'dynamic')) st.snapshot = 'unknown';
+    } else if (st.snapshot !== null && !this.plainFilter(cmd)) {
+      // `print where bytes>0`, `print src-address=...`: the model evaluates rule text, not counters or
+      // abbreviations; only `chain=` and plain prints give numbers it trusts
+      st.snapshotWhy = 'the print before it lists rules by a condition the script cannot evaluate for certain';
+    } else if (st.snapshot !== null) {
+      const k = this.knownPrefix(st, st.snapshot);
+      st.snapshotKnown = k.count;
+      if (k.why) st.snapshotWhy = k.why;
+    }
+  }
+
+  /** A print with no condition but flags, or only `chain=NAME` / `where chain=NAME`. */
+  private plainFilter(cmd: Command): boolean {
+    const FLAGS = ['detail', 'terse', 'brief', 'without-paging', 'static', 'value-list'];
+    const rest = cmd.args.filter((a) => !(a.name === null && FLAGS.includes(this.src.literal(a.value) ?? '')) && a.name?.text !== 'without-paging');
+    const words = rest.map((a) => this.src.slice(a.range).replace(/\s+/g, ''));
+    if (words.length === 0) return true;
+    const cond = words[0] === 'where' ? words.slice(1) : words;
+    return cond.length === 1 && /^chain="?[\w.-]+"?$/.test(cond[0]);
+  }
+
+  /** How many of `list`'s first rules have numbers the script knows, and why the next one has not. */
+  private knownPrefix(st: TableState, list: Rule[]): { count: number; why?: string } {
+    const n = st.table.numbering!;
+    if (!n.complete || !n.orderCertain) return { count: 0, why: n.why };
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      const line = r.source.range.start.line + 1;
+      if (r.source.conditional) return { count: i, why: `the rule of line ${line} before it may not exist (${r.source.uncertain?.[0] ?? 'conditional code'})` };
+      if (r.mayBeAbsent) return { count: i, why: `the rule of line ${line} before it may have been removed` };
+      if (!r.positionKnown) return { count: i, why: `the rule of line ${line} has a position the script cannot know` };
+    }
+    return { count: list.length };
+  }
+
+  /**
+   * Records every item number of `v` (`5,6`, `2-4`, `3`) with the rule it refers to (model.numberRefs),
+   * as far as the script can know it.
+   */
+  private recordNumbers(st: TableState, v: Value | null | undefined, cmd: Command, role: NumberRef['role'], ctx: Ctx): void {
+    if (!v || (v.kind !== 'word' && v.kind !== 'string')) return;
+    const lit = this.src.literal(v);
+    if (lit === undefined || !/^[\d,\s-]+$/.test(lit)) return;
+    const raw = this.src.slice(v.range);
+    const base = v.range.start.offset;
+    const key = `${st.table.family} ${st.table.name}`;
+    const implicit = st.snapshot === null;
+    const list = st.snapshot === null ? st.table.rules : st.snapshot === 'unknown' ? [] : st.snapshot;
+    let known: number;
+    let why: string | undefined;
+    if (st.snapshot === 'unknown') {
+      known = 0;
+      why = st.snapshotWhy;
+    } else if (implicit) {
+      const k = this.knownPrefix(st, list);
+      known = k.count;
+      why = k.why;
+      if (st.implicitStale && st.implicitLine !== undefined) {
+        known = 0;
+        why = `with no \`print\` since line ${st.implicitLine} (which used numbers too), RouterOS may still number the rules as they were then`;
+      }
+    } else {
+      known = st.snapshotKnown;
+      why = st.snapshotWhy;
+    }
+    const all = known === list.length && st.snapshot !== 'unknown' && !why;
+    const re = /(\d+)(?:\s*-\s*(\d+))?/g;
+    for (let m = re.exec(raw); m; m = re.exec(raw)) {
+      const range = { start: this.src.lines.position(base + m.index), end: this.src.lines.position(base + m.index + m[0].length) };
+      const lo = Number(m[1]);
+      const hi = m[2] === undefined ? lo : Math.min(Number(m[2]), lo + 1000);
+      for (let n = lo; n <= hi; n++) {
+        const ref: NumberRef = { range, n, table: key, command: cmd, role, status: 'unknown', numbering: list, known };
+        if (ctx.conditional) ref.conditional = true;
+        if (!implicit && st.snapshotCmd) ref.print = st.snapshotCmd;
+        if (n < known) {
+          ref.rule = list[n];
+          ref.status = st.table.rules.includes(list[n]) ? 'rule' : 'removed';
+          // (a change that may not have run, e.g. a `disable` inside `:if`, leaves the state unknown)
+          if (!list[n].dynamicProps?.includes('disabled') && !list[n].source.uncertain?.length) ref.disabledThen = list[n].disabled;
+        } else if (all) {
+          ref.status = 'none';
+          ref.count = list.length;
+          if (!implicit && st.snapshotAll) {
+            const before = new Set(st.snapshotAll);
+            const added = st.table.rules.filter((r) => !before.has(r));
+            if (added.length > 0) ref.unnumbered = added;
+          }
+        } else {
+          ref.why = why ?? 'the numbering is not known here';
+        }
+        this.model.numberRefs!.push(ref);
+      }
+    }
+    if (implicit && st.implicitLine === undefined) st.implicitLine = cmd.range.start.line + 1;
+  }
+
+  private takeSnapshot(st: TableState, cmd: Command): void {
     const filterArgs = cmd.args.filter((a) => {
       const n = argName(a);
       return n === undefined || !['detail', 'terse', 'brief', 'without-paging', 'count-only', 'stats', 'all', 'follow', 'interval', 'file', 'as-value', 'show-ids', 'proplist'].includes(n);
@@ -574,7 +772,16 @@ export class ModelBuilder {
    * entry and returns undefined when it refers to something the script did not create.
    * `single`: place-before / destination (one item, numbering still applies).
    */
-  private selectOrNote(st: TableState, v: Value | null | undefined, cmd: Command, what: string, single = false): Rule[] | undefined {
+  private selectOrNote(
+    st: TableState,
+    v: Value | null | undefined,
+    cmd: Command,
+    what: string,
+    single = false,
+    role?: NumberRef['role'],
+    ctx?: Ctx,
+  ): Rule[] | undefined {
+    if (role && ctx) this.recordNumbers(st, v, cmd, role, ctx);
     try {
       const rules = this.select(st, v);
       if (rules.length === 0) throw new Unresolvable('matches nothing this script created (existing router config?)');

@@ -1,6 +1,8 @@
 // The firewall model: what a script leaves behind (tables, rules in order, lists), the reasoning
 // over it, and knock-sequence recognition. Pure functions over the syntax tree; no LSP.
 export { buildModel, parseFind, derive, sourceOf } from './build';
+export { printNumbers, mayListDynamic } from './numbering';
+export type { PrintNumbers } from './numbering';
 export { findKnockSequences, findBlacklists } from './knock';
 export {
   covers,

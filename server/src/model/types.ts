@@ -112,6 +112,11 @@ export interface Rule {
    * structured fields hold `Unknown`. Absent or empty when every value is literal.
    */
   dynamicProps?: string[];
+  /**
+   * (model addition) True when the rule may be gone: a `remove` that may or may not take effect names it
+   * (the model keeps it). Its print number and those after it are then unknown.
+   */
+  mayBeAbsent?: boolean;
 }
 
 export interface Table {
@@ -119,6 +124,49 @@ export interface Table {
   name: TableName;
   /** All rules of the table in their final order (RouterOS numbers them in this order across chains). */
   rules: Rule[];
+  /**
+   * (model addition) Whether the numbers `print` shows can be known (server/src/model/numbering.ts).
+   * `complete`: the table holds only the rules the model shows (a full `/export`, or after a certain
+   * `remove [find]`); otherwise the router's own rules are numbered too. `orderCertain`: since then every
+   * command that changed the order took effect for certain. `why`: what made it unknown, for messages.
+   */
+  numbering?: { complete: boolean; orderCertain: boolean; why?: string };
+}
+
+/**
+ * (model addition) One item number in a command (`move 0 3`, `enable numbers=5,6`, `place-before=3`,
+ * `copy-from=2`) and the rule it refers to, as far as the script can know it. Numbers are those of the
+ * last `print` of the table (RouterOS memorizes them per session; items added after it have none), or,
+ * with no `print` before, the order a print there would show. `print` lists static rules only.
+ */
+export interface NumberRef {
+  /** The number's text (both ends of a range `2-4`, which gives one entry per number). */
+  range: Range;
+  n: number;
+  /** The table's key in `FirewallModel.tables` (`ip filter`). */
+  table: string;
+  command: Command;
+  role: 'numbers' | 'destination' | 'place-before' | 'copy-from';
+  /**
+   * `rule`: refers to `rule`; `none`: refers to no rule (past the end of a known numbering); `removed`:
+   * to `rule`, which an earlier command removed; `unknown`: cannot be known (`why` says why).
+   */
+  status: 'rule' | 'none' | 'removed' | 'unknown';
+  rule?: Rule;
+  why?: string;
+  /** The `print` whose numbers these are; undefined when no print of the table came before. */
+  print?: Command;
+  /** How many rules that numbering holds (numbers 0 .. count-1), when known. */
+  count?: number;
+  /** The rules added after that print (they have no number until the next print). */
+  unnumbered?: Rule[];
+  /** The numbering the number indexes (shared between the refs of one command) and how many of its first entries are known. */
+  numbering?: readonly Rule[];
+  known?: number;
+  /** Whether the rule was disabled when the command ran (undefined when computed at run time). */
+  disabledThen?: boolean;
+  /** The command is inside `:if`/loops/functions: it may not run, or run on another table state. */
+  conditional?: boolean;
 }
 
 export interface AddressListEntry {
@@ -181,6 +229,8 @@ export interface FirewallModel {
   interfaceLists: Map<string, InterfaceList>;
   layer7: Map<string, Layer7Protocol>;
   unresolved: Unresolved[];
+  /** (model addition) Every item number used in a firewall table command, in text order. */
+  numberRefs?: NumberRef[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import { undefinedVariable } from './undefined-variable';
 import { unusedVariable } from './unused-variable';
 import { jumpTargetMissing } from './jump-target-missing';
 import { chainUnused } from './chain-unused';
+import { numberMismatch } from './number-mismatch';
 import { ruleNeverMatches } from './rule-never-matches';
 import { ruleUnreachable } from './rule-unreachable';
 import { wanInputOpen } from './wan-input-open';
@@ -63,6 +64,7 @@ export const allChecks: Check[] = [
   unusedVariable,
   jumpTargetMissing,
   chainUnused,
+  numberMismatch,
   ruleNeverMatches,
   ruleUnreachable,
   wanInputOpen,

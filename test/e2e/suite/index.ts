@@ -29,6 +29,7 @@ export function run(): Promise<void> {
   require('./knock.test');
   require('./map.test');
   require('./format.test');
+  require('./editor.test');
 
   const records: TestRecord[] = [];
   const artifacts = process.env.ROUTEROS_E2E_ARTIFACTS;
