@@ -111,6 +111,13 @@ function docHref(rule: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The server
 
+/**
+ * Incremental parse and lint per open document (incrementalLint.ts). `ROUTEROS_LSP_INCREMENTAL=0` in the
+ * server's environment turns it off (whole-file parse and lint on every version): a way out should a
+ * bug show up, and the bench's baseline.
+ */
+const INCREMENTAL = process.env.ROUTEROS_LSP_INCREMENTAL !== '0';
+
 /** Debounce between the last edit and relinting (ms). */
 export const LINT_DELAY_MS = 150;
 /** A lint runs in slices of about this many ms; requests and edits are handled in between. */
@@ -240,7 +247,7 @@ export function startServer(connection: Connection): void {
     if (linted && linted.version === doc.version) return linted.result.parse;
     const cached = parseCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.parse;
-    const p = tooLarge(doc) ? parse('') : linterOf(doc.uri).parse(doc.getText());
+    const p = tooLarge(doc) ? parse('') : INCREMENTAL ? linterOf(doc.uri).parse(doc.getText()) : parse(doc.getText());
     parseCache.set(doc.uri, { version: doc.version, parse: p });
     return p;
   }
@@ -267,7 +274,7 @@ export function startServer(connection: Connection): void {
         options: lintOptionsOf(s, uri),
         settings: s,
         isCurrent: () => documents.get(uri)?.version === version,
-        stepper: (text, options) => (documents.get(uri) ? linterOf(uri).steps(text, options) : lintSteps(text, options)),
+        stepper: (text, options) => (INCREMENTAL && documents.get(uri) ? linterOf(uri).steps(text, options) : lintSteps(text, options)),
       },
       token,
     );
