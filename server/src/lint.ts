@@ -152,18 +152,31 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 }
 
 /**
+ * How an incremental caller (incrementalLint.ts, the language server) plugs into `lintSteps`. Without
+ * hooks the lint is the plain whole-file one.
+ */
+export interface LintHooks {
+  /** Parses the text (default: a whole-file parse). */
+  parse?: (text: string) => ParseResult;
+  /** Findings to use for `check` instead of running it; undefined runs it. */
+  reuse?: (check: Check, ctx: CheckContext) => ReturnType<Check['run']> | undefined;
+  /** Each check's findings as it reported them (run or reused), before severities and suppressions. */
+  ran?: (check: Check, found: ReturnType<Check['run']>) => void;
+}
+
+/**
  * `lint` in steps: the generator stops after the parse, the model, the knock recognition and each
  * check, so a caller can do other work in between (the language server answers requests there) or
  * drop a lint nobody waits for any more. Driving it to the end gives exactly `lint`'s result.
  */
-export function* lintSteps(text: string, options: LintOptions = {}): Generator<void, LintResult, void> {
+export function* lintSteps(text: string, options: LintOptions = {}, hooks: LintHooks = {}): Generator<void, LintResult, void> {
   const checks = options.checks ?? allChecks;
   const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(options.thresholds) };
   const raw: Finding[] = [];
 
   let parse: ParseResult;
   try {
-    parse = parseScript(text);
+    parse = hooks.parse ? hooks.parse(text) : parseScript(text);
   } catch (e) {
     parse = emptyParse();
     raw.push(internalError('the parser', e));
@@ -200,7 +213,7 @@ export function* lintSteps(text: string, options: LintOptions = {}): Generator<v
     yield;
     let found: ReturnType<Check['run']>;
     try {
-      found = check.run(ctx);
+      found = hooks.reuse?.(check, ctx) ?? check.run(ctx);
     } catch (e) {
       raw.push(internalError(`check ${check.id}`, e));
       continue;
@@ -209,6 +222,7 @@ export function* lintSteps(text: string, options: LintOptions = {}): Generator<v
       raw.push(internalError(`check ${check.id}`, new Error('run() did not return an array')));
       continue;
     }
+    hooks.ran?.(check, found);
     for (const f of found) {
       if (!f || !f.range || !f.range.start || !f.range.end) {
         raw.push(internalError(`check ${check.id}`, new Error('a finding without a range')));

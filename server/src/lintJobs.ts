@@ -24,6 +24,8 @@ export interface LintJobRequest {
   settings: object;
   /** Is `version` still the document's current version? Asked before every slice. */
   isCurrent: () => boolean;
+  /** The document's own stepper (its incremental lint), instead of the one the jobs were made with. */
+  stepper?: LintStepper;
 }
 
 interface Job {
@@ -61,7 +63,7 @@ export class LintJobs {
       job = undefined;
     }
     if (!job) {
-      job = { req, steps: this.stepper(req.text, req.options), waiters: 0, finished: false, listeners: [] };
+      job = { req, steps: (req.stepper ?? this.stepper)(req.text, req.options), waiters: 0, finished: false, listeners: [] };
       this.jobs.set(req.uri, job);
       this.started++;
       const j = job;

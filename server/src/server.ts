@@ -26,6 +26,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { mergeLintOptions, projectConfigOptions } from './lintConfigNode';
 import { lintSteps, type LintOptions, type LintResult } from './lint';
 import { LintJobs, type Cancellable } from './lintJobs';
+import { DocumentLinter } from './incrementalLint';
 import { inputTooLarge } from './limits';
 import type { SeveritySetting, Thresholds } from './rules/types';
 import { loadSchema, schemaForScript } from './schema';
@@ -116,6 +117,13 @@ function docHref(rule: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The server
 
+/**
+ * Incremental parse and lint per open document (incrementalLint.ts). `ROUTEROS_LSP_INCREMENTAL=0` in the
+ * server's environment turns it off (whole-file parse and lint on every version): a way out should a
+ * bug show up, and the bench's baseline.
+ */
+const INCREMENTAL = process.env.ROUTEROS_LSP_INCREMENTAL !== '0';
+
 /** Debounce between the last edit and relinting (ms). */
 export const LINT_DELAY_MS = 150;
 /** A lint runs in slices of about this many ms; requests and edits are handled in between. */
@@ -182,6 +190,13 @@ export function startServer(connection: Connection): void {
   /** The last lint per document, valid for that document version only (with the text it linted). */
   const lintCache = new Map<string, CachedLint>();
   /** Lints run in slices off the request path, only while someone waits (see lintJobs.ts). */
+  /** Per open document: its incremental parse and lint (incrementalLint.ts), dropped on close. */
+  const linters = new Map<string, DocumentLinter>();
+  const linterOf = (uri: string): DocumentLinter => {
+    let l = linters.get(uri);
+    if (!l) linters.set(uri, (l = new DocumentLinter()));
+    return l;
+  };
   const jobs = new LintJobs(lintSteps, LINT_SLICE_MS, (e) => logError('lint', e));
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -246,7 +261,7 @@ export function startServer(connection: Connection): void {
     if (linted && linted.version === doc.version) return linted.result.parse;
     const cached = parseCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.parse;
-    const p = tooLarge(doc) ? parse('') : parse(doc.getText());
+    const p = tooLarge(doc) ? parse('') : INCREMENTAL ? linterOf(doc.uri).parse(doc.getText()) : parse(doc.getText());
     parseCache.set(doc.uri, { version: doc.version, parse: p });
     return p;
   }
@@ -266,7 +281,15 @@ export function startServer(connection: Connection): void {
     // over the size limit: no lint (validate reports it), features answer empty
     if (tooLarge(doc)) return undefined;
     const result = await jobs.request(
-      { uri, version, text: doc.getText(), options: lintOptionsOf(s, uri), settings: s, isCurrent: () => documents.get(uri)?.version === version },
+      {
+        uri,
+        version,
+        text: doc.getText(),
+        options: lintOptionsOf(s, uri),
+        settings: s,
+        isCurrent: () => documents.get(uri)?.version === version,
+        stepper: (text, options) => (INCREMENTAL && documents.get(uri) ? linterOf(uri).steps(text, options) : lintSteps(text, options)),
+      },
       token,
     );
     if (!result) return undefined;
@@ -373,6 +396,8 @@ export function startServer(connection: Connection): void {
     jobs.cancel(e.document.uri);
     lintCache.delete(e.document.uri);
     parseCache.delete(e.document.uri);
+    linters.get(e.document.uri)?.dispose();
+    linters.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });

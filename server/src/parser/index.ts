@@ -3,7 +3,7 @@
 // out of strings) points into the original text.
 import type { IToken } from 'chevrotain';
 import type { Comment, ParseResult, Position, Script, Statement, SyntaxError } from './ast';
-import { tokenize } from './lexer';
+import { Newline, NewlineCR, tokenize } from './lexer';
 import { LineIndex } from './lineIndex';
 import { OffsetRange } from './offsetRange';
 import { RscParser, type PendingEmbed, type PositionMapper } from './parser';
@@ -26,6 +26,48 @@ function getParser(): RscParser {
 export interface ParseOptions {
   /** Parse code held in strings (`source="..."`, `:parse "..."`). Default true. */
   embedded?: boolean;
+  /** Filled with the points where a top-level parse may restart (incremental.ts). */
+  sync?: SyncCapture;
+}
+
+/**
+ * What the incremental parser (incremental.ts) learns from one parse of a file or of a window of it:
+ * `points` are file offsets right after a line end (a `Newline` token in command mode) where the
+ * lexer's mode stack is back at its base (no `{ [ ( "` open), ascending; `recovered` says Chevrotain's
+ * own error recovery ran (then nothing about restart points is trusted). `endDepth` is the lexer's mode
+ * stack depth after the last token (1 = base) and `lastNewlineEnd` the file offset after the last
+ * such line end (-1 if none).
+ */
+export interface SyncCapture {
+  points: number[];
+  recovered: boolean;
+  endDepth: number;
+  lastNewlineEnd: number;
+  /** File offset after the last token (-1 when there is none). */
+  lastTokenEnd: number;
+}
+
+/**
+ * Parses `text` (a stretch [from, from + text.length) of a file whose line index is `lines`, starting
+ * at a point where a whole-file parse is at its top level) as the file's top-level statements there:
+ * every range is a file offset. For incremental.ts; the caller proves the stretch's bounds sound.
+ */
+export function parseWindow(text: string, lines: LineIndex, from: number, sync: SyncCapture): ParseResult {
+  const shift = (o: number) => o + from;
+  const mapper: PositionMapper = { lines, start: shift, end: shift };
+  const errors: SyntaxError[] = [];
+  const embeddedErrors: SyntaxError[] = [];
+  let script: Script;
+  try {
+    script = parseText(text, mapper, 0, text.length, errors, embeddedErrors, 0, sync);
+  } catch (e) {
+    parserInstance = undefined;
+    throw e;
+  }
+  const byPos = (a: SyntaxError, b: SyntaxError) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset;
+  errors.sort(byPos);
+  embeddedErrors.sort(byPos);
+  return { script, errors, embeddedErrors };
 }
 
 /** Parse a RouterOS script. Never throws: on an internal failure it returns an empty tree and an error. */
@@ -35,7 +77,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   try {
     const errors: SyntaxError[] = [];
     const embeddedErrors: SyntaxError[] = [];
-    const script = parseText(text, mapper, 0, text.length, errors, embeddedErrors, options.embedded !== false ? 0 : MAX_EMBED_DEPTH);
+    const script = parseText(text, mapper, 0, text.length, errors, embeddedErrors, options.embedded !== false ? 0 : MAX_EMBED_DEPTH, options.sync);
     const byPos = (a: SyntaxError, b: SyntaxError) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset;
     errors.sort(byPos);
     embeddedErrors.sort(byPos);
@@ -67,9 +109,10 @@ function parseText(
   errors: SyntaxError[],
   embeddedErrors: SyntaxError[] | null,
   depth: number,
+  sync?: SyncCapture,
 ): Script {
   // lexing and parsing in a helper: its tokens die before the code inside strings is parsed
-  const { statements, comments, embeds } = parseOwn(text, map, errors);
+  const { statements, comments, embeds } = parseOwn(text, map, errors, sync);
   // Code inside strings: parsed after the outer parse (the parser instance is not re-entrant).
   if (depth < MAX_EMBED_DEPTH) {
     for (const emb of embeds) {
@@ -108,8 +151,15 @@ function parseText(
 }
 
 /** Lex and parse one text (not the code inside its strings). */
-function parseOwn(text: string, map: PositionMapper, errors: SyntaxError[]): { statements: Statement[]; comments: Comment[]; embeds: PendingEmbed[] } {
+function parseOwn(
+  text: string,
+  map: PositionMapper,
+  errors: SyntaxError[],
+  sync?: SyncCapture,
+): { statements: Statement[]; comments: Comment[]; embeds: PendingEmbed[] } {
   const lex = tokenize(text);
+  // before the parser releases the tokens
+  if (sync) captureSync(lex.tokens, map, sync);
   const toRange = (s: number, e: number) => new OffsetRange(map.start(s), map.end(e), map.lines);
   for (const le of lex.errors) {
     // a closer with nothing to close: the parser reports it (with a better message)
@@ -119,6 +169,7 @@ function parseOwn(text: string, map: PositionMapper, errors: SyntaxError[]): { s
   }
   const parser = getParser();
   const res = parser.run(lex.tokens, text, map);
+  if (sync && res.chevErrors.length > 0) sync.recovered = true;
   for (const e of res.errors) errors.push({ message: e.message, range: toRange(e.start, e.end) });
   for (const ce of res.chevErrors) errors.push(chevError(ce.message, ce.token, text, toRange));
 
@@ -135,6 +186,26 @@ function parseOwn(text: string, map: PositionMapper, errors: SyntaxError[]): { s
     }
   }
   return { statements: res.statements, comments, embeds: res.embeds };
+}
+
+/** Replays the lexer's mode stack over the tokens (see SyncCapture): pop before push, as Chevrotain does. */
+function captureSync(tokens: IToken[], map: PositionMapper, sync: SyncCapture): void {
+  let depth = 1;
+  const points = sync.points;
+  let lastNl = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const tt = tokens[i].tokenType;
+    if (tt.POP_MODE === true && depth > 1) depth--;
+    if (tt.PUSH_MODE !== undefined) depth++;
+    if (depth === 1 && (tt === Newline || tt === NewlineCR)) {
+      lastNl = map.end(tokens[i].startOffset + tokens[i].image.length);
+      points.push(lastNl);
+    }
+  }
+  sync.endDepth = depth;
+  sync.lastNewlineEnd = lastNl;
+  const last = tokens[tokens.length - 1];
+  sync.lastTokenEnd = last ? map.end(last.startOffset + last.image.length) : -1;
 }
 
 function describeLexError(ch: string): string {

@@ -16,8 +16,9 @@ const LONE_CR = /\r(?!\n)/;
 
 export class LineIndex {
   /** Offset where each line starts; lineStarts[0] === 0. */
-  readonly lineStarts: number[];
-  readonly length: number;
+  /** Replaced only by `update`. */
+  lineStarts: number[];
+  length: number;
   private last = 0;
   private readonly cacheKeys: Int32Array;
   private readonly cacheVals: Position[];
@@ -45,6 +46,19 @@ export class LineIndex {
     while (size < 4096 && size <= n) size <<= 1;
     this.cacheKeys = new Int32Array(size).fill(-1);
     this.cacheVals = new Array<Position>(size);
+  }
+
+  /**
+   * Makes this index describe `text` instead (incremental.ts: the nodes of a tree that is spliced keep
+   * pointing at one index). Positions read from it before the update must not be kept.
+   */
+  update(text: string): void {
+    const fresh = new LineIndex(text);
+    this.lineStarts = fresh.lineStarts;
+    this.length = fresh.length;
+    this.last = 0;
+    this.cacheKeys.fill(-1);
+    this.cacheVals.fill(undefined as unknown as Position);
   }
 
   get lineCount(): number {

@@ -307,6 +307,16 @@ export class BinaryNode extends Ranged implements BinaryExpr {
   }
 }
 
+/** The LineIndex a range resolves its positions through. For incremental.ts. */
+export function linesOf(r: Ranged): LineIndex {
+  return r[LINES];
+}
+
+/** The parts a string node holds (null: a plain string whose one part is built when read). For incremental.ts. */
+export function heldParts(s: StringNode): StringPart[] | null {
+  return s[PARTS];
+}
+
 export function startOffsetOf(r: Range): number {
   return r instanceof Ranged ? r.startOffset : r.start.offset;
 }
