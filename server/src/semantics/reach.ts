@@ -255,8 +255,8 @@ class PartIds {
     if (id === undefined) this.trips.set(k, (id = this.next++));
     return id;
   }
-  of(c: Cube): Int32Array {
-    const v = new Int32Array(PARTS);
+  of(c: Cube): number[] {
+    const v: number[] = new Array<number>(PARTS);
     for (let i = 0; i < 12; i++) v[i] = this.mask(c.e[i]);
     for (let i = 0; i < 5; i++) v[12 + i] = this.iset(c.iv[i]);
     v[AT_B] = this.bools(c.bt, c.bf);
@@ -264,23 +264,24 @@ class PartIds {
     return v;
   }
   /** `v` with position `at` recomputed for `c` (which differs from v's cube only there). */
-  with(v: Int32Array, at: number, c: Cube): Int32Array {
+  with(v: number[], at: number, c: Cube): number[] {
     const w = v.slice();
     w[at] = at < 12 ? this.mask(c.e[at]) : at < AT_B ? this.iset(c.iv[at - 12]) : this.bools(c.bt, c.bf);
     return w;
   }
 }
 
-function hashExcept(v: Int32Array, at: number): number {
+function hashExcept(v: number[], at: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < PARTS; i++) {
     if (i === at) continue;
     h = Math.imul(h ^ v[i], 0x01000193);
   }
-  return h;
+  // a small integer (a Map key without a heap number)
+  return h >>> 2;
 }
 
-function equalExcept(a: Int32Array, b: Int32Array, at: number): boolean {
+function equalExcept(a: number[], b: number[], at: number): boolean {
   for (let i = 0; i < PARTS; i++) if (i !== at && a[i] !== b[i]) return false;
   return true;
 }
@@ -304,7 +305,7 @@ function compact(cubes: Cube[]): Cube[] {
     const head = new Map<number, number>();
     const chain: number[] = [];
     const out: Cube[] = [];
-    const outVs: Int32Array[] = [];
+    const outVs: number[][] = [];
     for (let i = 0; i < cur.length; i++) {
       const c = cur[i];
       const v = vs[i];
