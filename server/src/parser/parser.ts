@@ -15,7 +15,7 @@
 // with the opener's range; stray closers and junk are consumed with an error; Chevrotain's own
 // recovery (recoveryEnabled) re-syncs anything else. Results of sub-rules may be undefined after
 // recovery; every action tolerates that.
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, type IToken, type TokenType } from 'chevrotain';
 import type {
   Argument, ArrayElement, ArrayLiteral, BlockStatement, CodeBlock, Command, Expression, MenuPath,
   Negated, ParenExpr, Range, Statement, StringLiteral, StringPart, Substitution, Value,
@@ -172,6 +172,48 @@ function hasCategory(t: IToken, type: TokenType): boolean {
   return false;
 }
 
+type LookaheadFn = (this: unknown, alts?: unknown) => unknown;
+
+/**
+ * Chevrotain's LL(k) lookahead, each function built when first called instead of all of them in
+ * `performSelfAnalysis` (that was most of the parser's construction, about a sixth of a cold `rsc-lint`
+ * run, and the fast paths mean a typical file reaches only some of the grammar's alternatives). A
+ * function is computed from the rule's grammar, which does not change after the analysis, so building
+ * it later gives the same function. Once built it replaces its stand-in in the parser's cache.
+ */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly inner: ILookaheadStrategy;
+  constructor(maxLookahead: number) {
+    this.inner = new LLkLookaheadStrategy({ maxLookahead });
+  }
+  validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ReturnType<ILookaheadStrategy['validate']> {
+    return this.inner.validate(options);
+  }
+  buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> {
+    return lazyFn(() => this.inner.buildLookaheadForAlternation(options) as LookaheadFn) as ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']>;
+  }
+  buildLookaheadForOptional(options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> {
+    return lazyFn(() => this.inner.buildLookaheadForOptional(options) as LookaheadFn) as ReturnType<ILookaheadStrategy['buildLookaheadForOptional']>;
+  }
+}
+
+function lazyFn(build: () => LookaheadFn): LookaheadFn {
+  let real: LookaheadFn | undefined;
+  const standIn: LookaheadFn = function (this: unknown, alts?: unknown) {
+    if (real === undefined) {
+      real = build();
+      // Chevrotain calls it from the current rule's function list: put the real one there
+      const list = (this as { currRuleLookaheadFuncs?: unknown[] } | undefined)?.currRuleLookaheadFuncs;
+      if (Array.isArray(list)) {
+        const at = list.indexOf(standIn);
+        if (at >= 0) list[at] = real;
+      }
+    }
+    return real.call(this, alts);
+  };
+  return standIn;
+}
+
 export class RscParser extends EmbeddedActionsParser {
   // ---- per-parse state (set by run()) ----
   private text = '';
@@ -212,7 +254,7 @@ export class RscParser extends EmbeddedActionsParser {
    * lacks, so production skips them as Langium does).
    */
   constructor(validate = false) {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 1, skipValidations: !validate });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 1, skipValidations: !validate, lookaheadStrategy: new LazyLookahead(1) });
     this.performSelfAnalysis();
     this.argumentRule = (this as unknown as { fullRuleNameToShort: Record<string, number> }).fullRuleNameToShort.argument;
   }

@@ -92,15 +92,36 @@ function walkStatements(stmts: Statement[], ctx: WalkContext, visit: (cmd: Comma
     }
     const here: WalkContext = { menu, depth: ctx.depth, inEmbedded: ctx.inEmbedded, conditional: ctx.conditional };
     visit(s, here);
-    const cmdMenu = resolveMenu(s, menu);
-    const verb = s.verb?.text;
-    const condVerb = isConditionalVerb(verb);
-    for (const a of s.args) {
+    // The command's menu and its arguments' context are built only for values that can hold commands
+    // (most arguments are words or plain strings: nothing to visit, nothing to allocate).
+    let cmdMenu: string[] | undefined;
+    let argCtx: WalkContext | undefined;
+    const args = s.args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      const v = a.value;
+      if (!v || !mayHoldCommands(v)) continue;
       const name = a.name?.text;
       const stored = !!name && STORED_CODE_ARGS.has(name);
-      if (a.value) walkValue(a.value, { menu: cmdMenu, depth: ctx.depth, inEmbedded: ctx.inEmbedded, conditional: ctx.conditional || condVerb }, stored, visit);
+      cmdMenu ??= resolveMenu(s, menu);
+      argCtx ??= { menu: cmdMenu, depth: ctx.depth, inEmbedded: ctx.inEmbedded, conditional: ctx.conditional || isConditionalVerb(s.verb?.text) };
+      // a fresh context per argument, as visitors may keep the one they are given
+      walkValue(v, { ...argCtx }, stored, visit);
     }
-    if (isMenuChange(s)) menu = cmdMenu;
+    if (isMenuChange(s)) menu = cmdMenu ?? resolveMenu(s, menu);
+  }
+}
+
+/** False for values walkValue has nothing to visit in: words, variables, plain strings. */
+function mayHoldCommands(v: Value | Expression): boolean {
+  switch (v.kind) {
+    case 'word':
+    case 'variable':
+      return false;
+    case 'string':
+      return !v.constant || !!v.embedded;
+    default:
+      return true;
   }
 }
 

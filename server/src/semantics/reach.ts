@@ -208,40 +208,121 @@ const MERGE_FIELDS: ReadonlyArray<['e' | 'iv' | 'b', number]> = [
   ['iv', 1], ['iv', 3], ['iv', 0], ['iv', 4], ['iv', 2], ['b', 0],
 ];
 
+/** Parts of a cube's identity compaction compares: 12 enum masks, 5 interval sets, bt/bf, flags + trip. */
+const PARTS = 19;
+const AT_B = 17;
+
+/**
+ * Numbers standing for the parts of cubes: equal numbers at a position exactly when the parts are equal
+ * (enum masks by value, interval sets and trips by content, with the objects the cubes share looked up
+ * by identity first). One per compaction.
+ */
+class PartIds {
+  private readonly big = new Map<bigint, number>();
+  private readonly byObject = new Map<object, number>();
+  private readonly byText = new Map<string, number>();
+  private readonly pairs = new Map<string, number>();
+  private readonly trips = new Map<number, number>();
+  private next = 0;
+
+  private text(s: string): number {
+    let id = this.byText.get(s);
+    if (id === undefined) this.byText.set(s, (id = this.next++));
+    return id;
+  }
+  private mask(m: bigint): number {
+    let id = this.big.get(m);
+    if (id === undefined) this.big.set(m, (id = this.next++));
+    return id;
+  }
+  private iset(s: I.ISet<number> | I.ISet<bigint>): number {
+    let id = this.byObject.get(s);
+    if (id === undefined) this.byObject.set(s, (id = this.text(s.join(':'))));
+    return id;
+  }
+  private bools(bt: bigint, bf: bigint): number {
+    if (bt === 0n && bf === 0n) return -1;
+    const k = `${bt.toString(36)}/${bf.toString(36)}`;
+    let id = this.pairs.get(k);
+    if (id === undefined) this.pairs.set(k, (id = this.next++));
+    return id;
+  }
+  private trip(c: Cube): number {
+    const t = c.trip;
+    let tid = this.byObject.get(t);
+    if (tid === undefined) {
+      tid = this.text(`${t.added.toString(36)}|${t.notrack}|${t.pmark}|${t.cmark}|${t.rmark}|${t.by?.uid ?? ''}`);
+      this.byObject.set(t, tid);
+    }
+    // flags are two 8-bit masks
+    const k = tid * 65536 + c.fon * 256 + c.foff;
+    let id = this.trips.get(k);
+    if (id === undefined) this.trips.set(k, (id = this.next++));
+    return id;
+  }
+  of(c: Cube): number[] {
+    const v: number[] = new Array<number>(PARTS);
+    for (let i = 0; i < 12; i++) v[i] = this.mask(c.e[i]);
+    for (let i = 0; i < 5; i++) v[12 + i] = this.iset(c.iv[i]);
+    v[AT_B] = this.bools(c.bt, c.bf);
+    v[18] = this.trip(c);
+    return v;
+  }
+  /** `v` with position `at` recomputed for `c` (which differs from v's cube only there). */
+  with(v: number[], at: number, c: Cube): number[] {
+    const w = v.slice();
+    w[at] = at < 12 ? this.mask(c.e[at]) : at < AT_B ? this.iset(c.iv[at - 12]) : this.bools(c.bt, c.bf);
+    return w;
+  }
+}
+
+function hashExcept(v: number[], at: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < PARTS; i++) {
+    if (i === at) continue;
+    h = Math.imul(h ^ v[i], 0x01000193);
+  }
+  // a small integer (a Map key without a heap number)
+  return h >>> 2;
+}
+
+function equalExcept(a: number[], b: number[], at: number): boolean {
+  for (let i = 0; i < PARTS; i++) if (i !== at && a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Merges cubes equal in every field but one (same trip too): their union is one cube. Keeps sets
  * small where subtraction fragmented them (a port list subtracted protocol by protocol, ...).
+ * For each merge field in turn, every cube is merged into the first earlier cube (after that one's
+ * merges) that equals it in every other part; cubes are compared by the numbers of their parts
+ * (`PartIds`), hashed, so no key text is built per cube and field.
  */
 function compact(cubes: Cube[]): Cube[] {
   let cur = cubes;
-  const parts = (c: Cube): string[] => {
-    const t = c.trip;
-    const p: string[] = [];
-    for (const m of c.e) p.push(m.toString(36));
-    for (const s of c.iv) p.push(s.join(':'));
-    p.push(`${c.bt.toString(36)}/${c.bf.toString(36)}`);
-    p.push(`${c.fon}/${c.foff}|${t.added.toString(36)}|${t.notrack}|${t.pmark}|${t.cmark}|${t.rmark}|${t.by?.uid ?? ''}`);
-    return p;
-  };
-  let ps = cur.map(parts);
+  if (cur.length < 8) return cur;
+  const ids = new PartIds();
+  let vs = cur.map((c) => ids.of(c));
   for (const [kind, f] of MERGE_FIELDS) {
     if (cur.length < 8) break;
-    const at = kind === 'e' ? f : kind === 'iv' ? 12 + f : 17;
-    const by = new Map<string, number>();
+    const at = kind === 'e' ? f : kind === 'iv' ? 12 + f : AT_B;
+    // first cube of each key: hash -> index in `out`, collisions chained through `chain`
+    const head = new Map<number, number>();
+    const chain: number[] = [];
     const out: Cube[] = [];
-    const outParts: string[][] = [];
+    const outVs: number[][] = [];
     for (let i = 0; i < cur.length; i++) {
       const c = cur[i];
-      const p = ps[i];
-      const saved = p[at];
-      p[at] = '*';
-      const key = p.join(',');
-      p[at] = saved;
-      const j = by.get(key);
-      if (j === undefined) {
-        by.set(key, out.length);
+      const v = vs[i];
+      const h = hashExcept(v, at);
+      const first = head.get(h);
+      let j = first === undefined ? -1 : first;
+      while (j >= 0 && !equalExcept(outVs[j], v, at)) j = chain[j];
+      if (j < 0) {
+        chain[out.length] = first === undefined ? -1 : first;
+        head.set(h, out.length);
         out.push(c);
-        outParts.push(p);
+        outVs.push(v);
         continue;
       }
       const o = out[j];
@@ -254,15 +335,17 @@ function compact(cubes: Cube[]): Cube[] {
         if (d !== 0n && (d & (d - 1n)) === 0n && ((o.bt | o.bf) & d) && ((c.bt | c.bf) & d)) merged = o.withB(o.bt & ~d, o.bf & ~d);
       }
       if (!merged) {
+        // not merged: kept, and (as a later duplicate of a key) never the first of its key
+        chain[out.length] = -1;
         out.push(c);
-        outParts.push(p);
+        outVs.push(v);
         continue;
       }
       out[j] = merged;
-      outParts[j] = parts(merged);
+      outVs[j] = ids.with(outVs[j], at, merged);
     }
     cur = out;
-    ps = outParts;
+    vs = outVs;
   }
   return cur;
 }

@@ -105,9 +105,12 @@ function shape(cmd: Command): { verbText?: string; args: Argument[] } {
   return { verbText: t, args };
 }
 
+const NO_ARGS: Argument[] = [];
+
 function verbOf(cmd: Command): string | undefined {
   if (cmd.path || cmd.callee || !cmd.verb) return undefined;
-  const t = shape(cmd).verbText!;
+  // only a lone `:` takes its verb from the next word (shape); every other command has its own
+  const t = cmd.verb.text === ':' ? shape(cmd).verbText! : cmd.verb.text;
   return t.startsWith(':') ? t.slice(1) : t;
 }
 
@@ -290,8 +293,9 @@ function analyze(script: Script, workspaceGlobals?: ReadonlySet<string>): Variab
   const command = (cmd: Command, scope: Scope) => {
     if (cmd.callee) reference(cmd.callee, scope);
     const verb = globalVerb(cmd);
-    const args = shape(cmd).args;
-    const positional = args.filter((a) => a && !a.name);
+    const args = cmd.verb?.text === ':' ? shape(cmd).args : cmd.args ?? [];
+    // positional arguments matter to the global commands only (menu commands skip the switch below)
+    const positional = verb ? args.filter((a) => a && !a.name) : NO_ARGS;
     if ((verb === 'len' || verb === 'typeof') && positional[0]?.value?.kind === 'variable') {
       // `[:len $x] > 0`: testing whether a caller passed `x` — this script or function takes arguments.
       const ref = positional[0].value;
