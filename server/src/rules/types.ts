@@ -56,6 +56,8 @@ export interface Environment {
   lanLists?: readonly string[];
   /** `:global` names declared by other scripts of the workspace (they count as declared here). */
   workspaceGlobals?: ReadonlySet<string>;
+  /** Chains other files of the workspace define, as navigation keys (`chain ip filter from-wan`). */
+  workspaceChains?: ReadonlySet<string>;
 }
 
 export interface CheckContext {
