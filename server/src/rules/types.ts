@@ -25,6 +25,13 @@ export interface Fix {
 export interface Related {
   message: string;
   range: Range;
+  /**
+   * This location is THE rule that causes the finding (the accept-all hiding a knock stage, the one rule
+   * taking every packet of an unreachable rule): lint.ts folds the finding into a finding on that rule.
+   */
+  cause?: true;
+  /** The id of a finding folded into this one as evidence (lint.ts mergeEvidence); `message` is its message. */
+  folded?: string;
 }
 
 export interface Finding {
