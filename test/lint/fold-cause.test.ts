@@ -53,7 +53,7 @@ test('folded findings still mark their rules on the map and in the code lens', (
   assert.ok(at('action=drop').statuses.includes('unreachable'));
   assert.ok(at('temporary').statuses.includes('hides-another'));
   assert.ok(at('dst-port=7342').statuses.includes('knock-dead'));
-  const lens = codeLenses(result, {}).map((l) => l.command?.title ?? '');
+  const lens = codeLenses(result, { vscode: false }).map((l) => l.command?.title ?? '');
   assert.ok(lens.some((t) => /filter input: 7 rules, 1 unreachable/.test(t)), lens.join(' | '));
 });
 
