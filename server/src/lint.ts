@@ -273,8 +273,22 @@ export const EXPLAINED_BY: Readonly<Record<string, readonly string[]>> = {
   'knock-sim-blacklist-blocks': ['knock-blacklist-catches-knock', 'knock-blacklist-order'],
   'knock-sim-slow-grants': ['knock-timeout-missing', 'knock-timeout-long', 'knock-missing-chain'],
   'knock-sim-scan-completes': ['knock-sequential-ports', 'knock-missing-chain', 'knock-broken-chain'],
+  // Consequences of one rule: an accept-all that exposes a service also hides the knock behind it and the
+  // drop below it. The finding ON that rule (the cause) carries the others as related information.
+  'knock-shadowed': ['knock-exposed-service', 'service-exposed'],
+  'rule-unreachable': ['knock-exposed-service', 'service-exposed'],
 };
 
+/**
+ * Consequences folded into the finding on their cause (second pass of mergeEvidence, after the
+ * simulator's findings were folded): each names the one rule that causes it, and a finding of an
+ * explaining check must sit exactly on that rule. A rule hidden by several rules together has no single
+ * cause and stays a finding of its own.
+ */
+const CAUSE_OF: Readonly<Record<string, (f: Finding) => Range | undefined>> = {
+  'knock-shadowed': (f) => f.related?.find((r) => r.cause)?.range,
+  'rule-unreachable': (f) => f.related?.find((r) => r.cause)?.range,
+};
 /**
  * Pairs where a static finding anywhere on the same knock explains the simulator's (a scan completes
  * because a stage does not require the previous list). Every other pair needs the same rule or a
@@ -306,8 +320,8 @@ function knockRuleRanges(knocks: readonly KnockSequence[]): Array<Set<string>> {
  * finding explains one: same range (3), a shared related location (2), a rule of the same knock (1).
  */
 function mergeEvidence(findings: Finding[], knocks: readonly KnockSequence[]): Finding[] {
-  const sims = findings.filter((f) => EXPLAINED_BY[f.rule] !== undefined);
-  if (sims.length === 0) return findings;
+  const sims = findings.filter((f) => EXPLAINED_BY[f.rule] !== undefined && CAUSE_OF[f.rule] === undefined);
+  if (sims.length === 0) return foldIntoCause(findings);
   const seqRanges = knockRuleRanges(knocks);
   const replaced = new Map<Finding, Finding>();
   const dropped = new Set<Finding>();
@@ -341,12 +355,62 @@ function mergeEvidence(findings: Finding[], knocks: readonly KnockSequence[]): F
     const target = replaced.get(best) ?? best;
     const related = [...(target.related ?? [])];
     const have = new Set(related.map((r) => rangeKey(r.range)));
-    related.push({ message: `${sim.message} (${sim.rule})`, range: sim.range });
+    related.push({ message: `${sim.message} (${sim.rule})`, range: sim.range, folded: sim.rule });
     for (const r of sim.related ?? []) {
       if (!have.has(rangeKey(r.range))) related.push(r);
     }
     replaced.set(best, { ...target, related });
     dropped.add(sim);
+  }
+  const out = dropped.size === 0 ? findings : findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);
+  return foldIntoCause(out);
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
+
+/**
+ * Folds each consequence (CAUSE_OF) into the error/warning finding of an explaining check that sits on
+ * its cause: one diagnostic on the rule to change, the consequences (with what was folded into them) as
+ * related information, at the highest severity among them.
+ */
+function foldIntoCause(findings: Finding[]): Finding[] {
+  const byRange = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.severity !== 'error' && f.severity !== 'warning') continue;
+    const k = rangeKey(f.range);
+    const l = byRange.get(k);
+    if (l) l.push(f);
+    else byRange.set(k, [f]);
+  }
+  const replaced = new Map<Finding, Finding>();
+  const dropped = new Set<Finding>();
+  for (const f of findings) {
+    const causeOf = CAUSE_OF[f.rule];
+    if (!causeOf || (f.severity !== 'error' && f.severity !== 'warning')) continue;
+    const cause = causeOf(f);
+    if (!cause) continue;
+    const explainers = EXPLAINED_BY[f.rule];
+    let best: Finding | undefined;
+    for (const g of byRange.get(rangeKey(cause)) ?? []) {
+      if (g === f || dropped.has(g) || !explainers.includes(g.rule)) continue;
+      if (!best || explainers.indexOf(g.rule) < explainers.indexOf(best.rule)) best = g;
+    }
+    if (!best) continue;
+    const target = replaced.get(best) ?? best;
+    const related = [...(target.related ?? [])];
+    const key = (r: { range: Range; message: string }) => `${rangeKey(r.range)} ${r.message}`;
+    const have = new Set(related.map(key));
+    related.push({ message: `${f.message} (${f.rule})`, range: f.range, folded: f.rule });
+    // the stages a shadowed knock also loses say something; the blockers of an unreachable rule (the cause
+    // and rules taking part of its packets) say nothing more than the finding they are folded into
+    for (const r of f.rule === 'rule-unreachable' ? [] : f.related ?? []) {
+      if (rangeKey(r.range) === rangeKey(cause) || have.has(key(r))) continue;
+      have.add(key(r));
+      related.push(r);
+    }
+    const severity = SEVERITY_RANK[f.severity] > SEVERITY_RANK[target.severity] ? f.severity : target.severity;
+    replaced.set(best, { ...target, severity, related });
+    dropped.add(f);
   }
   if (dropped.size === 0) return findings;
   return findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);

@@ -239,7 +239,12 @@ export function startServer(connection: Connection): void {
   /** Settings, then the document's `.rsc-lint.json` on top (what CI runs with is what the editor shows). */
   function lintOptionsOf(s: ServerSettings, uri?: string): LintOptions {
     const workspaceGlobals = workspace && uri ? workspace.globalsExcept(uri) : undefined;
-    const base: LintOptions = { severities: s.rules, thresholds: s.thresholds, env: { targetVersion: s.targetVersion, ...(workspaceGlobals ? { workspaceGlobals } : {}) } };
+    const workspaceChains = workspace && uri ? workspace.chainsExcept(uri) : undefined;
+    const base: LintOptions = {
+      severities: s.rules,
+      thresholds: s.thresholds,
+      env: { targetVersion: s.targetVersion, ...(workspaceGlobals ? { workspaceGlobals } : {}), ...(workspaceChains ? { workspaceChains } : {}) },
+    };
     const project = uri ? projectConfigOptions(uri, (m) => connection.console.error(m)) : undefined;
     return project ? mergeLintOptions(base, project) : base;
   }
@@ -588,13 +593,13 @@ export function startServer(connection: Connection): void {
     }
     for (const d of documents.all()) index.update(d.uri, d.getText());
     if (files >= WORKSPACE_MAX_FILES) log(`workspace: indexed the first ${WORKSPACE_MAX_FILES} .rsc files only`);
-    if (index.globalsExcept('').size > 0) revalidateAll();
+    if (index.globalsExcept('').size > 0 || index.chainsExcept('').size > 0) revalidateAll();
   }
 
   function indexDocument(uri: string, text: string): void {
     if (!workspace) return;
     if (workspace.update(uri, text)) {
-      // Another document's undefined-variable findings may change.
+      // Another document's undefined-variable / jump-target-missing findings may change.
       for (const d of documents.all()) if (d.uri !== uri) {
         lintCache.delete(d.uri);
         schedule(d.uri, LINT_DELAY_MS);

@@ -29,3 +29,20 @@ test('workspace: symbols and definitions across files; one symbol per list and f
   assert.deepEqual(ws.definitions('address-list ip admins', 'file:///fw.rsc').map((l) => l.range.start.line), [1, 2]);
   assert.ok(ws.symbols('').some((s) => s.name === 'mgmt'));
 });
+
+test('workspace: chains another file defines are not jump-target-missing in a file that jumps to them', () => {
+  const ws = new WorkspaceIndex(schema);
+  const chainsFile = '/ip firewall filter\nadd chain=Drop-chain action=drop\nadd chain=Protected-chain action=accept protocol=icmp\n';
+  assert.equal(ws.update('file:///chains.rsc', chainsFile), true);
+  // A full firewall (it defines a chain of its own) jumping to one chain the sibling defines and one nobody does.
+  const fw = '/ip firewall filter\nadd chain=forward action=jump jump-target=Drop-chain connection-state=invalid\nadd chain=forward action=jump jump-target=Nowhere\nadd chain=forward action=jump jump-target=lan\nadd chain=lan action=accept\n';
+  ws.update('file:///fw.rsc', fw);
+  assert.deepEqual([...ws.chainsExcept('file:///fw.rsc')].sort(), ['chain ip filter Drop-chain', 'chain ip filter Protected-chain']);
+  const env = { workspaceChains: ws.chainsExcept('file:///fw.rsc') };
+  const lines = (e?: typeof env) => lint(fw, e ? { env: e } : {}).findings.filter((f) => f.rule === 'jump-target-missing').map((f) => f.range.start.line + 1);
+  assert.deepEqual(lines(), [2, 3]);
+  assert.deepEqual(lines(env), [3]);
+  // Re-indexing the same chains is no change; removing the file is (open documents are relinted).
+  assert.equal(ws.update('file:///chains.rsc', chainsFile), false);
+  assert.equal(ws.remove('file:///chains.rsc'), true);
+});

@@ -1,8 +1,12 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lint } from '../../server/src/lint';
 import { jumpTargetMissing } from '../../server/src/rules/jump-target-missing';
 import { ruleTester } from './tester';
 import { lineOf, script, STYLES } from './fixtures';
 
 const EST = 'chain=input action=accept connection-state=established,related';
+const HEADER = '# 2025-01-10 10:00:00 by RouterOS 7.16.2\n';
 
 ruleTester(jumpTargetMissing, {
   valid: [
@@ -29,20 +33,31 @@ ruleTester(jumpTargetMissing, {
       output: jumpTargetMissing.examples.bad.replace('jump-target=from-wan', 'jump-target=from_wan'),
     },
     ...STYLES.map((s) => ({
-      name: `a jump to a chain that does not exist (${s})`,
+      name: `a jump to a chain that does not exist, in an /export (${s})`,
+      code: HEADER + script([EST, 'chain=input action=jump jump-target=services', 'chain=input action=drop'], s),
+      errors: [{ line: lineOf(1, s) + 1, message: /^this jump goes to chain "services", which no rule of \/ip firewall filter defines: the jump does nothing$/ }],
+      output: null,
+    })),
+    ...STYLES.map((s) => ({
+      name: `a fragment: only built-in chains, no /export header, the chain may be in another file (${s})`,
       code: script([EST, 'chain=input action=jump jump-target=services', 'chain=input action=drop'], s),
-      errors: [{ line: lineOf(1, s), message: /^this jump goes to chain "services"/ }],
+      errors: [{ line: lineOf(1, s), severity: 'info' as const, message: /^this jump goes to chain "services", which this file does not define .*unless another file adds rules to it/ }],
       output: null,
     })),
     {
+      name: 'not a fragment: the file defines chains of its own, and one jump goes nowhere',
+      code: script([EST, 'chain=input action=jump jump-target=services', 'chain=input action=jump jump-target=icmp', 'chain=icmp action=accept protocol=icmp'], 'export'),
+      errors: [{ line: 3, message: /which no rule of \/ip firewall filter defines: the jump does nothing$/ }],
+    },
+    {
       name: 'the chain exists only in another table',
-      code: '/ip firewall filter add chain=forward action=jump jump-target=pf\n/ip firewall nat add chain=pf action=accept\n/ip firewall nat add chain=dstnat action=jump jump-target=pf\n',
-      errors: [{ line: 1, message: /\/ip firewall filter/ }],
+      code: HEADER + '/ip firewall filter add chain=forward action=jump jump-target=pf\n/ip firewall nat add chain=pf action=accept\n/ip firewall nat add chain=dstnat action=jump jump-target=pf\n',
+      errors: [{ line: 2, message: /\/ip firewall filter/ }],
     },
     {
       name: 'IPv4 jump to a chain only IPv6 defines',
-      code: '/ipv6 firewall filter add chain=icmp action=accept protocol=icmpv6\n/ipv6 firewall filter add chain=input action=jump jump-target=icmp\n/ip firewall filter add chain=input action=jump jump-target=icmp\n',
-      errors: [{ line: 3 }],
+      code: HEADER + '/ipv6 firewall filter add chain=icmp action=accept protocol=icmpv6\n/ipv6 firewall filter add chain=input action=jump jump-target=icmp\n/ip firewall filter add chain=input action=jump jump-target=icmp\n',
+      errors: [{ line: 4 }],
     },
     {
       name: 'a case slip, two jumps',
@@ -51,4 +66,15 @@ ruleTester(jumpTargetMissing, {
       output: script(['chain=forward action=jump jump-target=Drop-chain src-address-list=bad', 'chain=forward action=jump jump-target=Drop-Chain dst-address-list=bad', 'chain=Drop-chain action=drop'], 'export'),
     },
   ],
+});
+
+// The language server's workspace index: a chain another file of the workspace defines is not missing.
+test('a chain another file of the workspace defines is not missing; one it does not define still is', () => {
+  const code = HEADER + script([EST, 'chain=forward action=jump jump-target=Drop-chain', 'chain=forward action=jump jump-target=Nowhere', 'chain=forward action=drop'], 'export');
+  const of = (ws?: ReadonlySet<string>) =>
+    lint(code, { env: ws ? { workspaceChains: ws } : {} }).findings.filter((f) => f.rule === 'jump-target-missing').map((f) => [f.range.start.line + 1, f.severity]);
+  assert.deepEqual(of(), [[4, 'error'], [5, 'error']]);
+  assert.deepEqual(of(new Set(['chain ip filter Drop-chain'])), [[5, 'error']]);
+  // Same name in another table or family defines nothing here.
+  assert.deepEqual(of(new Set(['chain ip nat Drop-chain', 'chain ipv6 filter Drop-chain'])), [[4, 'error'], [5, 'error']]);
 });

@@ -40,7 +40,11 @@ export function codeLenses(result: LintResult, options: CodeLensOptions): CodeLe
   });
 
   const unreachable = new Set<number>();
-  for (const f of result.findings) if (f.rule === 'rule-unreachable') unreachable.add(f.range.start.offset);
+  for (const f of result.findings) {
+    if (f.rule === 'rule-unreachable') unreachable.add(f.range.start.offset);
+    // an unreachable rule folded into the finding on its cause (lint.ts foldIntoCause) is still unreachable
+    for (const r of f.related ?? []) if (r.folded === 'rule-unreachable') unreachable.add(r.range.start.offset);
+  }
   for (const table of result.model.tables.values()) {
     const chains = new Map<string, Rule[]>();
     for (const r of table.rules) {

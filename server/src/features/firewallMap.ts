@@ -8,6 +8,7 @@
 // the map and the squiggles can never disagree. Rendering (SVG, HTML, DOT) is in mapRender.ts.
 
 import type { LintResult } from '../lint';
+import type { Finding } from '../rules/types';
 import type { Family, FirewallModel, KnockSequence, Rule, TableName } from '../model/types';
 import { describeKnockSequence, formatTimeout } from './knockClients';
 import { planKnock, runKnock } from '../simulate/knock';
@@ -188,7 +189,17 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
   // Findings by the start offset of the command they sit on.
   const byOffset = new Map<number, Array<{ rule: string; message: string; severity: string }>>();
   const hiders = new Set<number>();
+  // Findings folded into the finding on their cause (lint.ts mergeEvidence) still mark their own rule: the
+  // unreachable drop below an accept-all, the knock stage it hides. Their cause is a hider.
+  const all: Array<Pick<Finding, 'rule' | 'message' | 'severity' | 'range' | 'related'>> = [...result.findings];
   for (const f of result.findings) {
+    for (const r of f.related ?? []) {
+      if (r.folded !== 'rule-unreachable' && r.folded !== 'knock-shadowed') continue;
+      all.push({ rule: r.folded, message: r.message, severity: f.severity, range: r.range });
+      hiders.add(f.range.start.offset);
+    }
+  }
+  for (const f of all) {
     let list = byOffset.get(f.range.start.offset);
     if (!list) byOffset.set(f.range.start.offset, (list = []));
     list.push({ rule: f.rule, message: f.message, severity: f.severity });
@@ -204,7 +215,7 @@ export function firewallMap(result: LintResult, options: MapOptions = {}): Firew
   // stages and the accept are its related locations); a related location that is no knock rule is the hider.
   const deadAt = new Set<number>();
   const KNOCK_DEAD = new Set(['knock-shadowed', 'knock-no-access', 'knock-sim-fails']);
-  for (const f of result.findings) {
+  for (const f of all) {
     const dead = KNOCK_DEAD.has(f.rule);
     if (dead) deadAt.add(f.range.start.offset);
     if (dead || f.rule === 'rule-unreachable') {

@@ -19,6 +19,8 @@ interface Definition {
 
 interface FileSummary {
   globals: Set<string>;
+  /** Chains the file defines, as navigation keys (`chain ip filter from-wan`). */
+  chains: Set<string>;
   defs: Definition[];
 }
 
@@ -43,19 +45,22 @@ export class WorkspaceIndex {
     return this.files.size;
   }
 
-  /** (Re)indexes one file. Returns true when the set of globals it declares changed. */
+  /** (Re)indexes one file. Returns true when the set of globals or chains it declares changed. */
   update(uri: string, text: string): boolean {
-    const before = this.files.get(uri)?.globals;
+    const old = this.files.get(uri);
+    const before = old?.globals;
     if (text.length > WORKSPACE_MAX_FILE_BYTES) {
       this.files.delete(uri);
-      return !!before && before.size > 0;
+      return (!!before && before.size > 0) || (!!old && old.chains.size > 0);
     }
     const p = parse(text);
     const idx = indexNames(p, this.schema, text);
     const globals = new Set<string>();
+    const chains = new Set<string>();
     const defs: Definition[] = [];
     for (const o of idx.occurrences) {
       if (!o.def) continue;
+      if (o.kind === 'chain') chains.add(o.key);
       if (o.kind === 'variable') {
         // Locals belong to their script; only globals are shared.
         if (!o.key.startsWith('variable global:')) continue;
@@ -63,14 +68,21 @@ export class WorkspaceIndex {
       }
       defs.push({ kind: o.kind, name: o.name, key: o.key, range: o.range, container: o.table ? `${o.family ?? 'ip'} ${o.table}` : o.family });
     }
-    this.files.set(uri, { globals, defs });
-    return !sameSet(before, globals);
+    this.files.set(uri, { globals, chains, defs });
+    return !sameSet(before, globals) || !sameSet(old?.chains, chains);
   }
 
   remove(uri: string): boolean {
-    const had = this.files.get(uri)?.globals;
+    const had = this.files.get(uri);
     this.files.delete(uri);
-    return !!had && had.size > 0;
+    return !!had && (had.globals.size > 0 || had.chains.size > 0);
+  }
+
+  /** Chains defined by every indexed file but `uri` (keys `chain ip filter NAME`): `env.workspaceChains`. */
+  chainsExcept(uri: string): Set<string> {
+    const out = new Set<string>();
+    for (const [u, f] of this.files) if (u !== uri) for (const c of f.chains) out.add(c);
+    return out;
   }
 
   /** Globals declared by every indexed file but `uri`. */

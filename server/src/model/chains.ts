@@ -113,12 +113,59 @@ export function closestChain(name: string, tc: TableChains): { name: string; fir
   return { name: best, first: tc.chains.get(best)!.rules[0] };
 }
 
-/** Jump targets no rule defines, for the enabled unconditional jumps of a fully shown table. */
-export function missingTargets(tc: TableChains): Map<string, Rule[]> {
+/**
+ * The table is a FRAGMENT: the file creates rules only in the built-in chains, jumps to chains it never
+ * defines, and is not an `/export` (an export shows every rule of the table, so a chain it lacks is empty on
+ * that router). Such a file may be one piece of a firewall split over several files (the forward rules here,
+ * the chains in a sibling file) as much as a firewall with a chain missing: jump-target-missing only says "may".
+ */
+export function fragmentTable(tc: TableChains, script: Script): boolean {
+  if (![...tc.jumpsTo.keys()].some((t) => !tc.chains.has(t) && !routerChain(tc.table, t))) return false;
+  return ![...tc.chains.keys()].some((c) => !routerChain(tc.table, c)) && !isExport(script);
+}
+
+/** Undefined jump targets that another file of the workspace defines (`workspaceChains`: `chain ip filter X`). */
+export function workspaceTargets(tc: TableChains, workspaceChains?: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (!workspaceChains || workspaceChains.size === 0) return out;
+  for (const t of tc.jumpsTo.keys()) {
+    if (tc.chains.has(t) || routerChain(tc.table, t)) continue;
+    if (workspaceChains.has(`chain ${tc.table.family} ${tc.table.name} ${t}`)) out.add(t);
+  }
+  return out;
+}
+
+/**
+ * Undefined jump targets whose rules may live in another file: every one of a fragment table, and those the
+ * workspace defines. A jump into one of them proves nothing about its packets coming back: the checks that
+ * follow packets to the end of a chain say nothing where such a jump exists.
+ */
+export function elsewhereTargets(tc: TableChains, script: Script, workspaceChains?: ReadonlySet<string>): Set<string> {
+  if (!fragmentTable(tc, script)) return workspaceTargets(tc, workspaceChains);
+  return new Set([...tc.jumpsTo.keys()].filter((t) => !tc.chains.has(t) && !routerChain(tc.table, t)));
+}
+
+const EXPORT_HEADER = /\bby RouterOS\s+v?\d+\.\d+/i;
+
+/** The file is an `/export` (`# 2024-05-01 12:00:00 by RouterOS 7.16.2` before the first command). */
+export function isExport(script: Script): boolean {
+  const first = script.statements[0]?.range.start.offset ?? Infinity;
+  for (const c of script.comments) {
+    if (c.range.start.offset > first) break;
+    if (EXPORT_HEADER.test(c.text)) return true;
+  }
+  return false;
+}
+
+/**
+ * Jump targets no rule defines, for the enabled unconditional jumps of a fully shown table; targets in
+ * `elsewhere` (another file defines them) are not missing.
+ */
+export function missingTargets(tc: TableChains, elsewhere?: ReadonlySet<string>): Map<string, Rule[]> {
   const out = new Map<string, Rule[]>();
   if (tc.partial || tc.unknownChain) return out;
   for (const [target, jumps] of tc.jumpsTo) {
-    if (tc.chains.has(target) || routerChain(tc.table, target)) continue;
+    if (tc.chains.has(target) || routerChain(tc.table, target) || elsewhere?.has(target)) continue;
     const live = jumps.filter((j) => !j.disabled && !j.source.conditional);
     if (live.length > 0) out.set(target, live);
   }

@@ -7,7 +7,7 @@
 // shows (it changes rules it did not create), chains the router makes (hotspot).
 
 import type { Check } from './types';
-import { closestChain, missingTargets, tableChains, routerChain, type TableChains } from '../model/chains';
+import { closestChain, elsewhereTargets, isExport, missingTargets, tableChains, routerChain, type TableChains } from '../model/chains';
 import type { Rule } from '../model/types';
 import { ruleFinding, type RawFinding } from './util/finding';
 
@@ -31,7 +31,10 @@ export const chainUnused: Check = {
   run(ctx) {
     const out: RawFinding[] = [];
     for (const tc of tableChains(ctx.model, ctx.parse.script).values()) {
-      for (const u of unusedChains(tc)) {
+      // A table of custom chains only, with no jump and no `/export` header, is a piece of a firewall whose
+      // jumps live in another file (the chains of a split configuration), not a set of dead chains.
+      if (!isExport(ctx.parse.script) && tc.jumpsTo.size === 0 && ![...tc.chains.keys()].some((c) => routerChain(tc.table, c))) continue;
+      for (const u of unusedChains(tc, elsewhereTargets(tc, ctx.parse.script, ctx.env.workspaceChains))) {
         const n = u.rules.length;
         out.push(
           ruleFinding(
@@ -48,12 +51,12 @@ export const chainUnused: Check = {
 };
 
 /** Custom chains of the table nothing jumps to, with their first enabled rule. */
-export function unusedChains(tc: TableChains): Array<{ name: string; first: Rule; rules: Rule[] }> {
+export function unusedChains(tc: TableChains, elsewhere?: ReadonlySet<string>): Array<{ name: string; first: Rule; rules: Rule[] }> {
   const out: Array<{ name: string; first: Rule; rules: Rule[] }> = [];
   if (tc.partial || tc.unknownJump) return out;
   // A chain a misspelt jump was meant for is jump-target-missing's finding (one problem, one diagnostic).
   const meant = new Set<string>();
-  for (const target of missingTargets(tc).keys()) {
+  for (const target of missingTargets(tc, elsewhere).keys()) {
     const c = closestChain(target, tc);
     if (c) meant.add(c.name);
   }

@@ -4,11 +4,14 @@
 //
 // Silent when it cannot be proven: the jump is inside `:if`/loops, its target is computed at run time,
 // the chain is one the router makes (hotspot), or the script changes rules it did not create (the
-// router's table holds rules we do not see, which may define the chain).
+// router's table holds rules we do not see, which may define the chain), or another file of the workspace
+// defines the chain (the language server's index, env.workspaceChains). A fragment (the file adds rules only to
+// built-in chains and is no `/export`: the chains may live in a sibling file) gets a hedged info instead of the
+// error (model/chains.ts fragmentTable).
 // Suggestion (not safe): jump to the existing chain with the closest name, when one is close.
 
 import type { Check } from './types';
-import { closestChain, missingTargets, tableChains } from '../model/chains';
+import { closestChain, fragmentTable, missingTargets, tableChains, workspaceTargets } from '../model/chains';
 import { setPropertyEdit } from './util/edit';
 import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
 
@@ -33,12 +36,22 @@ export const jumpTargetMissing: Check = {
   run(ctx) {
     const out: RawFinding[] = [];
     for (const tc of tableChains(ctx.model, ctx.parse.script).values()) {
-      for (const [target, jumps] of missingTargets(tc)) {
+      const fragment = fragmentTable(tc, ctx.parse.script);
+      for (const [target, jumps] of missingTargets(tc, workspaceTargets(tc, ctx.env.workspaceChains))) {
         const close = closestChain(target, tc);
         for (const j of jumps) {
           const menu = `/${j.family} firewall ${j.table}`;
           const edit = close ? setPropertyEdit(j, 'jump-target', close.name, ctx.model) : undefined;
           const hint = close ? ` (did you mean "${close.name}"?)` : '';
+          if (fragment) {
+            // Only built-in chains here and no /export header: the chain may be in another file.
+            out.push(
+              ruleFinding(this.id, j, `this jump goes to chain "${target}", which this file does not define (it adds no chain of its own to ${menu}): unless another file adds rules to it, the jump does nothing`, {
+                severity: 'info',
+              }),
+            );
+            continue;
+          }
           out.push(
             ruleFinding(this.id, j, `this jump goes to chain "${target}", which no rule of ${menu} defines: the jump does nothing${hint}`, {
               ...(close ? { related: [relatedRule(close.first, `chain "${close.name}" starts here`)] } : {}),

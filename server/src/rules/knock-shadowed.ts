@@ -10,7 +10,7 @@
 // (which of the two is wrong is the author's call).
 
 import type { KnockSequence, Rule } from '../model/types';
-import type { Check, CheckContext } from './types';
+import type { Check, Related, CheckContext } from './types';
 import { fixes, fixOf, relatedRule, ruleFinding, type RawFinding } from './util/finding';
 import { moveAboveEdits } from './util/move';
 import { describeJump, hiderOf, jumpBlocking } from './util/path';
@@ -83,7 +83,7 @@ add chain=input action=accept in-interface-list=WAN src-address-list=secured com
         const also: string[] = [];
         if (others.length > 0) also.push(`${others.length === 1 ? 'stage' : 'stages'} ${others.map((r) => `"${stageList(seq, r)}"`).join(', ')}`);
         if (accepts.length > 0) also.push(`the accept for "${seq.finalList}"`);
-        const related = [relatedRule(hider, `this ${hider.action} rule matches every packet of the knock stage`)];
+        const related: Related[] = [{ ...relatedRule(hider, `this ${hider.action} rule matches every packet of the knock stage`), cause: true }];
         for (const r of others) related.push(relatedRule(r, `knock stage "${stageList(seq, r)}", hidden by the same rule`));
         for (const a of accepts) related.push(relatedRule(a, `the accept for "${seq.finalList}", hidden by the same rule`));
         out.push(

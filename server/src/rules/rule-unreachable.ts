@@ -83,7 +83,7 @@ export const ruleUnreachable: Check = {
             g.opposite ||= opp;
             continue;
           }
-          const finding = ruleFinding(this.id, r, '', { related: [{ message: 'takes every packet that gets here', range: all.source.range }] });
+          const finding = ruleFinding(this.id, r, '', { related: [{ message: 'takes every packet that gets here', range: all.source.range, cause: true }] });
           groups.set(all, { finding, count: 0, opposite: opp });
           out.push(finding);
           continue;
@@ -107,9 +107,12 @@ export const ruleUnreachable: Check = {
         const rest = others - (named.length - Math.min(3, named.length));
         const more = rest > 0 ? ` (with ${rest} other rule${rest === 1 ? '' : 's'} taking some of them)` : '';
         const verb = named.length === 1 ? 'takes' : 'take';
+        // One essential blocker (the others only take part of the packets): that rule is the cause.
+        const cause = essential.length === 1 ? essential[0].rule : undefined;
         const related: Related[] = found.map((b) => ({
           message: b.via ? `takes packets this rule would match (in chain ${b.via})` : 'takes packets this rule would match',
           range: b.rule.source.range,
+          ...(b.rule === cause ? { cause: true as const } : {}),
         }));
         const fix = opposite.length > 0 ? moveFix(ctx.text, ctx.parse.script, ctx.model, r, found, opposite, tc, reach) : undefined;
         out.push(

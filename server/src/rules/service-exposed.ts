@@ -17,7 +17,7 @@ import { reachOf } from '../semantics/reach';
 import { matchOf } from '../semantics/match';
 import { servicesOf, type ServiceState } from '../model/services';
 import { wanOf } from '../model/wan';
-import { tableChains } from '../model/chains';
+import { elsewhereTargets, tableChains } from '../model/chains';
 import { fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, evidentWan, wanAtoms } from './util/exposure';
 import { ruleFinding, type RawFinding } from './util/finding';
 import { knockExposedService } from './knock-exposed-service';
@@ -55,6 +55,8 @@ export const serviceExposed: Check = {
     for (const family of ['ip', 'ipv6'] as Family[]) {
       const tc = chains.get(`${family} filter`);
       if (!tc || tc.partial || !tc.chains.get('input')?.rules.length) continue;
+      // A jump into a chain another file holds: what happens to its packets there is not in this file.
+      if (elsewhereTargets(tc, ctx.parse.script, ctx.env.workspaceChains).size > 0) continue;
       // With the WAN only assumed, a table that is no firewall of its own (a snippet) proves nothing.
       if ((wan.basis === 'all' || wan.basis === 'not-lan') && !firewallLike(tc)) continue;
       const reach = reachOf(ctx.model, family);

@@ -28,6 +28,13 @@ export interface Related {
   range: Range;
   /** (addition) Absolute path of another file the range is in (an assertion in `.rsc-lint.json`); absent: this file. */
   file?: string;
+  /**
+   * This location is THE rule that causes the finding (the accept-all hiding a knock stage, the one rule
+   * taking every packet of an unreachable rule): lint.ts folds the finding into a finding on that rule.
+   */
+  cause?: true;
+  /** The id of a finding folded into this one as evidence (lint.ts mergeEvidence); `message` is its message. */
+  folded?: string;
 }
 
 export interface Finding {
@@ -61,6 +68,8 @@ export interface Environment {
   workspaceGlobals?: ReadonlySet<string>;
   /** Firewall assertions (`.rsc-lint.json` "assertions") that apply to this file: `assertion-failed`. */
   assertions?: readonly AssertionSpec[];
+  /** Chains other files of the workspace define, as navigation keys (`chain ip filter from-wan`). */
+  workspaceChains?: ReadonlySet<string>;
 }
 
 export interface CheckContext {

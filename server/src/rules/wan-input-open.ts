@@ -15,7 +15,7 @@ import type { Check } from './types';
 import type { Family, Rule } from '../model/types';
 import { reachOf } from '../semantics/reach';
 import { wanOf } from '../model/wan';
-import { tableChains, type TableChains } from '../model/chains';
+import { elsewhereTargets, tableChains, type TableChains } from '../model/chains';
 import { describeOpen, fromAnySource, newFromWan, onlyUnnamedOpen, droppedFromWan, evidentWan, wanAtoms } from './util/exposure';
 import { ruleFinding, type RawFinding } from './util/finding';
 
@@ -50,6 +50,8 @@ export const wanInputOpen: Check = {
     for (const family of ['ip', 'ipv6'] as Family[]) {
       const tc = chains.get(`${family} filter`);
       if (!tc || tc.partial) continue;
+      // A jump into a chain another file holds: what happens to its packets there is not in this file.
+      if (elsewhereTargets(tc, ctx.parse.script, ctx.env.workspaceChains).size > 0) continue;
       const input = tc.chains.get('input');
       if (!input || input.rules.length === 0) continue;
       if (input.rules.some((r) => r.source.conditional)) continue;

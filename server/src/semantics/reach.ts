@@ -471,6 +471,12 @@ function cached(model: FirewallModel, family: Family, keepGoing: boolean): Famil
   if (!m) cache.set(model, (m = new Map()));
   const key = `${family}${keepGoing ? ' keep' : ''}`;
   let r = m.get(key);
-  if (!r) m.set(key, (r = analyze(model, family, { keepGoing })));
+  if (!r) {
+    // Giving up cheaply: the keepGoing walk carries every packet the plain walk carries and more (drops
+    // and accepts remove nothing), so where the plain walk ran out of budget it would too, after spending
+    // the whole budget again. Answer "incomplete" at once (a zero budget stops at the first rule).
+    const giveUp = keepGoing && !cached(model, family, false).complete;
+    m.set(key, (r = analyze(model, family, giveUp ? { keepGoing, budget: 0 } : { keepGoing })));
+  }
   return r;
 }
