@@ -282,8 +282,8 @@ function conditionsOf(space: Space, cls: Classes, hook: Hook, c: Cube): string[]
     if ((bits & 1n) === 0n) continue;
     const d = space.dims[i];
     const yes = ((c.bt >> BigInt(i)) & 1n) === 1n;
-    // in a joint space a list dimension is membership by entries the scripts do not add themselves
-    if (d.kind === 'list') out.push(`${d.src ? 'src' : 'dst'} ${yes ? 'in' : 'not in'} "${d.list}" (other entries)`);
+    // where the scripts list different entries, a list dimension is membership by other entries
+    if (d.kind === 'list') out.push(`${d.src ? 'src' : 'dst'} ${yes ? 'in' : 'not in'} "${d.list}"${space.listEntries(d.list!) ? ' (other entries)' : ''}`);
     else if (d.kind === 'unknown') out.push(`${yes ? 'when' : 'unless'} ${d.label ?? d.key}`);
     else out.push(`${yes ? '' : 'not '}${d.label ?? d.key}`);
   }
