@@ -20,7 +20,7 @@ import { analyze, type FamilyReach, type Verdict } from './reach';
 import { type Cube, PacketSet } from './sets';
 import {
   ADDR_TYPES, E_CMARK, E_DTYPE, E_IN, E_MAC, E_NAT, E_OUT, E_PROTO, E_STATE, E_STYPE, FLAGS, HOOKS, type Hook, I_DADDR, I_DPORT,
-  I_SADDR, I_SIZE, I_SPORT, jointSpaces, NAT_VALUES, OTHER, PORT_PROTOCOLS, type Space, STATES,
+  I_SADDR, I_SIZE, I_SPORT, jointSpaces, NAT_VALUES, pairKey, OTHER, PORT_PROTOCOLS, type Space, STATES,
 } from './space';
 
 /** Who decided a packet on one side: a rule, or (accept without rule) the end of the built-in chain. */
@@ -77,8 +77,8 @@ export interface FirewallDiff {
   families: FamilyDiff[];
   /**
    * Rules of the compared tables that may not be there as modelled (created/changed inside `:if`,
-   * loops, functions; uncertain positions), per side: the comparison takes them as written, so a
-   * result is only as sure as they are.
+   * loops, functions; uncertain positions) and that the other script does not have alike, per side:
+   * the comparison takes them as written, so "no change" is not proven while there are any.
    */
   uncertain: { before: Rule[]; after: Rule[] };
 }
@@ -106,15 +106,34 @@ function hasRules(model: FirewallModel, family: Family): boolean {
 export function diffFirewalls(before: FirewallModel, after: FirewallModel, options: DiffOptions = {}): FirewallDiff {
   const families = options.families ?? (['ip', 'ipv6'] as const).filter((f) => hasRules(before, f) || hasRules(after, f));
   const out: FamilyDiff[] = families.map((f) => diffFamily(before, after, f, options));
-  const uncertain = (m: FirewallModel) => {
+  const doubtful = (r: Rule) => r.source.conditional || !!r.source.uncertain?.length || !r.positionKnown;
+  const keysOf = (m: FirewallModel) => {
+    const k = new Map<string, number>();
+    for (const t of m.tables.values()) {
+      if (!families.includes(t.family) || !WALKED.has(t.name)) continue;
+      for (const r of t.rules) if (doubtful(r)) k.set(pairKey(`${t.family} ${t.name}`, r), (k.get(pairKey(`${t.family} ${t.name}`, r)) ?? 0) + 1);
+    }
+    return k;
+  };
+  // a doubtful rule the other script has alike (same text, doubtful there too) is the same doubt on both sides
+  const uncertain = (m: FirewallModel, other: Map<string, number>) => {
+    const left = new Map(other);
     const rs: Rule[] = [];
     for (const t of m.tables.values()) {
       if (!families.includes(t.family) || !WALKED.has(t.name)) continue;
-      for (const r of t.rules) if (r.source.conditional || r.source.uncertain?.length || !r.positionKnown) rs.push(r);
+      for (const r of t.rules) {
+        if (!doubtful(r)) continue;
+        const k = pairKey(`${t.family} ${t.name}`, r);
+        const n = left.get(k) ?? 0;
+        if (n > 0) left.set(k, n - 1);
+        else rs.push(r);
+      }
     }
     return rs;
   };
-  return { complete: out.every((f) => f.complete), families: out, uncertain: { before: uncertain(before), after: uncertain(after) } };
+  const kb = keysOf(before);
+  const ka = keysOf(after);
+  return { complete: out.every((f) => f.complete), families: out, uncertain: { before: uncertain(before, ka), after: uncertain(after, kb) } };
 }
 
 class Budget {

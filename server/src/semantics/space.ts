@@ -562,7 +562,8 @@ export function jointSpaces(before: FirewallModel, after: FirewallModel, family:
   return pair;
 }
 
-function pairKey(table: string, r: Rule): string {
+/** The key rules are paired by across two scripts: table, chain and every property but comment and placement. */
+export function pairKey(table: string, r: Rule): string {
   const props = Object.entries(r.props)
     .filter(([k]) => k !== 'comment' && k !== 'place-before' && k !== 'disabled')
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
