@@ -16,6 +16,7 @@ import { registerStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
 import { registerMap } from './map/command';
 import { registerMarkdown } from './markdown';
+import { registerCompareFirewall } from './diff/command';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
@@ -26,6 +27,7 @@ const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['walkthrough', registerWalkthrough],
   ['firewall map', registerMap],
   ['markdown blocks', registerMarkdown],
+  ['compare firewall', registerCompareFirewall],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */
