@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import {
   EXTENSION_ID,
+  codeOf,
   metrics,
   openFile,
   poll,
@@ -65,6 +66,20 @@ describe('RouterOS extension in a real VS Code', function () {
     assert.equal(editor.document.languageId, 'routeros');
     // Linted as RouterOS: its input chain ends without a drop, which wan-input-open reports.
     await expectDiagnostics(editor.document.uri, ['wan-input-open@4']);
+  });
+
+  it('reports a failed firewall assertion of .rsc-lint.json on the rule that breaks it', async () => {
+    const editor = await openFile('assertions.rsc');
+    const diags = await expectDiagnostics(editor.document.uri, ['assertion-failed@5', 'service-exposed@5']);
+    const d = diags.find((x) => codeOf(x) === 'assertion-failed')!;
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(d.message, /^assertion "from WAN, nothing reaches winbox" fails: tcp 203\.0\.113\.1:8291 /);
+    const rel = d.relatedInformation ?? [];
+    assert.equal(rel.length, 1);
+    assert.ok(rel[0].location.uri.path.endsWith('/.rsc-lint.json'), rel[0].location.uri.toString());
+    assert.equal(rel[0].location.range.start.line, 2);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await screenshot('assertion-failed');
   });
 
   it('shows the expected diagnostics for a broken file, and clears them when it is repaired', async () => {
