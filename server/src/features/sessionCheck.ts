@@ -15,8 +15,8 @@
 // - "unknown" when the analysis ran out of budget, or the router's own firewall (as exported) would not
 //   accept the session either (the model of the router misses something: say so, do not guess).
 
-import type { Command, Value } from '../parser/ast';
-import { parse } from '../parser/index';
+import type { Command, Script, Value } from '../parser/ast';
+import { parse, type ParseResult } from '../parser/index';
 import { findArg, resolveMenu, valueText, walkCommands } from '../parser/walk';
 import { buildModel } from '../model/build';
 import { parseAddress, type AddressRange } from '../model/values';
@@ -165,9 +165,8 @@ function commandPlace(c: Combined, cmd: Command, menu: string): Place {
 }
 
 /** `ether1` when a router address (`/ip address`) has the client's address in its subnet. */
-function directInterface(text: string, addr: AddressRange): string | undefined {
+function directInterface(tree: Script, addr: AddressRange): string | undefined {
   const found = new Set<string>();
-  const tree = parse(text).script;
   walkCommands(tree, (cmd, ctx) => {
     if (ctx.inEmbedded || cmd.verb?.text !== 'add') return;
     const menu = resolveMenu(cmd, ctx.menu).join(' ');
@@ -309,10 +308,26 @@ function placeText(p: Place, fileLabel = 'the script'): string {
 }
 
 /** The session verdict for the preview. Never throws: a failure becomes verdict "unknown" with the reason. */
-export function checkSession(input: SessionCheckInput, fileLabel = 'the script'): SessionCheck {
+/** The router's configuration before and after the script: parsed and modelled once, shared by the checks. */
+export interface PreviewModels {
+  combined: Combined;
+  beforeTree: ParseResult;
+  before: FirewallModel;
+  afterTree: ParseResult;
+  after: FirewallModel;
+}
+
+export function previewModels(exportText: string, script: string): PreviewModels {
+  const combined = combine(exportText, script);
+  const beforeTree = parse(exportText);
+  const afterTree = parse(combined.text);
+  return { combined, beforeTree, before: buildModel(beforeTree, exportText), afterTree, after: buildModel(afterTree, combined.text) };
+}
+
+export function checkSession(input: SessionCheckInput, fileLabel = 'the script', models?: PreviewModels): SessionCheck {
   const { service } = input;
   try {
-    return check(input, fileLabel);
+    return check(input, fileLabel, models ?? previewModels(input.exportText, input.script));
   } catch (e) {
     return {
       verdict: 'unknown',
@@ -326,13 +341,9 @@ export function checkSession(input: SessionCheckInput, fileLabel = 'the script')
   }
 }
 
-function check(input: SessionCheckInput, fileLabel: string): SessionCheck {
+function check(input: SessionCheckInput, fileLabel: string, models: PreviewModels): SessionCheck {
   const { service } = input;
-  const c = combine(input.exportText, input.script);
-  const beforeTree = parse(input.exportText);
-  const before = buildModel(beforeTree, input.exportText);
-  const afterTree = parse(c.text);
-  const after = buildModel(afterTree, c.text);
+  const { combined: c, beforeTree, before, afterTree, after } = models;
   const notes: string[] = [];
 
   const svcBefore = servicesOf(beforeTree.script, input.exportText).get(service as ServiceName);
@@ -378,7 +389,7 @@ function check(input: SessionCheckInput, fileLabel: string): SessionCheck {
     }
     ranges.push(addr);
     const family: Family = addr.v6 ? 'ipv6' : 'ip';
-    const iface = directInterface(input.exportText, addr);
+    const iface = directInterface(beforeTree.script, addr);
     const joint = jointOf(before, after, family);
     const { now: freshNow, ...fresh } = part(c, after, family, joint, address, port, 'new', iface);
     // The session was opened as a new connection the router accepted (seconds ago, by the firewall it

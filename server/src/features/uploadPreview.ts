@@ -4,10 +4,8 @@
 // headline for the question and a Markdown document out. The client passes every text through its
 // redactor before showing it.
 
-import { parse } from '../parser/index';
-import { buildModel } from '../model/build';
 import { changeColumns, firewallDiff, isWidenedFromWan, outcomeText, type DiffChange, type DiffReport, type SideOutcome } from './firewallDiff';
-import { checkSession, combine, parseActiveSessions, placeText, sessionAddresses, type Combined, type PartState, type SessionCheck, type UploadService, type Verdict } from './sessionCheck';
+import { checkSession, parseActiveSessions, placeText, previewModels, sessionAddresses, type Combined, type PreviewModels, type PartState, type SessionCheck, type UploadService, type Verdict } from './sessionCheck';
 
 export interface PreviewRisk {
   kind: string;
@@ -67,9 +65,11 @@ function cell(s: string): string {
 export function buildPreview(input: PreviewInput): Preview {
   const sessions = parseActiveSessions(input.activeText);
   const addresses = sessionAddresses(sessions, input.user, input.service);
+  const models = previewModels(input.exportText, input.script);
   const session = checkSession(
     { exportText: input.exportText, script: input.script, addresses, service: input.service, profilePort: input.profilePort },
     input.fileLabel,
+    models,
   );
   const risks = input.risks ?? [];
   const lines: string[] = [];
@@ -100,7 +100,7 @@ export function buildPreview(input: PreviewInput): Preview {
       lines.push('');
     }
   }
-  lines.push(...diffSection(input));
+  lines.push(...diffSection(input, models));
   lines.push(`Service: ${input.service}, port ${session.port} (from the router's \`/ip service\`); the session's packets are TCP from the client address to that port, on the input chain (raw, mangle and filter).`);
   lines.push('');
   if (session.serviceChange) {
@@ -116,7 +116,7 @@ export function buildPreview(input: PreviewInput): Preview {
   if (session.unknowns.length) {
     lines.push('## What the script does that cannot be known here');
     lines.push('');
-    const c = combine(input.exportText, input.script);
+    const c = models.combined;
     for (const u of session.unknowns) lines.push(`- line ${u.line + 1}: ${cell(scriptLines(c, u.message, input.fileLabel))}`);
     lines.push('');
   }
@@ -167,17 +167,15 @@ function changeLine(c: Combined, ch: DiffChange, fileLabel: string, exportLabel:
  * What changes for traffic: the differential analysis (semantics/diff.ts, grouped by
  * features/firewallDiff.ts) of the router's export against export + script.
  */
-function diffSection(input: PreviewInput): string[] {
+function diffSection(input: PreviewInput, m: PreviewModels): string[] {
   const out: string[] = ['## What changes for traffic', ''];
-  const c = combine(input.exportText, input.script);
+  const c = m.combined;
   const exportLabel = `${input.routerLabel} (export)`;
   let report: DiffReport;
   try {
-    const bParse = parse(input.exportText);
-    const aParse = parse(c.text);
     report = firewallDiff(
-      { name: exportLabel, text: input.exportText, parse: bParse, model: buildModel(bParse, input.exportText) },
-      { name: input.fileLabel, text: c.text, parse: aParse, model: buildModel(aParse, c.text) },
+      { name: exportLabel, text: input.exportText, parse: m.beforeTree, model: m.before },
+      { name: input.fileLabel, text: c.text, parse: m.afterTree, model: m.after },
     );
   } catch (e) {
     return [...out, `The comparison failed (${e instanceof Error ? e.message : String(e)}); nothing is claimed.`, ''];
