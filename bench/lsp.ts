@@ -151,6 +151,40 @@ function insideValue(lines: string[], from: number, needle: string): { line: num
   return undefined;
 }
 
+/**
+ * Typing latency per key: a character typed inside a value, then completion at the cursor at once (before
+ * the debounced lint: the server parses the new version for it), round trip per key.
+ */
+async function typing(text: string, line: number, col: number, runs: number, incremental: boolean): Promise<{ median: number; cpu: number | undefined }> {
+  const prev = process.env.ROUTEROS_LSP_INCREMENTAL;
+  process.env.ROUTEROS_LSP_INCREMENTAL = incremental ? '1' : '0';
+  const c = new LspTestClient(['--stdio']);
+  if (prev === undefined) delete process.env.ROUTEROS_LSP_INCREMENTAL;
+  else process.env.ROUTEROS_LSP_INCREMENTAL = prev;
+  const uri = 'file:///bench/typing.rsc';
+  try {
+    await c.initialize();
+    let version = 1;
+    await c.open(uri, text, version);
+    await c.diagnosticsFor(uri, version, 120_000);
+    const times: number[] = [];
+    let cpu0: number | undefined;
+    for (let i = 0; i < runs + 3; i++) {
+      if (i === 3) cpu0 = cpuMs(c.proc.pid);
+      version++;
+      const at = col + i;
+      const t = performance.now();
+      await c.change(uri, version, [{ range: { start: { line, character: at }, end: { line, character: at } }, text: 'x' }]);
+      await c.request('textDocument/completion', { textDocument: { uri }, position: { line, character: at + 1 } });
+      if (i >= 3) times.push(performance.now() - t);
+    }
+    const cpu1 = cpuMs(c.proc.pid);
+    return { median: pct(times, 0.5), cpu: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / runs };
+  } finally {
+    await c.close();
+  }
+}
+
 async function biggest(runs: number): Promise<Row[]> {
   if (!existsSync(BIGGEST)) return [];
   const text = readFileSync(BIGGEST, 'utf8');
@@ -159,7 +193,16 @@ async function biggest(runs: number): Promise<Row[]> {
   const label = `1.6 MB export (${lines.length} lines)`;
   const rows = await compare(`${label}, a blank at a line end`, text, line, lines[line].length, ' ', runs, { median: 100, p95: 200, rss: 150 });
   const inside = insideValue(lines, line, 'comment="');
-  if (inside) rows.push(...(await compare(`${label}, a character inside a value`, text, inside.line, inside.col, 'x', runs)));
+  if (inside) {
+    rows.push(...(await compare(`${label}, a character inside a value`, text, inside.line, inside.col, 'x', runs)));
+    const base = await typing(text, inside.line, inside.col, runs, false);
+    const inc = await typing(text, inside.line, inside.col, runs, true);
+    const cpu = (x: { cpu: number | undefined }) => (x.cpu === undefined ? '' : `, server CPU ${x.cpu.toFixed(0)} ms/key`);
+    rows.push({
+      name: `${label}: typing, a key then completion at once (round trip per key)`,
+      value: `median ${ms(inc.median)}${cpu(inc)}; baseline ${ms(base.median)}${cpu(base)}`,
+    });
+  }
   return rows;
 }
 
