@@ -52,9 +52,20 @@ export function servicesOf(script: Script, text: string): Map<ServiceName, Servi
   if (hit) return hit;
   const out = new Map<ServiceName, ServiceState>();
   for (const n of NAMES) out.set(n, { name: n, port: SERVICE_DEFAULTS[n].port, disabled: SERVICE_DEFAULTS[n].disabled, address: [] });
+  // commands without a path of their own share their section's menu array: its lower-cased form once
+  let lastMenu: readonly string[] | undefined;
+  let lastResolved: string[] = [];
   walkCommands(script, (cmd, ctx) => {
     if (ctx.inEmbedded) return;
-    const menu = menuOf(cmd, ctx.menu);
+    let menu: string[];
+    if (!cmd.path && ctx.menu === lastMenu) menu = lastResolved;
+    else {
+      menu = menuOf(cmd, ctx.menu);
+      if (!cmd.path) {
+        lastMenu = ctx.menu;
+        lastResolved = menu;
+      }
+    }
     if (menu.length !== 2 || menu[0] !== 'ip' || menu[1] !== 'service') return;
     const verb = cmd.verb?.text;
     if (verb !== 'set' && verb !== 'disable' && verb !== 'enable') return;

@@ -108,11 +108,27 @@ export function defaultRouteInterfaces(script: Script, _text: string): string[] 
   const add = (s: string | undefined) => {
     if (s && !out.includes(s)) out.push(s);
   };
+  // commands without a path of their own share their section's menu array: its lower-cased form once
+  let lastMenu: readonly string[] | undefined;
+  let lastM: string[] = [];
+  let lastPath = '';
   walkCommands(script, (cmd, ctx) => {
     if (ctx.inEmbedded || ctx.conditional || cmd.verb?.text !== 'add') return;
     if (arg(cmd, 'disabled') === 'yes') return;
-    const m = menuOf(cmd, ctx.menu);
-    const path = m.join(' ');
+    let m: string[];
+    let path: string;
+    if (!cmd.path && ctx.menu === lastMenu) {
+      m = lastM;
+      path = lastPath;
+    } else {
+      m = menuOf(cmd, ctx.menu);
+      path = m.join(' ');
+      if (!cmd.path) {
+        lastMenu = ctx.menu;
+        lastM = m;
+        lastPath = path;
+      }
+    }
     if (path === 'ip route' || path === 'ipv6 route') {
       const dst = arg(cmd, 'dst-address');
       const v6 = m[0] === 'ipv6';

@@ -104,10 +104,13 @@ function collect(script: Script): CommandUses {
     let verb = c.verb;
     let verbWord = cmd.verb;
     let argStart = 0;
-    const words: Word[] = relative ? [] : [...(cmd.path?.segments ?? [])];
+    // the words naming the menu, built only for the commands that record them (most do not)
+    const pathWords = (): Word[] => (relative ? [] : [...(cmd.path?.segments ?? [])]);
+    let words: Word[] | undefined;
     // `/system upgrade refresh`: the parser took a menu word for the verb; RouterOS reads on.
     if (verb && cmd.verb && !any.hasCommand(menu, verb) && any.isMenu([...menu, verb])) {
       menu = [...menu, verb];
+      words = pathWords();
       words.push(cmd.verb);
       verb = undefined;
       verbWord = null;
@@ -146,7 +149,7 @@ function collect(script: Script): CommandUses {
         named.push(a);
       }
       uses.push({ command: cmd, menu, verb, verbWord, named, positional, ownPath: !!cmd.path });
-      if (cmd.path && !relative) menus.push({ command: cmd, menu, words });
+      if (cmd.path && !relative) menus.push({ command: cmd, menu, words: words ?? pathWords() });
     }
     for (const a of cmd.args) {
       const v = a?.value;
