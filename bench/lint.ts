@@ -122,6 +122,7 @@ export async function run(): Promise<Row[]> {
   let c: ChildResult;
   let big: ChildResult | undefined;
   const knocks: Array<[number, ChildResult]> = [];
+  let long: ChildResult | undefined;
   const child = (file: string, n: number, warm: number): ChildResult => {
     const r = spawnSync(process.execPath, [join(dir, 'child.mjs'), file, String(n), String(warm)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
@@ -137,6 +138,10 @@ export async function run(): Promise<Row[]> {
       writeFileSync(f, independentKnocks(n));
       knocks.push([n, child(f, 3, 1)]);
     }
+    // one knock of 1,000 stages (issue 15: 108 s): 999 "too slow" knocks of 1,000 packets, through the per-port rule index
+    const f = join(dir, 'knock-1000-stages.rsc');
+    writeFileSync(f, independentKnocks(1, 1000));
+    long = child(f, 1, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -161,6 +166,16 @@ export async function run(): Promise<Row[]> {
       value: `${k.totalMs.toFixed(0)} ms (CPU ${k.totalCpuMs.toFixed(0)} ms), ${(k.totalCpuMs / n).toFixed(2)} ms CPU per knock`,
       ...(n === 250 ? { target: '< 1000 ms', ok: k.totalMs < 1000 } : {}),
     })),
+    ...(long
+      ? [
+          {
+            name: `one 1,000-stage knock (${long.knocks} found), lint cold, wall`,
+            value: `${(long.totalMs / 1000).toFixed(1)} s (CPU ${(long.totalCpuMs / 1000).toFixed(1)} s), ${long.internal} internal errors`,
+            target: '< 10 s',
+            ok: long.totalMs < 10_000 && long.internal === 0,
+          },
+        ]
+      : []),
     {
       name: 'knock scaling: CPU per knock at 250 / at 40 (1.0 = linear)',
       value: knocks.length === 4 ? (knocks[3][1].totalCpuMs / 250 / (knocks[0][1].totalCpuMs / 40)).toFixed(2) : 'n/a',

@@ -28,8 +28,15 @@ export function inProcessRunner(): JobRunner {
   };
 }
 
-/** Files above this size are linted one at a time, on the main thread (see pump). */
+/** Files above this size are linted one at a time (see workerRunner). */
 export const BIG_FILE_BYTES = 256 * 1024;
+
+/** Files in flight (read, linted, or done and waiting for an earlier one) for `jobs` threads. */
+export function windowFor(jobs: number): number {
+  // Results are findings only (small); a window much longer than the number of threads lets the other
+  // workers go on while one lints a big file that heads the output order.
+  return Math.max(64, jobs * 32);
+}
 
 interface Pending {
   resolve(r: LintResponse): void;
@@ -38,93 +45,108 @@ interface Pending {
 }
 
 interface Slot {
-  /** Undefined for the main thread's slot. */
-  worker?: Worker;
+  worker: Worker;
   inFlight: number;
-  capacity: number;
 }
 
 type Message = { id: number; res?: LintResponse; crash?: string };
 
+/** Files a worker holds at once: the one it lints and the next, so it never waits for a message. */
+const PER_WORKER = 2;
+
 /**
- * `jobs` threads: the main thread lints too (slot 0, one file at a time between its other work) and
- * `jobs - 1` worker threads take up to 2 files each, so a worker never waits for its next message. Using
- * the main thread saves one V8 isolate (its code and heap) per run: memory is what limits a CI runner.
+ * Heap limits of a lint worker. The young generation is what a lint allocates in: small enough that
+ * `jobs` workers stay within a CI runner's memory, large enough that most of a small file's garbage dies
+ * there. The old generation limit is a safety net: a file that needs more is linted again on the main
+ * thread, with node's own limits (see `runOn`).
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 512 };
+
+/**
+ * `jobs` worker threads; the main thread only reads folders, schedules and prints (a main thread that
+ * lints too holds back every worker's result while it lints, and the workers idle). Each worker holds
+ * up to two files. Big files (over BIG_FILE_BYTES) are started first, one at a time across all workers:
+ * a lint's memory grows with its file, so two at once would double the peak. A worker that runs out of
+ * heap is replaced and its file linted on the main thread.
  */
 export function workerRunner(entry: string, jobs: number): JobRunner {
-  const main: Slot = { inFlight: 0, capacity: 1 };
-  const slots: Slot[] = [main];
-  const pending = new Map<number, Pending & { slot: Slot }>();
+  const slots: Slot[] = [];
+  const pending = new Map<number, Pending & { slot: Slot; big: boolean }>();
   const queue: Array<{ id: number } & Pending> = [];
+  let bigInFlight = 0;
   let nextId = 0;
+  let closed = false;
 
-  const onMessage = (slot: Slot, msg: Message) => {
-    const p = pending.get(msg.id);
+  const isBig = (req: LintRequest) => (req.size ?? 0) > BIG_FILE_BYTES;
+
+  const settle = (id: number): (Pending & { slot: Slot; big: boolean }) | undefined => {
+    const p = pending.get(id);
+    if (!p) return undefined;
+    pending.delete(id);
+    p.slot.inFlight--;
+    if (p.big) bigInFlight--;
+    return p;
+  };
+
+  const onMessage = (msg: Message) => {
+    const p = settle(msg.id);
     if (!p) return;
-    pending.delete(msg.id);
-    slot.inFlight--;
     if (msg.res) p.resolve(msg.res);
     else p.reject(new Error(`linting ${p.req.display} failed: ${msg.crash}`));
     pump();
   };
 
-  const post = (slot: Slot, id: number, req: LintRequest) => {
-    if (slot.worker) {
-      slot.worker.postMessage({ id, req });
-      return;
+  const pick = (): number => {
+    if (bigInFlight === 0) {
+      const b = queue.findIndex((q) => isBig(q.req));
+      if (b >= 0) return b;
     }
-    setImmediate(() => {
-      let msg: Message;
-      try {
-        msg = { id, res: lintJob(req) };
-      } catch (e) {
-        msg = { id, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-      }
-      onMessage(slot, msg);
-    });
+    return queue.findIndex((q) => !isBig(q.req));
   };
 
   const pump = () => {
-    // Big files go to the main thread's slot, one at a time, and it takes nothing else while one waits:
-    // the lint's memory grows with the file, so two big files in two isolates at once would double the peak.
-    for (let i = 0; i < queue.length; ) {
-      const job = queue[i];
-      const big = (job.req.size ?? 0) > BIG_FILE_BYTES;
+    while (queue.length > 0 && !closed) {
       let target: Slot | undefined;
-      if (big) {
-        target = main.inFlight === 0 ? main : undefined;
-        if (!target) {
-          i++;
-          continue;
-        }
-      } else {
-        const bigWaiting = queue.some((q, k) => k !== i && (q.req.size ?? 0) > BIG_FILE_BYTES);
-        for (const s of slots) {
-          if (s === main && bigWaiting) continue;
-          if (s.inFlight < s.capacity && (!target || s.inFlight < target.inFlight)) target = s;
-        }
-        if ((!target || target.inFlight > 0) && slots.length < jobs) target = spawn();
-        if (!target) return;
-      }
-      queue.splice(i, 1);
+      for (const s of slots) if (s.inFlight < PER_WORKER && (!target || s.inFlight < target.inFlight)) target = s;
+      if ((!target || target.inFlight > 0) && slots.length < jobs) target = spawn();
+      if (!target) return;
+      const i = pick();
+      if (i < 0) return;
+      const [job] = queue.splice(i, 1);
+      const big = isBig(job.req);
+      if (big) bigInFlight++;
       target.inFlight++;
-      pending.set(job.id, { ...job, slot: target });
-      post(target, job.id, job.req);
+      pending.set(job.id, { ...job, slot: target, big });
+      target.worker.postMessage({ id: job.id, req: job.req });
     }
   };
 
   const spawn = (): Slot => {
-    const worker = new Worker(entry, { stdout: false, stderr: false });
-    const slot: Slot = { worker, inFlight: 0, capacity: 2 };
-    worker.on('message', (msg: Message) => onMessage(slot, msg));
-    const die = (e: Error) => {
-      for (const [id, p] of pending) {
-        if (p.slot !== slot) continue;
-        pending.delete(id);
-        p.reject(new Error(`a worker thread stopped while linting ${p.req.display}: ${e.message}`));
-      }
+    const worker = new Worker(entry, { stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
+    const slot: Slot = { worker, inFlight: 0 };
+    worker.on('message', (msg: Message) => onMessage(msg));
+    let dead = false;
+    const die = (e: Error & { code?: string }) => {
+      if (dead) return;
+      dead = true;
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      for (const [id, p] of [...pending]) {
+        if (p.slot !== slot) continue;
+        settle(id);
+        if (oom) {
+          // lint it here, with node's own heap limits (the file needed more than a worker may hold)
+          setImmediate(() => {
+            try {
+              p.resolve(lintJob(p.req));
+            } catch (err) {
+              p.reject(new Error(`linting ${p.req.display} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+            }
+          });
+        } else p.reject(new Error(`a worker thread stopped while linting ${p.req.display}: ${e.message}`));
+      }
+      pump();
     };
     worker.on('error', die);
     worker.on('exit', (code) => die(new Error(code !== 0 ? `exit code ${code}` : 'exited')));
@@ -140,8 +162,9 @@ export function workerRunner(entry: string, jobs: number): JobRunner {
       });
     },
     async close() {
-      const workers = slots.splice(0).filter((s) => s.worker);
-      await Promise.all(workers.map((s) => s.worker!.terminate()));
+      closed = true;
+      const workers = slots.splice(0);
+      await Promise.all(workers.map((s) => s.worker.terminate()));
     },
   };
 }

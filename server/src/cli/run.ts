@@ -28,7 +28,7 @@ import { readStdinScript, streamInputs, STDIN_NAME, type Input } from './inputs'
 import { availableSubcommands, loadSubcommand, SUBCOMMAND_NAMES } from './subcommands';
 import { LintCache, settingsKey } from './cache';
 import type { FixMode, LintRequest, LintResponse } from './lintJob';
-import { inProcessRunner, runOrdered, workerEntry, workerRunner, type JobRunner } from './pool';
+import { inProcessRunner, runOrdered, windowFor, workerEntry, workerRunner, type JobRunner } from './pool';
 import { Progress } from './progress';
 
 export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
@@ -463,7 +463,7 @@ async function lintCommand(args: LintArgs, io: CliIO): Promise<number> {
   const jobs = args.jobs ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const entry = jobs > 1 && peek.length > 1 ? workerEntry() : undefined;
   const runner: JobRunner = entry ? workerRunner(entry, jobs) : inProcessRunner();
-  const window = Math.max(16, jobs * 8);
+  const window = windowFor(jobs);
 
   const color = useColor(args, io);
   const counts: Counts = { error: 0, warning: 0, info: 0, hint: 0 };

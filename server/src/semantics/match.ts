@@ -23,9 +23,22 @@ export interface Lit {
   assumed?: boolean;
   /** Counts packets (psd, limit): its point answer depends on earlier packets. */
   stateful?: boolean;
+  /** What `test` requires of a packet (see `Need`); never set on a negated literal. */
+  need?: Need;
   test(p: Point): boolean;
   /** Pushes the part of `c` that matches onto `yes`, the rest onto `no`. */
   split(c: Cube, yes: Cube[], no: Cube[]): void;
+}
+
+/**
+ * Necessary conditions of a literal or a whole match, read off the literal's own definition: `test(p)` is
+ * false for every packet whose `proto` is not `proto`, or whose `dstPort` is not in `dstPorts` (a port-less
+ * packet's -1 included). For indexes that skip rules which cannot match (the simulator's per-port rule
+ * index); they never decide a match, `test` does.
+ */
+export interface Need {
+  proto?: string;
+  dstPorts?: PortSet;
 }
 
 export interface CompileOptions {
@@ -46,6 +59,11 @@ export interface CompiledMatch {
   /** Labels of the conditions whose point value is assumed. */
   readonly assumed: readonly string[];
   readonly stateful: boolean;
+  /**
+   * What every packet `test` accepts has (the needs of the literals before the first stateful one, whose
+   * counters only see packets that passed them: skipping `test` for a packet outside `need` changes no state).
+   */
+  readonly need: Need;
 }
 
 function isUnknown(v: unknown): v is Unknown {
@@ -171,14 +189,18 @@ export function compileMatch(space: Space, m: Match, rule: Rule | undefined, opt
     const want = normalizeProtocol(v);
     const test = (p: Point) => p.proto === want;
     const mask = space.protoMask(want);
-    return mask !== undefined ? enumLit(FIELD.E_PROTO, mask, label, test) : opaqueLit(label, test);
+    const lit = mask !== undefined ? enumLit(FIELD.E_PROTO, mask, label, test) : opaqueLit(label, test);
+    lit.need = { proto: want };
+    return lit;
   });
   add('src-port', m.srcPort, portsText, (v, label) =>
     ivLit(FIELD.I_SPORT, I.fromRanges(v, 1), 1, label, (p) => p.srcPort >= 0 && inPorts(v, p.srcPort)),
   );
-  add('dst-port', m.dstPort, portsText, (v, label) =>
-    ivLit(FIELD.I_DPORT, I.fromRanges(v, 1), 1, label, (p) => p.dstPort >= 0 && inPorts(v, p.dstPort)),
-  );
+  add('dst-port', m.dstPort, portsText, (v, label) => {
+    const lit = ivLit(FIELD.I_DPORT, I.fromRanges(v, 1), 1, label, (p) => p.dstPort >= 0 && inPorts(v, p.dstPort));
+    lit.need = { dstPorts: v };
+    return lit;
+  });
   add('port', m.anyPort, portsText, (v, label) => {
     const set = I.fromRanges(v, 1);
     const d = ivLit(FIELD.I_DPORT, set, 1, label, () => false);
@@ -312,7 +334,7 @@ export function compileMatch(space: Space, m: Match, rule: Rule | undefined, opt
       const off = flags.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
       const test = (p: Point) => p.proto === 'tcp' && on.every((f) => p.flags.has(f)) && !off.some((f) => p.flags.has(f));
       const idx = (f: string) => (FLAGS as readonly string[]).indexOf(f);
-      if ([...on, ...off].some((f) => idx(f) < 0)) lits.push(opaqueLit(label, test));
+      if ([...on, ...off].some((f) => idx(f) < 0)) lits.push({ ...opaqueLit(label, test), need: { proto: 'tcp' } });
       else {
         const onM = on.reduce((a, f) => a | (1 << idx(f)), 0);
         const offM = off.reduce((a, f) => a | (1 << idx(f)), 0);
@@ -320,6 +342,7 @@ export function compileMatch(space: Space, m: Match, rule: Rule | undefined, opt
         lits.push({
           label,
           test,
+          need: { proto: 'tcp' },
           split(c, yes, no) {
             const t: Cube[] = [];
             tcp.split(c, t, no);
@@ -468,7 +491,19 @@ function finish(lits: Lit[]): CompiledMatch {
     },
     assumed: lits.filter((l) => l.assumed).map((l) => l.label),
     stateful: lits.some((l) => l.stateful),
+    need: needOf(lits),
   };
+}
+
+/** The needs of `lits` up to the first stateful one (several protocols: the first; the match then never holds). */
+function needOf(lits: readonly Lit[]): Need {
+  const need: Need = {};
+  for (const l of lits) {
+    if (l.stateful) break;
+    if (l.need?.proto !== undefined) need.proto ??= l.need.proto;
+    if (l.need?.dstPorts !== undefined) need.dstPorts ??= l.need.dstPorts;
+  }
+  return need;
 }
 
 const l7Cache = new WeakMap<Space, Map<string, RegExp | undefined>>();

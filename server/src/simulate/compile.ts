@@ -10,7 +10,7 @@
 
 import type { FirewallModel, PortSet, Rule, Unknown } from '../model/types';
 import { parseBool, parseTimeout } from '../model/values';
-import { compileMatch } from '../semantics/match';
+import { compileMatch, type Need } from '../semantics/match';
 import { type ActionKind, actionOf } from '../semantics/pipeline';
 import { type MatchEnv, type Point, spaceOf } from '../semantics/space';
 
@@ -47,6 +47,8 @@ export interface CompiledRule {
   listsRead: Array<[string, boolean]>;
   /** Conditions with state of their own (psd, limit): its answer depends on earlier packets. */
   stateful: boolean;
+  /** The protocol / destination ports `test` requires (semantics/match.ts `Need`): the rule index reads it. */
+  need: Need;
 }
 
 function isUnknown(v: unknown): v is Unknown {
@@ -156,6 +158,7 @@ export function compileRule(rule: Rule, env: MatchEnv, assume: (rule: Rule, cond
       n && !isUnknown(n.value) ? [[n.value as string, src] as [string, boolean]] : [],
     ),
     stateful: cm.stateful,
+    need: cm.need,
   };
 }
 

@@ -17,6 +17,7 @@ import { FLOW, MAX_JUMP_DEPTH } from '../semantics/pipeline';
 import { PORT_PROTOCOLS, type Space, spaceOf } from '../semantics/space';
 import { compileShared, type CompiledRule, type MatchEnv, type PacketCtx } from './compile';
 import { orderIndex, portClasses } from './portClasses';
+import { INDEX_MIN_RULES, RuleIndex } from './ruleIndex';
 import type { Hook, ListChange, PacketTrace, ScanOptions, SimOptions, SimPacket, TraceStep, Verdict } from './types';
 
 const END = 0;
@@ -25,6 +26,8 @@ const DROP = 2;
 const REJECT = 3;
 const TARPIT = 4;
 const RETURN = 5;
+/** A rule's action lets the packet go on with the chain's next rule. */
+const NEXT = -1;
 const VERDICTS: Verdict[] = ['accept', 'accept', 'drop', 'reject', 'tarpit', 'accept'];
 
 
@@ -32,6 +35,57 @@ interface Entry {
   address: string;
   expires: number;
   rule?: Rule;
+  /** Insertion order of its key in the list's map (a key overwritten in place keeps its place). */
+  seq: number;
+}
+
+/** An entry's expiry as it was when pushed; stale once the entry is refreshed, replaced or gone. */
+interface Due {
+  expires: number;
+  list: string;
+  key: string;
+  entry: Entry;
+}
+
+/** A binary min-heap of expiries: `send` finds what expired without walking every list. */
+class ExpiryHeap {
+  private readonly a: Due[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): Due {
+    return this.a[0];
+  }
+  push(d: Due): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(d);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].expires <= d.expires) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = d;
+  }
+  pop(): Due {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const c = l + 1 < a.length && a[l + 1].expires < a[l].expires ? l + 1 : l;
+        if (a[c].expires >= last.expires) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }
 
 interface StaticEntry {
@@ -55,13 +109,21 @@ export class Simulator {
   /** The semantics' space of this model and family (interface lists are resolved by it). */
   readonly space: Space;
   private readonly tables: Map<TableName, Map<string, CompiledRule[]>> = new Map();
+  /** The per-port rule index of each long chain (ruleIndex.ts), by the chain's rule array. */
+  private readonly index = new Map<readonly CompiledRule[], RuleIndex>();
   private readonly lists = new Map<string, Map<string, Entry>>();
+  /** Creation order of the lists (they are never removed from `lists`). */
+  private readonly listRank = new Map<string, number>();
+  private seq = 0;
+  /** Expiries of the dynamic entries, from the first `send` on (null before: scans never sweep). */
+  private expiry: ExpiryHeap | null = null;
   private readonly statics = new Map<string, StaticEntry[]>();
   private readonly l7 = new Map<string, RegExp | undefined>();
   private readonly addrCache = new Map<string, Addr>();
   private readonly ifaceCache = new Map<string, Set<string>>();
   private readonly flow: Record<Hook, Array<[Map<string, CompiledRule[]>, string, TableName]>>;
   private readonly refresh: boolean;
+  private readonly plain: boolean;
   private readonly onAdd: SimOptions['onAdd'];
   private readonly env: MatchEnv;
   private packets = 0;
@@ -80,6 +142,7 @@ export class Simulator {
     this.family = options.family ?? 'ip';
     this.space = spaceOf(model, this.family);
     this.refresh = options.refreshOnReAdd ?? true;
+    this.plain = options.plain ?? false;
     this.onAdd = options.onAdd;
     const assume = options.assume ?? (() => false);
     const enable = options.enable;
@@ -100,6 +163,8 @@ export class Simulator {
         list.push(compileShared(r, env, assume, model));
       }
       this.tables.set(t.name, chains);
+      const min = Math.max(1, options.indexMinRules ?? INDEX_MIN_RULES);
+      if (!options.plain) for (const list of chains.values()) if (list.length >= min) this.index.set(list, RuleIndex.of(list));
     }
     const flow = {} as Record<Hook, Array<[Map<string, CompiledRule[]>, string, TableName]>>;
     for (const hook of Object.keys(FLOW) as Hook[]) {
@@ -208,17 +273,24 @@ export class Simulator {
   private add(list: string, address: string, key: string, time: number, timeout: number, rule: Rule, index: number, notify = true): void {
     this.adds++;
     let m = this.lists.get(list);
-    if (!m) this.lists.set(list, (m = new Map()));
+    if (!m) {
+      this.lists.set(list, (m = new Map()));
+      this.listRank.set(list, this.listRank.size);
+    }
     const e = m.get(key);
     const expires = time + timeout;
     if (e !== undefined && e.expires > time) {
       if (this.refresh && expires > e.expires) {
         e.expires = expires;
         e.rule = rule;
+        this.expiry?.push({ expires, list, key, entry: e });
         this.changes?.push({ op: 'refresh', list, address, expires, rule });
       }
     } else {
-      m.set(key, { address, expires, rule });
+      // an expired entry still in the map is replaced in place (its key keeps its position)
+      const entry: Entry = { address, expires, rule, seq: e !== undefined ? e.seq : this.seq++ };
+      m.set(key, entry);
+      this.expiry?.push({ expires, list, key, entry });
       this.changes?.push({ op: 'add', list, address, expires, rule });
     }
     if (notify) this.onAdd?.(list, address, time, rule, index);
@@ -280,8 +352,34 @@ export class Simulator {
     };
   }
 
-  /** Drops entries that expired by `time`, returning them (trace mode). */
+  /**
+   * Drops entries that expired by `time`, returning them (trace mode) in the order of a walk over every
+   * list and entry (lists in creation order, entries in their map's order), found through the heap.
+   */
   private sweep(time: number): ListChange[] {
+    if (this.plain) return this.sweepAll(time);
+    let heap = this.expiry;
+    if (heap === null) {
+      heap = this.expiry = new ExpiryHeap();
+      for (const [list, m] of this.lists) for (const [key, entry] of m) heap.push({ expires: entry.expires, list, key, entry });
+    }
+    if (heap.size === 0 || heap.peek().expires > time) return [];
+    const due: Due[] = [];
+    while (heap.size > 0 && heap.peek().expires <= time) {
+      const d = heap.pop();
+      // refreshed (a later item holds its expiry), replaced or removed since it was pushed
+      if (d.entry.expires !== d.expires || this.lists.get(d.list)!.get(d.key) !== d.entry) continue;
+      due.push(d);
+    }
+    if (due.length > 1) due.sort((x, y) => this.listRank.get(x.list)! - this.listRank.get(y.list)! || x.entry.seq - y.entry.seq);
+    return due.map(({ list, key, entry: e }) => {
+      this.lists.get(list)!.delete(key);
+      return { op: 'expire', list, address: e.address, expires: e.expires, rule: e.rule };
+    });
+  }
+
+  /** `sweep` the plain way: every entry of every list. */
+  private sweepAll(time: number): ListChange[] {
     const out: ListChange[] = [];
     for (const [list, m] of this.lists) {
       for (const [k, e] of m) {
@@ -358,7 +456,7 @@ export class Simulator {
     const ctxs = protocols.map((protocol) => this.context({ ...template, protocol, dstPort: 1 }));
     const packets = protocols.map((protocol) => ({ ...template, protocol }));
     const all: CompiledRule[] = [];
-    for (const chains of this.tables.values()) for (const rules of chains.values()) all.push(...rules);
+    for (const chains of this.tables.values()) for (const rules of chains.values()) for (const cr of rules) all.push(cr);
     // a stateful rule (psd, limit) that cannot match these protocols does not spoil the memo
     const protoSet = new Set(protocols.map(normalizeProtocol));
     const canMatch = (c: CompiledRule) => {
@@ -620,71 +718,103 @@ export class Simulator {
   ): number {
     const rules = chains.get(chain);
     if (rules === undefined) return END;
-    for (let i = 0; i < rules.length; i++) {
+    const ix = this.index.get(rules);
+    if (ix === undefined) {
+      for (let i = 0; i < rules.length; i++) {
+        const cr = rules[i];
+        if (!cr.test(ctx)) continue;
+        const r = this.take(cr, chains, table, ctx, packet, steps, depth);
+        if (r !== NEXT) return r;
+      }
+      return END;
+    }
+    // only the rules this packet's protocol and destination port can match, in chain order
+    const pi = ix.of(ctx.proto);
+    const wide = pi.wide;
+    const hits = pi.at(ctx.dstPort);
+    const nw = wide.length;
+    const nh = hits.length;
+    let a = 0;
+    let b = 0;
+    while (a < nw || b < nh) {
+      const i = b >= nh || (a < nw && wide[a] < hits[b]) ? wide[a++] : hits[b++];
       const cr = rules[i];
       if (!cr.test(ctx)) continue;
-      let step: TraceStep | undefined;
-      if (steps !== null) {
-        step = { rule: cr.rule, table, chain, action: cr.action };
-        if (cr.assumed) step.assumed = cr.assumed;
-        if (cr.logged) step.logged = true;
-        steps.push(step);
-      }
-      switch (cr.kind) {
-        case 'accept':
-          this.lastRule = cr.rule;
-          return ACCEPT;
-        case 'drop':
-          this.lastRule = cr.rule;
-          return DROP;
-        case 'reject':
-          this.lastRule = cr.rule;
-          return REJECT;
-        case 'tarpit':
-          this.lastRule = cr.rule;
-          return TARPIT;
-        case 'return':
-          return RETURN;
-        case 'jump': {
-          if (cr.jumpTarget === undefined) {
-            if (step) step.note = 'no jump-target';
-            continue;
-          }
-          if (depth >= MAX_JUMP_DEPTH) {
-            if (step) step.note = `jump not taken: more than ${MAX_JUMP_DEPTH} nested jumps (a jump loop?)`;
-            continue;
-          }
-          const r = this.runChain(chains, table, cr.jumpTarget, ctx, packet, steps, depth + 1);
-          if (r === END || r === RETURN) continue;
-          return r;
-        }
-        case 'add-src':
-          if (cr.list !== undefined) {
-            this.add(cr.list, packet.src, ctx.srcKey, ctx.time, cr.timeout, cr.rule, ctx.index);
-            this.recording?.push({ cr, src: true });
-          }
-          continue;
-        case 'add-dst':
-          if (cr.list !== undefined) {
-            this.add(cr.list, packet.dst ?? defaultDst(this.family), ctx.dstKey, ctx.time, cr.timeout, cr.rule, ctx.index);
-            this.recording?.push({ cr, src: false });
-          }
-          continue;
-        case 'notrack':
-          ctx.state = 'untracked';
-          continue;
-        default:
-          // 'mark' / 'continue'
-          if (cr.newMark) ctx.marks[cr.newMark.kind] = cr.newMark.value;
-          if (cr.stops) {
-            this.lastRule = cr.rule;
-            return ACCEPT;
-          }
-          if (step && !cr.newMark && !QUIET_ACTIONS.has(cr.action)) step.note = `action ${cr.action} is not simulated (the packet goes on)`;
-          continue;
-      }
+      const r = this.take(cr, chains, table, ctx, packet, steps, depth);
+      if (r !== NEXT) return r;
     }
     return END;
+  }
+
+  /** A rule matched: its action. NEXT goes on with the chain's next rule. */
+  private take(
+    cr: CompiledRule,
+    chains: Map<string, CompiledRule[]>,
+    table: TableName,
+    ctx: PacketCtx,
+    packet: SimPacket,
+    steps: TraceStep[] | null,
+    depth: number,
+  ): number {
+    let step: TraceStep | undefined;
+    if (steps !== null) {
+      step = { rule: cr.rule, table, chain: cr.rule.chain, action: cr.action };
+      if (cr.assumed) step.assumed = cr.assumed;
+      if (cr.logged) step.logged = true;
+      steps.push(step);
+    }
+    switch (cr.kind) {
+      case 'accept':
+        this.lastRule = cr.rule;
+        return ACCEPT;
+      case 'drop':
+        this.lastRule = cr.rule;
+        return DROP;
+      case 'reject':
+        this.lastRule = cr.rule;
+        return REJECT;
+      case 'tarpit':
+        this.lastRule = cr.rule;
+        return TARPIT;
+      case 'return':
+        return RETURN;
+      case 'jump': {
+        if (cr.jumpTarget === undefined) {
+          if (step) step.note = 'no jump-target';
+          return NEXT;
+        }
+        if (depth >= MAX_JUMP_DEPTH) {
+          if (step) step.note = `jump not taken: more than ${MAX_JUMP_DEPTH} nested jumps (a jump loop?)`;
+          return NEXT;
+        }
+        const r = this.runChain(chains, table, cr.jumpTarget, ctx, packet, steps, depth + 1);
+        return r === END || r === RETURN ? NEXT : r;
+      }
+      case 'add-src':
+        if (cr.list !== undefined) {
+          this.add(cr.list, packet.src, ctx.srcKey, ctx.time, cr.timeout, cr.rule, ctx.index);
+          this.recording?.push({ cr, src: true });
+        }
+        return NEXT;
+      case 'add-dst':
+        if (cr.list !== undefined) {
+          this.add(cr.list, packet.dst ?? defaultDst(this.family), ctx.dstKey, ctx.time, cr.timeout, cr.rule, ctx.index);
+          this.recording?.push({ cr, src: false });
+        }
+        return NEXT;
+      case 'notrack':
+        ctx.state = 'untracked';
+        return NEXT;
+      default:
+        // 'mark' / 'continue'
+        if (cr.newMark) ctx.marks[cr.newMark.kind] = cr.newMark.value;
+        if (cr.stops) {
+          this.lastRule = cr.rule;
+          return ACCEPT;
+        }
+        if (step && !cr.newMark && !QUIET_ACTIONS.has(cr.action)) step.note = `action ${cr.action} is not simulated (the packet goes on)`;
+        return NEXT;
+    }
   }
 
   /** The compiled rules of a chain (for explanations). */

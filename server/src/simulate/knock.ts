@@ -762,7 +762,11 @@ export interface Verification {
   plan: KnockPlan;
   /** Undefined when the plan has problems (nothing is claimed then). */
   intended?: KnockRun;
-  /** For each stage with a finite timeout but the last: the knock too slow at that stage. */
+  /**
+   * For each stage with a finite timeout but the last: the knock too slow at that stage. Only runs that
+   * reach the final list keep their traces (the only ones a check reads): a knock of n stages would
+   * otherwise hold n² packet traces.
+   */
   slow: Array<{ stage: number; run: KnockRun }>;
   scans?: ScanResult[];
   /** The intended knock with the disabled blacklist rules enabled (when there are any). */
@@ -798,7 +802,9 @@ export function verifySlow(model: FirewallModel, v: Verification): Verification[
     for (let i = 0; i < plan.stages.length - 1; i++) {
       const gaps = slowGaps(plan, i);
       if (!gaps) continue;
-      v.slow.push({ stage: i, run: runKnock(model, plan, { gaps, assume: adverse(plan.knockRules) }) });
+      const run = runKnock(model, plan, { gaps, assume: adverse(plan.knockRules) });
+      if (!run.final) run.traces = [];
+      v.slow.push({ stage: i, run });
     }
   }
   return v.slow;

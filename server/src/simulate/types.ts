@@ -112,6 +112,14 @@ export interface SimOptions {
   refreshOnReAdd?: boolean;
   /** Called for every list addition (also in fast mode): cheap hook for scans. */
   onAdd?: (list: string, address: string, time: number, rule: Rule, packetIndex: number) => void;
+  /**
+   * The reference engine: every rule of a chain tested, every list walked for expired entries. By default
+   * a packet is tested only against the rules its protocol and destination port can match (ruleIndex.ts,
+   * chains of `indexMinRules` rules or more, default 16) and expiries come from a heap. The traces are the
+   * same either way; these two options are for the tests that prove it.
+   */
+  plain?: boolean;
+  indexMinRules?: number;
 }
 
 /** How `Simulator.scan` evaluates its packets (see there). */
