@@ -13,8 +13,9 @@
 //   `find` runs in /ip/route). Code in `do={ }`, `else={ }` ... likewise, and is `conditional`.
 // - Stored code (`source=`, `on-event=`, `on-up=` ..., as a `{ }` block or a string) runs later from
 //   the root menu: it starts at [] and is `inEmbedded`.
-import type { Argument, Command, Expression, Script, Statement, StringLiteral, Value } from './ast';
+import type { Argument, Command, Expression, Script, Value } from './ast';
 import { CONDITIONAL_VERBS, STORED_CODE_ARGS } from './words';
+import { walkCommandsDeep } from './visit';
 
 /** The argument `name` of `cmd`; the last one wins when repeated (as in RouterOS). */
 export function findArg(cmd: Command, name: string): Argument | undefined {
@@ -78,95 +79,51 @@ function isMenuChange(cmd: Command): boolean {
 /**
  * Visit every command in source order (a command before the commands nested in its arguments),
  * including blocks, code blocks, `[ ]`, `( )`, array elements and scripts embedded in strings.
+ * Iterative (parser/visit.ts): any nesting depth.
  */
 export function walkCommands(script: Script, visit: (cmd: Command, ctx: WalkContext) => void): void {
-  walkStatements(script.statements, { menu: [], depth: 0, inEmbedded: false, conditional: false }, visit);
-}
-
-function walkStatements(stmts: Statement[], ctx: WalkContext, visit: (cmd: Command, ctx: WalkContext) => void): void {
-  let menu = ctx.menu;
-  for (const s of stmts) {
-    if (s.kind === 'block') {
-      walkStatements(s.statements, { ...ctx, menu, depth: ctx.depth + 1 }, visit);
-      continue;
-    }
-    const here: WalkContext = { menu, depth: ctx.depth, inEmbedded: ctx.inEmbedded, conditional: ctx.conditional };
-    visit(s, here);
-    // The command's menu and its arguments' context are built only for values that can hold commands
-    // (most arguments are words or plain strings: nothing to visit, nothing to allocate).
-    let cmdMenu: string[] | undefined;
-    let argCtx: WalkContext | undefined;
-    const args = s.args;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      const v = a.value;
-      if (!v || !mayHoldCommands(v)) continue;
+  walkCommandsDeep<Ctx>(script.statements, { w: { menu: [], depth: 0, inEmbedded: false, conditional: false }, stored: false }, {
+    command(cmd, c) {
+      const w = c.w;
+      visit(cmd, { menu: w.menu, depth: w.depth, inEmbedded: w.inEmbedded, conditional: w.conditional });
+      const cmdMenu = resolveMenu(cmd, w.menu);
+      const condVerb = isConditionalVerb(cmd.verb?.text);
+      return {
+        args: { w: { menu: cmdMenu, depth: w.depth, inEmbedded: w.inEmbedded, conditional: w.conditional || condVerb }, stored: false },
+        ...(isMenuChange(cmd) ? { next: { w: { ...w, menu: cmdMenu }, stored: c.stored } } : {}),
+      };
+    },
+    arg(a, args) {
       const name = a.name?.text;
-      const stored = !!name && STORED_CODE_ARGS.has(name);
-      cmdMenu ??= resolveMenu(s, menu);
-      argCtx ??= { menu: cmdMenu, depth: ctx.depth, inEmbedded: ctx.inEmbedded, conditional: ctx.conditional || isConditionalVerb(s.verb?.text) };
-      // a fresh context per argument, as visitors may keep the one they are given
-      walkValue(v, { ...argCtx }, stored, visit);
-    }
-    if (isMenuChange(s)) menu = cmdMenu ?? resolveMenu(s, menu);
-  }
+      return { w: args.w, stored: !!name && STORED_CODE_ARGS.has(name) };
+    },
+    enter(child, c): Ctx {
+      const w = c.w;
+      switch (child.via) {
+        case 'block':
+        case 'substitution':
+          return { w: { ...w, depth: w.depth + 1 }, stored: false };
+        case 'code':
+          // stored code runs later from the root menu; other code (`do=`, `else=`, functions) may not run
+          return c.stored
+            ? { w: { menu: [], depth: w.depth + 1, inEmbedded: true, conditional: w.conditional }, stored: false }
+            : { w: { ...w, depth: w.depth + 1, conditional: true }, stored: false };
+        case 'embedded':
+          // `:parse "..."` code is a function body: conditional; stored bodies run later from the root
+          return { w: { menu: [], depth: w.depth + 1, inEmbedded: true, conditional: w.conditional || !c.stored }, stored: false };
+        case 'paren':
+          return { w: { ...w, depth: w.depth + 1 }, stored: false };
+        case 'negated':
+          return c;
+        default:
+          return c.stored ? { w, stored: false } : c;
+      }
+    },
+  });
 }
 
-/** False for values walkValue has nothing to visit in: words, variables, plain strings. */
-function mayHoldCommands(v: Value | Expression): boolean {
-  switch (v.kind) {
-    case 'word':
-    case 'variable':
-      return false;
-    case 'string':
-      return !v.constant || !!v.embedded;
-    default:
-      return true;
-  }
-}
-
-function walkValue(v: Value | Expression, ctx: WalkContext, stored: boolean, visit: (cmd: Command, ctx: WalkContext) => void): void {
-  switch (v.kind) {
-    case 'code':
-      if (stored) walkStatements(v.statements, { menu: [], depth: ctx.depth + 1, inEmbedded: true, conditional: ctx.conditional }, visit);
-      else walkStatements(v.statements, { ...ctx, depth: ctx.depth + 1, conditional: true }, visit);
-      return;
-    case 'substitution':
-      walkStatements(v.statements, { ...ctx, depth: ctx.depth + 1 }, visit);
-      return;
-    case 'paren':
-      if (v.expression) walkValue(v.expression, { ...ctx, depth: ctx.depth + 1 }, false, visit);
-      return;
-    case 'string':
-      walkString(v, ctx, stored, visit);
-      return;
-    case 'array':
-      for (const e of v.elements) if (e.value) walkValue(e.value, ctx, false, visit);
-      return;
-    case 'negated':
-      if (v.value) walkValue(v.value, ctx, stored, visit);
-      return;
-    case 'binary':
-      if (v.left) walkValue(v.left, ctx, false, visit);
-      if (v.right) walkValue(v.right, ctx, false, visit);
-      return;
-    case 'unary':
-      if (v.operand) walkValue(v.operand, ctx, false, visit);
-      return;
-    default:
-      return;
-  }
-}
-
-function walkString(s: StringLiteral, ctx: WalkContext, stored: boolean, visit: (cmd: Command, ctx: WalkContext) => void): void {
-  // a constant string has text parts only (and may not have built them yet)
-  if (!s.constant) {
-    for (const p of s.parts) {
-      if (p.kind === 'interpolation') walkValue(p.value, ctx, false, visit);
-    }
-  }
-  if (s.embedded) {
-    // `:parse "..."` code is a function body: conditional; stored bodies run later from the root
-    walkStatements(s.embedded.statements, { menu: [], depth: ctx.depth + 1, inEmbedded: true, conditional: ctx.conditional || !stored }, visit);
-  }
+/** The walk's context: the command context, and whether the value is stored code (`source=`, ...). */
+interface Ctx {
+  w: WalkContext;
+  stored: boolean;
 }

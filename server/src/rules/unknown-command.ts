@@ -14,7 +14,8 @@
 // Global commands (`:name`) are a small fixed set: every unknown one is reported.
 // Anything dynamic (function calls `$f`, `:to$type`, words with `$`) is never judged.
 
-import type { Command, Expression, Script, Statement, Value, Word } from '../parser/ast';
+import type { Command, Script, Word } from '../parser/ast';
+import { walkCommandsDeep } from '../parser/visit';
 import { anySchema, type Schema } from '../schema';
 import { classifyCommand } from '../schema/walk';
 import type { Check, Fix } from './types';
@@ -28,49 +29,14 @@ const ROOT: string[] = [];
  * code strings); `top` is true for the file's own top-level commands.
  */
 function forEachCommand(script: Script, visit: (cmd: Command, top: boolean) => void): void {
-  const statements = (list: Statement[] | undefined, top: boolean): void => {
-    if (!list) return;
-    for (const st of list) {
-      if (!st) continue;
-      if (st.kind === 'block') statements(st.statements, false);
-      else if (st.kind === 'command') {
-        visit(st, top);
-        if (st.args) for (const a of st.args) value(a?.value);
-      }
-    }
-  };
-  const value = (v: Value | Expression | null | undefined): void => {
-    if (!v) return;
-    switch (v.kind) {
-      case 'string':
-        if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value);
-        if (v.embedded) statements(v.embedded.statements, false);
-        return;
-      case 'substitution':
-      case 'code':
-        statements(v.statements, false);
-        return;
-      case 'paren':
-        value(v.expression);
-        return;
-      case 'array':
-        for (const e of v.elements ?? []) value(e.value);
-        return;
-      case 'negated':
-        value(v.value);
-        return;
-      case 'binary':
-        value(v.left);
-        value(v.right);
-        return;
-      case 'unary':
-        value(v.operand);
-        return;
-      default:
-        return;
-    }
-  };
-  statements(script.statements, true);
+  // iterative (parser/visit.ts): ten thousand nested `:if ... do={ }` cost heap, not call stack
+  walkCommandsDeep<boolean>(script.statements, true, {
+    command(cmd, top) {
+      visit(cmd, top);
+      return { args: false };
+    },
+    enter: () => false,
+  });
 }
 
 /**

@@ -19,6 +19,7 @@ import type {
   VariableRef,
 } from '../parser/ast';
 import type { Schema } from './index';
+import { MAX_NESTING, valueChildren } from '../parser/visit';
 
 export interface Scope {
   id: number;
@@ -99,12 +100,21 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor,
   let nextId = 0;
   const newScope = (node: Node, parent?: Scope): Scope => ({ id: nextId++, parent, node, bindings: new Map() });
 
+  // Editor features walk in source order with scopes, so this recurses: past MAX_NESTING levels (thousands
+  // of nested `:if`) the deeper code is not visited (no tokens, no names there) instead of overflowing.
+  let nesting = 0;
   const walkStatements = (stmts: Statement[], menu: string[], scope: Scope, depth: number) => {
-    const state = { menu };
-    for (const st of stmts) {
-      if (!st) continue;
-      if (st.kind === 'block') walkStatements(st.statements ?? [], [...state.menu], newScope(st, scope), depth + 1);
-      else if (st.kind === 'command') walkCommand(st, state, scope, depth);
+    if (nesting >= MAX_NESTING) return;
+    nesting++;
+    try {
+      const state = { menu };
+      for (const st of stmts) {
+        if (!st) continue;
+        if (st.kind === 'block') walkStatements(st.statements ?? [], [...state.menu], newScope(st, scope), depth + 1);
+        else if (st.kind === 'command') walkCommand(st, state, scope, depth);
+      }
+    } finally {
+      nesting--;
     }
   };
 
@@ -135,41 +145,29 @@ export function walkScript(script: Script, schema: Schema, visitor: WalkVisitor,
 
   const walkValue = (v: Value | Expression | null | undefined, menu: string[], scope: Scope, depth: number): void => {
     if (!v) return;
-    switch (v.kind) {
-      case 'variable':
-        visitor.variable?.(v, scope);
-        return;
-      case 'string':
-        if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') walkValue(p.value, menu, scope, depth);
-        if (v.embedded) walkStatements(v.embedded.statements ?? [], [], newScope(v.embedded), depth + 1);
-        return;
-      case 'substitution':
-        walkStatements(v.statements ?? [], [...menu], scope, depth + 1);
-        return;
-      case 'code':
-        walkStatements(v.statements ?? [], [...menu], newScope(v, scope), depth + 1);
-        return;
-      case 'paren':
-        walkValue(v.expression, menu, scope, depth);
-        return;
-      case 'array':
+    if (v.kind === 'variable') {
+      visitor.variable?.(v, scope);
+      return;
+    }
+    if (nesting >= MAX_NESTING) return;
+    nesting++;
+    try {
+      if (v.kind === 'array') {
+        // an element's key too (`{a=1}`): editor features colour and resolve it
         for (const e of v.elements ?? []) {
           walkValue(e.key, menu, scope, depth);
           walkValue(e.value, menu, scope, depth);
         }
         return;
-      case 'negated':
-        walkValue(v.value, menu, scope, depth);
-        return;
-      case 'binary':
-        walkValue(v.left, menu, scope, depth);
-        walkValue(v.right, menu, scope, depth);
-        return;
-      case 'unary':
-        walkValue(v.operand, menu, scope, depth);
-        return;
-      default:
-        return;
+      }
+      for (const c of valueChildren(v)) {
+        if (c.kind === 'value') walkValue(c.value, menu, scope, depth);
+        else if (c.via === 'embedded') walkStatements(c.statements ?? [], [], newScope(v.kind === 'string' && v.embedded ? v.embedded : v), depth + 1);
+        else if (c.via === 'substitution') walkStatements(c.statements ?? [], [...menu], scope, depth + 1);
+        else walkStatements(c.statements ?? [], [...menu], newScope(v, scope), depth + 1);
+      }
+    } finally {
+      nesting--;
     }
   };
 

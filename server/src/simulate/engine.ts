@@ -242,7 +242,8 @@ export class Simulator {
     const a = this.addr(address);
     let m = this.lists.get(list);
     if (!m) this.lists.set(list, (m = new Map()));
-    m.set(a.key, { address, expires: Infinity });
+    const e = m.get(a.key);
+    m.set(a.key, { address, expires: Infinity, seq: e !== undefined ? e.seq : this.seq++ });
   }
 
   /** Is `address` in `list` at `time` (dynamic entries the packets added, or the file's static entries)? */

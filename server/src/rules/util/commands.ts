@@ -7,9 +7,10 @@
 // (`source=`, `on-event=`, code strings) starts at the root. The body of a function (`:global f do={..}`)
 // runs wherever it is called: its relative commands get no menu and are not judged.
 
-import type { Argument, Command, Expression, Script, Statement, Value, Word } from '../../parser/ast';
+import type { Argument, Command, Script, Word } from '../../parser/ast';
 import { anySchema } from '../../schema';
 import { classifyCommand } from '../../schema/walk';
+import { walkCommandsDeep } from '../../parser/visit';
 
 export interface CommandUse {
   command: Command;
@@ -60,44 +61,37 @@ function collect(script: Script): CommandUses {
   const menus: MenuChange[] = [];
   const ROOT: string[] = [];
 
-  const statements = (list: Statement[] | undefined, start: string[] | null): void => {
-    if (!list) return;
-    let current = start;
-    for (const st of list) {
-      if (!st) continue;
-      if (st.kind === 'block') {
-        statements(st.statements, current);
-        continue;
-      }
-      if (st.kind !== 'command') continue;
-      current = command(st, current);
-    }
-  };
+  // The walk is iterative (parser/visit.ts): `menu` is the current menu of a statement list, or for a value
+  // the menu its `[ ]` commands run in; `code` the menu of the `{ }` code in it (null: unknown).
+  type Ctx = { code: string[] | null; menu: string[] | null };
+  /** How the current command's arguments are walked (set by `command`, read by `arg` right after). */
+  let argCtx: (a: Argument) => Ctx = () => ({ code: null, menu: null });
+  const same = (m: string[] | null): Ctx => ({ code: m, menu: m });
 
   /** Visits one command; returns the current menu after it. */
   const command = (cmd: Command, current: string[] | null): string[] | null => {
     const verbText = cmd.verb?.text;
     if (cmd.callee || (verbText && verbText.startsWith(':'))) {
       const defines = !!verbText && FUNCTION_DEFINERS.has(verbText);
-      for (const a of cmd.args) value(a?.value, defines && a.value?.kind === 'code' ? null : current, current);
+      argCtx = (a) => ({ code: defines && a.value?.kind === 'code' ? null : current, menu: current });
       return current;
     }
     const relative = !cmd.path?.absolute;
     if (relative && current === null) {
       // A relative command whose menu is unknown: only nested code is visited.
-      for (const a of cmd.args) value(a?.value, null, null);
+      argCtx = () => same(null);
       return current;
     }
     const c = classifyCommand(cmd, relative ? current! : ROOT, any);
     if (c.global) {
-      for (const a of cmd.args) value(a?.value, current, current);
+      argCtx = () => same(current);
       return current;
     }
     if (c.menuChange) {
       const known = any.isMenu(c.menu);
       if (known) menus.push({ command: cmd, menu: c.menu, words: relative ? [] : [...(cmd.path?.segments ?? [])] });
       // `/ip firewall filter { add ... }`: the block runs in that menu
-      for (const a of cmd.args) value(a?.value, known ? c.menu : null, known ? c.menu : null);
+      argCtx = () => same(known ? c.menu : null);
       return cmd.args.length === 0 ? (known ? c.menu : null) : current;
     }
     let menu = c.menu;
@@ -151,51 +145,34 @@ function collect(script: Script): CommandUses {
       uses.push({ command: cmd, menu, verb, verbWord, named, positional, ownPath: !!cmd.path });
       if (cmd.path && !relative) menus.push({ command: cmd, menu, words: words ?? pathWords() });
     }
-    for (const a of cmd.args) {
-      const v = a?.value;
-      if (!v) continue;
-      // `[find ...]` runs in the command's menu; stored code (`source={...}`) at the root.
-      if (v.kind === 'substitution') statements(v.statements, menu);
-      else if (v.kind === 'code') statements(v.statements, ROOT);
-      else value(v, current, current);
-    }
+    // `[find ...]` runs in the command's menu; stored code (`source={...}`) at the root.
+    argCtx = (a) => (a.value?.kind === 'substitution' ? { code: null, menu } : a.value?.kind === 'code' ? { code: ROOT, menu: null } : same(current));
     return current;
   };
 
-  const value = (v: Value | Expression | null | undefined, codeMenu: string[] | null, menu: string[] | null): void => {
-    if (!v) return;
-    switch (v.kind) {
-      case 'string':
-        if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value, menu, menu);
-        if (v.embedded) statements(v.embedded.statements, ROOT);
-        return;
-      case 'substitution':
-        statements(v.statements, menu);
-        return;
-      case 'code':
-        statements(v.statements, codeMenu);
-        return;
-      case 'paren':
-        value(v.expression, menu, menu);
-        return;
-      case 'array':
-        for (const e of v.elements ?? []) value(e.value, menu, menu);
-        return;
-      case 'negated':
-        value(v.value, codeMenu, menu);
-        return;
-      case 'binary':
-        value(v.left, menu, menu);
-        value(v.right, menu, menu);
-        return;
-      case 'unary':
-        value(v.operand, menu, menu);
-        return;
-      default:
-        return;
-    }
-  };
-
-  statements(script.statements, ROOT);
+  walkCommandsDeep<Ctx>(script.statements, same(ROOT), {
+    command(cmd, c) {
+      const next = command(cmd, c.menu);
+      return { args: c, next: same(next) };
+    },
+    arg: (a) => argCtx(a),
+    enter(child, c) {
+      switch (child.via) {
+        case 'block':
+          return c;
+        case 'embedded':
+          return same(ROOT);
+        case 'substitution':
+          return same(c.menu);
+        case 'code':
+          return same(c.code);
+        case 'negated':
+          return c;
+        default:
+          // interpolations, `( )`, array elements, operands: values in the menu of the command
+          return same(c.menu);
+      }
+    },
+  });
   return { uses, menus };
 }

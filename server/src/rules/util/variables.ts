@@ -21,6 +21,7 @@
 // the parser keeps raw (`where address=$ip`), so `unused-variable` never claims a used variable is unused.
 
 import type { Argument, Command, Expression, Node, Script, Statement, Value, VariableRef } from '../../parser/ast';
+import { MAX_NESTING, valueChildren, walkCommandsDeep } from '../../parser/visit';
 
 export type DeclKind = 'local' | 'global' | 'loop' | 'error';
 
@@ -141,55 +142,21 @@ function nameOf(v: Value | null | undefined): string | undefined {
 
 const VALID_NAME = /^[^\s$\[\](){};="\\]+$/;
 
-/** Every `:global NAME` in the script, nested and embedded code included. */
+/** Thrown by the scope analysis past MAX_NESTING levels of nesting. */
+const TOO_DEEP = new Error('nested too deep for the scope analysis');
+
+/** Every `:global NAME` in the script, nested and embedded code included (iterative: any depth). */
 function globalNames(script: Script): Set<string> {
   const out = new Set<string>();
-  const statements = (list: Statement[] | undefined) => {
-    if (!list) return;
-    for (const st of list) {
-      if (!st) continue;
-      if (st.kind === 'block') statements(st.statements);
-      else if (st.kind === 'command') {
-        if (globalVerb(st) === 'global') {
-          const n = declaredName(shape(st).args).name;
-          if (n) out.add(n);
-        }
-        for (const a of st.args ?? []) value(a?.value);
+  walkCommandsDeep<null>(script.statements, null, {
+    command(st) {
+      if (globalVerb(st) === 'global') {
+        const n = declaredName(shape(st).args).name;
+        if (n) out.add(n);
       }
-    }
-  };
-  const value = (v: Value | Expression | null | undefined): void => {
-    if (!v) return;
-    switch (v.kind) {
-      case 'string':
-        if (v.embedded) statements(v.embedded.statements);
-        if (!v.constant) for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value);
-        return;
-      case 'substitution':
-      case 'code':
-        statements(v.statements);
-        return;
-      case 'paren':
-        value(v.expression);
-        return;
-      case 'array':
-        for (const e of v.elements ?? []) value(e.value);
-        return;
-      case 'negated':
-        value(v.value);
-        return;
-      case 'binary':
-        value(v.left);
-        value(v.right);
-        return;
-      case 'unary':
-        value(v.operand);
-        return;
-      default:
-        return;
-    }
-  };
-  statements(script.statements);
+      return { args: null };
+    },
+  });
   return out;
 }
 
@@ -279,12 +246,20 @@ function analyze(script: Script, workspaceGlobals?: ReadonlySet<string>): Variab
     pending.push({ ref, more: [], visible: visibleNames(scope), unit: scope.unit, lenient: lenient(scope) });
   };
 
+  // The scope analysis follows source order through nested code, so it recurses; past MAX_NESTING levels
+  // (thousands of nested `:if`) it gives up on the file instead of overflowing the stack (see analyze's end).
+  let nesting = 0;
   const statements = (list: Statement[] | undefined, scope: Scope) => {
     if (!list) return;
-    for (const st of list) {
-      if (!st) continue;
-      if (st.kind === 'block') statements(st.statements, scopeOf('block', scope, st));
-      else if (st.kind === 'command') command(st, scope);
+    if (++nesting > MAX_NESTING) throw TOO_DEEP;
+    try {
+      for (const st of list) {
+        if (!st) continue;
+        if (st.kind === 'block') statements(st.statements, scopeOf('block', scope, st));
+        else if (st.kind === 'command') command(st, scope);
+      }
+    } finally {
+      nesting--;
     }
   };
 
@@ -408,45 +383,31 @@ function analyze(script: Script, workspaceGlobals?: ReadonlySet<string>): Variab
 
   const value = (v: Value | Expression | null | undefined, scope: Scope): void => {
     if (!v) return;
-    switch (v.kind) {
-      case 'variable':
-        reference(v, scope);
-        return;
-      case 'string':
-        if (!v.constant) {
-          for (const p of v.parts ?? []) if (p.kind === 'interpolation') value(p.value, scope);
-        }
-        return;
-      case 'substitution':
-        statements(v.statements, scope);
-        return;
-      case 'code':
-        statements(v.statements, scopeOf('block', scope, v));
-        return;
-      case 'paren':
-        value(v.expression, scope);
-        return;
-      case 'array':
-        for (const e of v.elements ?? []) {
-          value(e.value, scope);
-        }
-        return;
-      case 'negated':
-        value(v.value, scope);
-        return;
-      case 'binary':
-        value(v.left, scope);
-        value(v.right, scope);
-        return;
-      case 'unary':
-        value(v.operand, scope);
-        return;
-      default:
-        return;
+    if (v.kind === 'variable') {
+      reference(v, scope);
+      return;
+    }
+    if (++nesting > MAX_NESTING) throw TOO_DEEP;
+    try {
+      for (const c of valueChildren(v)) {
+        if (c.kind === 'value') value(c.value, scope);
+        // `[ ]` runs in the scope it is written in; `{ }` code is a block of it. Code in strings is stored
+        // or parsed code, handled where its argument is known (see command): a plain string's is not walked.
+        else if (c.via === 'substitution') statements(c.statements, scope);
+        else if (c.via === 'code') statements(c.statements, scopeOf('block', scope, v));
+      }
+    } finally {
+      nesting--;
     }
   };
 
-  statements(script.statements, scopeOf('file', undefined, script));
+  try {
+    statements(script.statements, scopeOf('file', undefined, script));
+  } catch (e) {
+    if (e !== TOO_DEEP) throw e;
+    // nested deeper than the analysis follows: no claim about any variable of the file
+    return { decls: [], undefinedRefs: [] };
+  }
   // One finding per name and script/function: the first reference, the others as related locations.
   const first = new Map<string, UndefinedRef>();
   for (const p of pending) {
