@@ -55,6 +55,19 @@ export function valueChildren(v: Value | Expression | null | undefined): ValueCh
   }
 }
 
+/** True for values valueChildren has nothing in (most arguments): the walk skips them without a task. */
+function isLeaf(v: Value | Expression): boolean {
+  switch (v.kind) {
+    case 'word':
+    case 'variable':
+      return true;
+    case 'string':
+      return v.constant === true && !v.embedded;
+    default:
+      return false;
+  }
+}
+
 type Task<C> = { kind: 'statements'; list: Statement[]; i: number; ctx: C } | { kind: 'value'; value: Value | Expression; ctx: C };
 
 export interface DeepWalk<C> {
@@ -104,7 +117,7 @@ export function walkCommandsDeep<C>(statements: Statement[], ctx: C, w: DeepWalk
     const args = st.args ?? [];
     for (let k = args.length - 1; k >= 0; k--) {
       const a = args[k];
-      if (a?.value) stack.push({ kind: 'value', value: a.value, ctx: w.arg ? w.arg(a, r.args, st) : r.args });
+      if (a?.value && !isLeaf(a.value)) stack.push({ kind: 'value', value: a.value, ctx: w.arg ? w.arg(a, r.args, st) : r.args });
     }
   }
 }
