@@ -15,6 +15,7 @@ import { registerKnock } from './knock/command';
 import { registerStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
 import { registerMap } from './map/command';
+import { registerCompareFirewall } from './diff/command';
 
 const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['rule documentation', registerDocs],
@@ -24,6 +25,7 @@ const FEATURES: Array<[name: string, register: RegisterFeature]> = [
   ['language status', registerStatus],
   ['walkthrough', registerWalkthrough],
   ['firewall map', registerMap],
+  ['compare firewall', registerCompareFirewall],
 ];
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); the e2e suite reads it. */

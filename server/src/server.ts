@@ -41,6 +41,7 @@ import { foldingRanges } from './features/folding';
 import { formatOptionsFrom, formattingEdits } from './features/formatting';
 import type { FormatOptions } from './format/format';
 import { parse } from './parser';
+import { buildModel } from './model';
 import type { ParseResult } from './parser/ast';
 import { signatureHelp } from './features/signatureHelp';
 import { codeLenses } from './features/codeLens';
@@ -49,6 +50,7 @@ import { WorkspaceIndex, WORKSPACE_MAX_FILE_BYTES } from './features/workspace';
 import { indexNames, occurrenceAt } from './features/navigation';
 import { offsetAt } from './features/textPos';
 import { firewallMap, type MapTrace } from './features/firewallMap';
+import { diffMarkdown, diffText, firewallDiff } from './features/firewallDiff';
 import { layoutMap, renderSvg, traceBody } from './features/mapRender';
 import { mapTrace, TraceSpecError } from './features/traceSpec';
 
@@ -154,6 +156,26 @@ export interface FirewallMapResponse {
   /** The trace could not be read: what to write instead (the map is still drawn). */
   error?: string;
   knocks: Array<{ index: number; description: string }>;
+}
+
+/** Custom request of "RouterOS: Compare firewall with...": what the open document changes against a base text. */
+export const FIREWALL_DIFF_REQUEST = 'routeros/firewallDiff';
+export interface FirewallDiffParams {
+  /** The open document: the NEW side. */
+  uri: string;
+  /** The OLD side's text (the git HEAD version, another file) and how to name it. */
+  baseText: string;
+  baseName: string;
+  /** How to name the open document (default: its URI's last segment). */
+  name?: string;
+}
+export interface FirewallDiffResponse {
+  version: number;
+  /** The report as Markdown (features/firewallDiff.ts `diffMarkdown`), and as text. */
+  markdown: string;
+  text: string;
+  complete: boolean;
+  changes: number;
 }
 
 export function startServer(connection: Connection): void {
@@ -632,6 +654,25 @@ export function startServer(connection: Connection): void {
       ...(error ? { error } : {}),
       knocks: map.knocks.map((k) => ({ index: k.index, description: k.description })),
     };
+  });
+  connection.onRequest(FIREWALL_DIFF_REQUEST, async (params: FirewallDiffParams, token): Promise<FirewallDiffResponse> => {
+    const doc = documents.get(params?.uri);
+    if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, 'The document is not open in the language server.');
+    if (typeof params.baseText !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'baseText must be the text to compare with.');
+    const big = inputTooLarge(params.baseText.length, params.baseName || 'the base') ?? tooLarge(doc);
+    if (big) throw new ResponseError(ErrorCodes.InvalidParams, big);
+    const linted = await lintAsync(doc, token);
+    if (!linted) throw new ResponseError(-32801, 'The document changed; ask again.');
+    const name = params.name ?? decodeURIComponent(doc.uri.replace(/.*\//, ''));
+    const baseParse = parse(params.baseText);
+    const before = { name: params.baseName || 'base', text: params.baseText, parse: baseParse, model: buildModel(baseParse, params.baseText) };
+    const after = { name, text: doc.getText(), parse: linted.result.parse, model: linted.result.model };
+    const env = lintOptionsOf(currentSettings(doc.uri), doc.uri).env ?? {};
+    const report = guard('firewallDiff', undefined, () => firewallDiff(before, after, { env }));
+    if (!report) throw new ResponseError(ErrorCodes.InternalError, 'The comparison failed (see the RouterOS output).');
+    const errors = [before.parse.errors.length > 0 ? before.name : '', linted.result.parse.errors.length > 0 ? name : ''].filter(Boolean);
+    const warn = errors.length > 0 ? `> **Warning:** ${errors.join(' and ')} ${errors.length > 1 ? 'have' : 'has'} syntax errors: the firewall compared is what the parser recovered.\n\n` : '';
+    return { version: linted.version, markdown: warn + diffMarkdown(report), text: diffText(report), complete: report.complete, changes: report.changes.length };
   });
   // Formatting: a file with syntax errors is left alone, and the user is told once per version why.
   const formatToldAt = new Map<string, number>();

@@ -123,3 +123,13 @@ add chain=input action=drop in-interface-list=WAN comment="drop WAN"
 add chain=input action=accept protocol=tcp dst-port=22 comment=ssh
 add chain=input action=accept protocol=tcp dst-port=80
 `);
+check('unproven', `old.rsc -> new.rsc: no change found, but not proven: it rests on rules that may not be there as modelled (see the notes)
+note: new.rsc: 1 rule created, changed or placed by commands that may not run (inside :if, loops, functions) or at an unknown position (line 1) is compared as written
+`, LISTS + `/ip firewall filter
+add chain=input action=accept protocol=tcp dst-port=22
+add chain=input action=drop in-interface-list=WAN
+`, `:if ($strict) do={ /ip firewall filter add chain=input action=drop protocol=udp in-interface-list=WAN }
+` + LISTS + `/ip firewall filter
+add chain=input action=accept protocol=tcp dst-port=22
+add chain=input action=drop in-interface-list=WAN
+`);

@@ -37,7 +37,8 @@ Options:
   -h, --help                        show this help
 
 Exit status: 0 no change, 1 changes (see --fail-on), 2 could not run: unreadable file, syntax errors,
-bad option, or the analysis ran out of its work budget (the difference could not be proven).
+bad option, the analysis ran out of its work budget, or no change was found but it rests on rules that
+may not be there as modelled (inside :if/loops, unknown positions): the difference is not proven.
 
 Example:
   git show HEAD:router.rsc | rsc-lint diff - router.rsc --fail-on widened`;
@@ -161,7 +162,7 @@ function wanLan(args: DiffArgs, io: CliIO, newFile: string): { wanLists?: string
 
 /** Exit status of a report: 2 unproven, 1 changes (per `failOn`), 0 none. */
 export function diffExitCode(report: DiffReport, failOn: 'any' | 'widened'): number {
-  if (!report.complete) return 2;
+  if (!report.complete || report.unproven) return 2;
   if (failOn === 'widened') return report.changes.some(isWidenedFromWan) ? 1 : 0;
   return report.changes.length > 0 ? 1 : 0;
 }
@@ -181,6 +182,7 @@ export async function runDiffCommand(argv: string[], io: CliIO): Promise<number>
   const out = args.format === 'json' ? `${JSON.stringify(diffJson(report), null, 2)}\n` : args.format === 'markdown' ? diffMarkdown(report) : diffText(report);
   io.out(args.format === 'json' ? out : out.split('\n').map(escapeControl).join('\n'));
   if (!report.complete) io.err('rsc-lint: the difference could not be proven: the analysis ran out of its work budget (exit 2)\n');
+  else if (report.unproven) io.err('rsc-lint: no change found, but not proven: rules inside :if/loops or at unknown positions are compared as written (exit 2)\n');
   return diffExitCode(report, args.failOn);
 }
 

@@ -102,6 +102,11 @@ export interface DiffReport {
   wan: { before: string; after: string };
   /** What the comparison takes as written although the scripts may not do it (`:if` rules, router items). */
   notes: string[];
+  /**
+   * No change was found but it is not proven: rules one script has that may not be there as modelled
+   * (inside `:if`/loops, unknown positions). False when changes were found or none is proven.
+   */
+  unproven: boolean;
 }
 
 export interface DiffReportOptions extends DiffOptions {
@@ -145,6 +150,7 @@ export function reportOf(diff: FirewallDiff, before: DiffInput, after: DiffInput
     }
   }
   return {
+    unproven: diff.complete && changes.length === 0 && diff.uncertain.before.length + diff.uncertain.after.length > 0,
     notes,
     before: before.name,
     after: after.name,
@@ -282,8 +288,8 @@ function conditionsOf(space: Space, cls: Classes, hook: Hook, c: Cube): string[]
     if ((bits & 1n) === 0n) continue;
     const d = space.dims[i];
     const yes = ((c.bt >> BigInt(i)) & 1n) === 1n;
-    // in a joint space a list dimension is membership by entries the scripts do not add themselves
-    if (d.kind === 'list') out.push(`${d.src ? 'src' : 'dst'} ${yes ? 'in' : 'not in'} "${d.list}" (other entries)`);
+    // where the scripts list different entries, a list dimension is membership by other entries
+    if (d.kind === 'list') out.push(`${d.src ? 'src' : 'dst'} ${yes ? 'in' : 'not in'} "${d.list}"${space.listEntries(d.list!) ? ' (other entries)' : ''}`);
     else if (d.kind === 'unknown') out.push(`${yes ? 'when' : 'unless'} ${d.label ?? d.key}`);
     else out.push(`${yes ? '' : 'not '}${d.label ?? d.key}`);
   }
@@ -571,6 +577,7 @@ function summaryLine(report: DiffReport): string {
     const fams = report.incompleteFamilies.map((f) => (f === 'ip' ? 'IPv4' : 'IPv6')).join(' and ');
     return `${report.before} -> ${report.after}: the difference could not be proven (the ${fams} analysis ran out of its work budget)${report.changes.length > 0 ? '; changes found so far:' : ''}`;
   }
+  if (report.unproven) return `${report.before} -> ${report.after}: no change found, but not proven: it rests on rules that may not be there as modelled (see the notes)`;
   if (report.changes.length === 0) return `${report.before} -> ${report.after}: no change (every packet gets the same verdict)`;
   const s = diffSummary(report);
   const parts = [`${s.changes} change${s.changes === 1 ? '' : 's'}`];
@@ -613,6 +620,7 @@ export function diffJson(report: DiffReport): object {
     after: report.after,
     complete: report.complete,
     changed: report.changes.length > 0,
+    unproven: report.unproven,
     summary: diffSummary(report),
     wan: report.wan,
     notes: report.notes,

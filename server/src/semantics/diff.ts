@@ -20,7 +20,7 @@ import { analyze, type FamilyReach, type Verdict } from './reach';
 import { type Cube, PacketSet } from './sets';
 import {
   ADDR_TYPES, E_CMARK, E_DTYPE, E_IN, E_MAC, E_NAT, E_OUT, E_PROTO, E_STATE, E_STYPE, FLAGS, HOOKS, type Hook, I_DADDR, I_DPORT,
-  I_SADDR, I_SIZE, I_SPORT, jointSpaces, NAT_VALUES, OTHER, PORT_PROTOCOLS, type Space, STATES,
+  I_SADDR, I_SIZE, I_SPORT, jointSpaces, NAT_VALUES, pairKey, OTHER, PORT_PROTOCOLS, type Space, STATES,
 } from './space';
 
 /** Who decided a packet on one side: a rule, or (accept without rule) the end of the built-in chain. */
@@ -77,8 +77,8 @@ export interface FirewallDiff {
   families: FamilyDiff[];
   /**
    * Rules of the compared tables that may not be there as modelled (created/changed inside `:if`,
-   * loops, functions; uncertain positions), per side: the comparison takes them as written, so a
-   * result is only as sure as they are.
+   * loops, functions; uncertain positions) and that the other script does not have alike, per side:
+   * the comparison takes them as written, so "no change" is not proven while there are any.
    */
   uncertain: { before: Rule[]; after: Rule[] };
 }
@@ -106,15 +106,34 @@ function hasRules(model: FirewallModel, family: Family): boolean {
 export function diffFirewalls(before: FirewallModel, after: FirewallModel, options: DiffOptions = {}): FirewallDiff {
   const families = options.families ?? (['ip', 'ipv6'] as const).filter((f) => hasRules(before, f) || hasRules(after, f));
   const out: FamilyDiff[] = families.map((f) => diffFamily(before, after, f, options));
-  const uncertain = (m: FirewallModel) => {
+  const doubtful = (r: Rule) => r.source.conditional || !!r.source.uncertain?.length || !r.positionKnown;
+  const keysOf = (m: FirewallModel) => {
+    const k = new Map<string, number>();
+    for (const t of m.tables.values()) {
+      if (!families.includes(t.family) || !WALKED.has(t.name)) continue;
+      for (const r of t.rules) if (doubtful(r)) k.set(pairKey(`${t.family} ${t.name}`, r), (k.get(pairKey(`${t.family} ${t.name}`, r)) ?? 0) + 1);
+    }
+    return k;
+  };
+  // a doubtful rule the other script has alike (same text, doubtful there too) is the same doubt on both sides
+  const uncertain = (m: FirewallModel, other: Map<string, number>) => {
+    const left = new Map(other);
     const rs: Rule[] = [];
     for (const t of m.tables.values()) {
       if (!families.includes(t.family) || !WALKED.has(t.name)) continue;
-      for (const r of t.rules) if (r.source.conditional || r.source.uncertain?.length || !r.positionKnown) rs.push(r);
+      for (const r of t.rules) {
+        if (!doubtful(r)) continue;
+        const k = pairKey(`${t.family} ${t.name}`, r);
+        const n = left.get(k) ?? 0;
+        if (n > 0) left.set(k, n - 1);
+        else rs.push(r);
+      }
     }
     return rs;
   };
-  return { complete: out.every((f) => f.complete), families: out, uncertain: { before: uncertain(before), after: uncertain(after) } };
+  const kb = keysOf(before);
+  const ka = keysOf(after);
+  return { complete: out.every((f) => f.complete), families: out, uncertain: { before: uncertain(before, ka), after: uncertain(after, kb) } };
 }
 
 class Budget {
@@ -135,7 +154,12 @@ export function diffFamily(before: FirewallModel, after: FirewallModel, family: 
   const result: FamilyDiff = { family, complete: ra.complete && rb.complete, spaces: [sa, sb], pieces: [], work: ra.work + rb.work };
   if (!result.complete) return result;
   const inter = (x: PacketSet, y: PacketSet): PacketSet | undefined => (budget.charge(x.cubes.length * y.cubes.length) ? x.intersect(y) : undefined);
-  const minus = (x: PacketSet, y: PacketSet): PacketSet | undefined => {
+  const minus = (x0: PacketSet, y: PacketSet): PacketSet | undefined => {
+    // cubes that the other side has too, coordinate for coordinate, go first (a reordering leaves most
+    // of them alone): cheap, and the pairwise subtraction then runs on what differs
+    const keys = new Set(y.cubes.map(cubeKey));
+    const x = new PacketSet(x0.space, x0.cubes.filter((c) => !keys.has(cubeKey(c))));
+    if (x.isEmpty()) return x;
     if (!budget.charge(x.cubes.length * Math.max(1, y.cubes.length))) return undefined;
     const r = x.subtract(y);
     return budget.charge(r.cubes.length) ? r : undefined;
@@ -187,6 +211,14 @@ export function diffFamily(before: FirewallModel, after: FirewallModel, family: 
     for (const p of result.pieces) p.witness = witnessOf(before, after, sa, sb, p);
   }
   return result;
+}
+
+/** The coordinates of a cube (not its trip) as text: equal keys, equal packets. */
+function cubeKey(c: Cube): string {
+  let k = '';
+  for (const m of c.e) k += m.toString(36) + ',';
+  for (const iv of c.iv) k += iv.join(':') + ',';
+  return `${k}${c.bt.toString(36)}/${c.bf.toString(36)}/${c.fon}/${c.foff}`;
 }
 
 function doubt(rule: Rule | undefined, side: string): string[] {
@@ -306,8 +338,18 @@ function witnessOf(before: FirewallModel, after: FirewallModel, sa: Space, sb: S
   const cmark = sb.marks.connection[lowBit(c.e[E_CMARK], [0])];
   const mi = lowBit(c.e[E_MAC], [0]);
   const pref = PREF_ADDR[v6 ? 'v6' : 'v4'];
-  const src = pickAddr(c.iv[I_SADDR] as I.ISet<bigint>, hook === 'output' ? [pref.router] : [pref.wan, pref.lan]);
-  const dst = pickAddr(c.iv[I_DADDR] as I.ISet<bigint>, hook === 'input' ? [pref.router] : [pref.lan, pref.wan]);
+  // a list the packet must not be in (and whose dimension is its whole membership): not one of its entries
+  const outside = (f: number, srcSide: boolean): I.ISet<bigint> => {
+    let set = c.iv[f] as I.ISet<bigint>;
+    sb.dims.forEach((d, i) => {
+      if (d.kind !== 'list' || d.src !== srcSide || ((c.bf >> BigInt(i)) & 1n) === 0n || sb.listEntries(d.list!)) return;
+      const rest = I.subtract(set, sb.staticEntries(after, d.list!).set, 1n);
+      if (rest.length > 0) set = rest;
+    });
+    return set;
+  };
+  const src = pickAddr(outside(I_SADDR, true), hook === 'output' ? [pref.router] : [pref.wan, pref.lan]);
+  const dst = pickAddr(outside(I_DADDR, false), hook === 'input' ? [pref.router] : [pref.lan, pref.wan]);
   const dstPort = hasPorts ? pickNum(c.iv[I_DPORT] as I.ISet<number>, []) : undefined;
   const srcPort = hasPorts ? pickNum(c.iv[I_SPORT] as I.ISet<number>, [40000]) : undefined;
   const size = pickNum(c.iv[I_SIZE] as I.ISet<number>, [v6 ? 80 : 60, v6 ? 48 : 28, 100]);

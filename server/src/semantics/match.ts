@@ -224,7 +224,9 @@ export function compileMatch(space: Space, m: Match, rule: Rule | undefined, opt
       // a member for an unknown of this side.
       const entries = space.listEntries(v);
       const f = src ? FIELD.I_SADDR : FIELD.I_DADDR;
-      const maybe = entries?.unknown ? 1n << BigInt(space.dim(`e${space.side}:${src ? 'src' : 'dst'}:${v}`, () => ({ kind: 'unknown', label: `${name}=${v}` })).index) : 0n;
+      const maybe = entries?.unknown
+        ? 1n << BigInt(space.dim(`e:${src ? 'src' : 'dst'}:${v}:${entries.unknown}`, () => ({ kind: 'unknown', label: `${name}=${v} (entries ${entries.unknown})` })).index)
+        : 0n;
       return {
         label,
         test,

@@ -155,6 +155,14 @@ interface Coords {
   notrack: boolean;
   /** Matches of the other side paired with this side's (same table, chain and text): one set of unknown dims. */
   alias: Map<Match, number>;
+  models: readonly FirewallModel[];
+  entries: Map<FirewallModel, Map<string, ListEntries>>;
+}
+
+/** An address list's static entries in one script: known addresses, and the texts of unknown ones. */
+export interface ListEntries {
+  set: readonly bigint[];
+  unknown: string | undefined;
 }
 
 export class Space {
@@ -182,7 +190,8 @@ export class Space {
    */
   readonly side: number | undefined;
   private readonly alias: Map<Match, number> = new Map();
-  private readonly entryCache = new Map<string, { set: readonly bigint[]; unknown: boolean }>();
+  private readonly entries = new Map<FirewallModel, Map<string, ListEntries>>();
+  private readonly models: readonly FirewallModel[] = [];
 
   constructor(
     readonly model: FirewallModel,
@@ -206,10 +215,13 @@ export class Space {
       this.natMask = c.natMask;
       this.notrack = c.notrack;
       this.alias = c.alias;
+      this.models = c.models;
+      this.entries = c.entries;
       for (const d of this.atomDefs) this.atoms.push(this.atomFor(d));
       return;
     }
     const models = joint ? joint.models : [model];
+    this.models = models;
     for (const p of BASE_PROTOCOLS) this.addProto(p);
     this.addAtom({ label: '(none)', named: false });
     this.addAtom({ label: '~', named: false });
@@ -268,6 +280,8 @@ export class Space {
       protocols: this.protocols, protoIdx: this.protoIdx, atomDefs: this.atomDefs, atomIdx: this.atomIdx, marks: this.marks,
       macs: this.macs, dims: this.dims, dimIdx: this.dimIdx, listNames: this.listNames, natMask: this.natMask, notrack: this.notrack,
       alias: this.alias,
+      models: this.models,
+      entries: this.entries,
     };
   }
 
@@ -296,28 +310,43 @@ export class Space {
   }
 
   /**
-   * Joint spaces only: the addresses this side's script puts in address list `list` (its static entries;
-   * disabled ones left out) and whether some entry's address is unknown here (a DNS name, a run-time
-   * value). Undefined in a single model's space, where list membership is one free dimension.
+   * Joint spaces only, for an address list whose static entries differ between the two scripts: the
+   * addresses this side's script puts in it (disabled entries left out) and the texts of entries whose
+   * address is unknown here (DNS names, run-time values; one unknown, shared by both sides when they list
+   * the same ones). The list's dimension then means membership BESIDES the scripts' entries. Undefined
+   * when both scripts list the same entries (and in a single model's space): the dimension is then the
+   * list's whole membership, the same on both sides.
    */
-  listEntries(list: string): { set: readonly bigint[]; unknown: boolean } | undefined {
+  listEntries(list: string): ListEntries | undefined {
     if (!this.joint) return undefined;
-    let e = this.entryCache.get(list);
+    const mine = this.staticEntries(this.model, list);
+    const same = this.models.every((m) => {
+      const o = this.staticEntries(m, list);
+      return o.unknown === mine.unknown && o.set.length === mine.set.length && o.set.every((x, k) => x === mine.set[k]);
+    });
+    return same ? undefined : mine;
+  }
+
+  /** The static entries `model` puts in `list` (this space's family). */
+  staticEntries(model: FirewallModel, list: string): ListEntries {
+    let per = this.entries.get(model);
+    if (!per) this.entries.set(model, (per = new Map()));
+    let e = per.get(list);
     if (!e) {
       const ranges: Array<[bigint, bigint]> = [];
-      let unknown = false;
-      const l = this.model.addressLists.get(`${this.family} ${list}`);
+      const unknown: string[] = [];
+      const l = model.addressLists.get(`${this.family} ${list}`);
       for (const en of l?.entries ?? []) {
         if (en.disabled) continue;
         const r = parseAddress(en.address);
         if (!r || r.v6 !== this.v6) {
-          unknown = true;
+          unknown.push(en.address);
           continue;
         }
         ranges.push([r.lo, r.hi]);
       }
-      e = { set: fromRanges(ranges, 1n), unknown };
-      this.entryCache.set(list, e);
+      e = { set: fromRanges(ranges, 1n), unknown: unknown.length > 0 ? [...new Set(unknown)].sort().join(',') : undefined };
+      per.set(list, e);
     }
     return e;
   }
@@ -496,9 +525,9 @@ const joints = new WeakMap<FirewallModel, WeakMap<FirewallModel, Map<Family, [Sp
  * same coordinates: the same protocols, interface atoms (every interface either script names), marks
  * and boolean dimensions, so sets analysed in one view can be compared with sets of the other
  * (`subtract`, `intersect` are exact across them). Each view's model decides what is side-specific:
- * interface-list membership, the address lists' static entries (in a joint space an address-list
- * dimension means membership BESIDES the script's own entries: what the router adds at run time,
- * the same on both sides), layer7 patterns. Rules with the same table, chain and text are paired
+ * interface-list membership, the address lists' static entries (where the two scripts list different
+ * entries, that list's dimension means membership BESIDES the scripts' own entries: what the router adds
+ * at run time, the same on both sides; see `listEntries`), layer7 patterns. Rules with the same table, chain and text are paired
  * (k-th with k-th) so their unknown conditions are one dimension. Built once per pair (cached).
  */
 export function jointSpaces(before: FirewallModel, after: FirewallModel, family: Family): [Space, Space] {
@@ -533,7 +562,8 @@ export function jointSpaces(before: FirewallModel, after: FirewallModel, family:
   return pair;
 }
 
-function pairKey(table: string, r: Rule): string {
+/** The key rules are paired by across two scripts: table, chain and every property but comment and placement. */
+export function pairKey(table: string, r: Rule): string {
   const props = Object.entries(r.props)
     .filter(([k]) => k !== 'comment' && k !== 'place-before' && k !== 'disabled')
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
