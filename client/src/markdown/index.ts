@@ -1,7 +1,7 @@
 // Diagnostics for the ```routeros / ```rsc / ```mikrotik blocks of open Markdown files, at the .md's lines:
 // the language server lints the blocks on request (`routeros/lintMarkdown`), this keeps a diagnostic
 // collection of its own. The language client stays on RouterOS documents only, so no hover, completion or
-// formatter of ours is offered in Markdown. Runs while the extension is active (a RouterOS file was opened).
+// formatter of ours is offered in Markdown. The extension also activates on Markdown (package.json), so a guide opened first is linted.
 import * as vscode from 'vscode';
 import type { Diagnostic } from 'vscode-languageclient/node';
 import type { RegisterFeature } from '../deps';
