@@ -10,6 +10,20 @@ export { mergeLintOptions } from './lintConfig';
 
 const reported = new Set<string>();
 
+/**
+ * Reads one candidate `.rsc-lint.json` for ConfigResolver (the CLI's commands and the server alike): undefined
+ * when there is none (missing, or a path through a file); with `quiet` (the server) also when it cannot be read.
+ */
+export function readConfigFile(f: string, quiet = false): string | undefined {
+  try {
+    return fs.readFileSync(f, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || (quiet && code === 'EACCES')) return undefined;
+    throw e;
+  }
+}
+
 /** The lint options the nearest `.rsc-lint.json` of a document sets, or undefined (none, not a file, bad). */
 export function projectConfigOptions(uri: string, logError: (message: string) => void): LintOptions | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -19,17 +33,7 @@ export function projectConfigOptions(uri: string, logError: (message: string) =>
   } catch {
     return undefined;
   }
-  const resolver = new ConfigResolver({
-    readFile: (f) => {
-      try {
-        return fs.readFileSync(f, 'utf8');
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return undefined;
-        throw e;
-      }
-    },
-  });
+  const resolver = new ConfigResolver({ readFile: (f) => readConfigFile(f, true) });
   try {
     return resolver.forFile(file)?.optionsFor(file);
   } catch (e) {

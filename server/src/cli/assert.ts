@@ -3,10 +3,10 @@
 // trace and the rule that decides it. Exit status: 0 every assertion holds, 1 one fails or cannot be
 // proven, 2 could not run (bad usage, unreadable file, bad config or assertion, no assertion applies).
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lint } from '../lint';
 import { ConfigError, ConfigResolver, CONFIG_FILE_NAME, type ResolvedConfig } from '../lintConfig';
+import { readConfigFile } from '../lintConfigNode';
 import { evaluateAssertion } from '../assert/evaluate';
 import { AssertionError, type AssertionSpec } from '../assert/spec';
 import { type FileResult, resultLines, resultsJson, summaryLine } from '../assert/report';
@@ -84,23 +84,13 @@ export function parseAssertArgs(argv: string[]): AssertArgs {
   return a;
 }
 
-function readConfigFile(f: string): string | undefined {
-  try {
-    return fs.readFileSync(f, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-}
-
 async function runAssert(argv: string[], io: CliIO): Promise<number> {
   const args = parseAssertArgs(argv);
   if (args.help) {
     io.out(`${ASSERT_USAGE}\n`);
     return 0;
   }
-  const resolver = new ConfigResolver({ readFile: readConfigFile }, { explicit: args.config !== undefined ? path.resolve(io.cwd, args.config) : undefined });
+  const resolver = new ConfigResolver({ readFile: (f) => readConfigFile(f) }, { explicit: args.config !== undefined ? path.resolve(io.cwd, args.config) : undefined });
   const configFor = (abs: string, dir = false): ResolvedConfig | undefined => {
     try {
       return dir ? resolver.forDir(abs) : resolver.forFile(abs);

@@ -4,10 +4,10 @@
 // only something from the WAN newly accepted), 2 could not run (unreadable file, syntax errors, bad
 // option, or the difference could not be proven within the work budget).
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lint } from '../lint';
 import { ConfigError, ConfigResolver } from '../lintConfig';
+import { readConfigFile } from '../lintConfigNode';
 import { inputTooLarge } from '../limits';
 import { diffJson, diffMarkdown, diffText, firewallDiff, isWidenedFromWan, type DiffInput, type DiffReport } from '../features/firewallDiff';
 import { CliError, type CliIO } from './io';
@@ -137,17 +137,7 @@ function wanLan(args: DiffArgs, io: CliIO, newFile: string): { wanLists?: string
   let fromConfig: { wanLists?: string[]; lanLists?: string[] } = {};
   try {
     const resolver = new ConfigResolver(
-      {
-        readFile: (f) => {
-          try {
-            return fs.readFileSync(f, 'utf8');
-          } catch (e) {
-            const code = (e as { code?: string }).code;
-            if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-            throw e;
-          }
-        },
-      },
+      { readFile: (f) => readConfigFile(f) },
       { explicit: args.config !== undefined ? path.resolve(io.cwd, args.config) : undefined, disabled: args.noConfig },
     );
     const c = newFile === '-' ? resolver.forDir(io.cwd) : resolver.forFile(path.resolve(io.cwd, newFile));

@@ -12,6 +12,7 @@ import pkg from '../../../package.json';
 import type { Finding, SeveritySetting } from '../rules/types';
 import { isSeveritySetting, ruleInfos, validateRuleId, type LintOptions } from '../lint';
 import { ConfigError, ConfigResolver, mergeLintOptions, type ResolvedConfig } from '../lintConfig';
+import { readConfigFile } from '../lintConfigNode';
 import { CliError, type CliIO } from './io';
 import {
   FORMATS,
@@ -386,17 +387,7 @@ function configError(e: unknown): never {
 
 async function lintCommand(args: LintArgs, io: CliIO): Promise<number> {
   const resolver = new ConfigResolver(
-    {
-      readFile: (f) => {
-        try {
-          return fs.readFileSync(f, 'utf8');
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-          throw e;
-        }
-      },
-    },
+    { readFile: (f) => readConfigFile(f) },
     { explicit: args.config !== undefined ? path.resolve(io.cwd, args.config) : undefined, disabled: args.noConfig },
   );
   const configFor = (abs: string, isDir = false): ResolvedConfig | undefined => {
